@@ -1,0 +1,49 @@
+// The command line: `pandakinetics <subcommand> [options]`, one options table
+// per subcommand (Boost.Program_options), `--config FILE.ini` with the same
+// keys as the long options (the command line wins), and typed errors.
+#pragma once
+
+#include <boost/program_options.hpp>
+
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace pk::cli {
+
+namespace po = boost::program_options;
+
+/// Where a subcommand prints: only rank 0 gets the real streams.
+struct Context {
+  std::ostream& out;
+  std::ostream& err;
+  int rank = 0;
+  int size = 1;
+  std::string command_line;  ///< the whole command line, for provenance
+};
+
+struct Subcommand {
+  std::string name;
+  std::string summary;
+  bool implemented = false;
+  std::function<void(po::options_description&)> add_options;
+  std::function<int(const po::variables_map&, Context&)> run;
+};
+
+/// Every subcommand, in the order `--help` lists them.
+const std::vector<Subcommand>& subcommands();
+
+/// Parses `args` (without the program name) and runs the chosen subcommand.
+/// Returns the exit code; throws pk::UsageError for a bad command line and
+/// pk::InputError for a bad config file.
+int run_cli(const std::vector<std::string>& args, Context& ctx);
+
+/// The parsed options of one subcommand (command line, then config file).
+po::variables_map parse_options(const Subcommand& cmd, const po::options_description& desc,
+                                const std::vector<std::string>& args);
+
+/// The `--version` text: program, git hash, Kokkos, MPI, HDF5, CUDA/NCCL.
+std::string version_text();
+
+}  // namespace pk::cli

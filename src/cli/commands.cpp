@@ -1,0 +1,31 @@
+// The subcommand table. Stages that are not built yet say so (exit 2); they
+// never print made-up results.
+#include "cli/cli.hpp"
+#include "cli/demo.hpp"
+
+namespace pk::cli {
+
+namespace {
+Subcommand planned(const std::string& name, const std::string& summary) {
+  return Subcommand{name, summary, false, nullptr, nullptr};
+}
+}  // namespace
+
+const std::vector<Subcommand>& subcommands() {
+  static const std::vector<Subcommand> table = {
+      planned("dock", "dock ligands into a receptor with the Vina scoring function (GPU)"),
+      planned("network", "turn docked poses into a network of states with Eyring rates"),
+      planned("kmc", "kinetic Monte Carlo over a network: kon, koff, residence time, Kd"),
+      planned("solve", "exact master-equation solution of a network (MFPT, committors, P(t))"),
+      planned("analyze", "estimates with confidence intervals, plots and a report from an output file"),
+      planned("run", "the whole pipeline: dock -> network -> kmc -> solve -> analyze"),
+      planned("bench", "benchmarks: KMC steps/s, docking evaluations/s, GEMM, HDF5 bandwidth"),
+      Subcommand{"demo",
+                 "check this installation: a Kokkos reduction on every rank, an MPI reduction and a "
+                 "collective parallel-HDF5 write read back",
+                 true, add_demo_options, run_demo},
+  };
+  return table;
+}
+
+}  // namespace pk::cli

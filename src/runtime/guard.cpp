@@ -1,0 +1,128 @@
+#include "runtime/guard.hpp"
+
+#include "core/error.hpp"
+
+#include <Kokkos_Core.hpp>
+#include <mpi.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#ifdef KOKKOS_ENABLE_CUDA
+#include <cuda_runtime.h>
+#endif
+
+namespace pk::runtime {
+
+namespace {
+int node_local_rank() {
+  MPI_Comm node = MPI_COMM_NULL;
+  int world = 0, local = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &world);
+  if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, world, MPI_INFO_NULL, &node) != MPI_SUCCESS)
+    return 0;
+  MPI_Comm_rank(node, &local);
+  MPI_Comm_free(&node);
+  return local;
+}
+
+bool has_arg(int argc, char** argv, const char* prefix) {
+  for (int i = 1; i < argc; ++i)
+    if (std::strncmp(argv[i], prefix, std::strlen(prefix)) == 0) return true;
+  return false;
+}
+}  // namespace
+
+RuntimeGuard::RuntimeGuard(int& argc, char**& argv) {
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  if (!initialized) {
+    int provided = 0;
+    if (MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
+      throw SystemError("MPI_Init_thread failed");
+    owns_mpi_ = true;
+  }
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+
+  // Without OMP_PROC_BIND the OpenMP runtime does not bind threads (right when
+  // several ranks share a node); say so explicitly, which also keeps Kokkos
+  // from printing its advice on every rank. Users may still set it.
+  setenv("OMP_PROC_BIND", "false", 0);
+
+  // One rank drives one GPU: pick it by node-local rank unless the user chose
+  // with --kokkos-device-id. Passed as an argument so Kokkos 3.4 and 4.x agree.
+  std::vector<char*> args(argv, argv + argc);
+#ifdef KOKKOS_ENABLE_CUDA
+  int devices = 0;
+  if (cudaGetDeviceCount(&devices) == cudaSuccess && devices > 0 &&
+      !has_arg(argc, argv, "--kokkos-device") && !has_arg(argc, argv, "--kokkos-num-devices")) {
+    device_id_ = node_local_rank() % devices;
+    kokkos_args_.push_back("--kokkos-device-id=" + std::to_string(device_id_));
+  }
+#else
+  (void)node_local_rank;
+  (void)has_arg;
+#endif
+  for (auto& a : kokkos_args_) args.push_back(a.data());
+  int kargc = static_cast<int>(args.size());
+  args.push_back(nullptr);
+  Kokkos::initialize(kargc, args.data());
+  // Kokkos removed the arguments it consumed; hand the rest (less the
+  // injected device argument) back to the caller.
+  int out = 0;
+  for (int i = 0; i < kargc; ++i) {
+    bool injected = false;
+    for (auto& a : kokkos_args_) injected = injected || args[i] == a.data();
+    if (!injected) argv[out++] = args[i];
+  }
+  argv[out] = nullptr;
+  argc = out;
+}
+
+RuntimeGuard::~RuntimeGuard() {
+  if (Kokkos::is_initialized()) Kokkos::finalize();
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (owns_mpi_ && !finalized) MPI_Finalize();
+}
+
+bool kokkos_is_initialized() { return Kokkos::is_initialized(); }
+
+bool mpi_is_finalized() {
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  return finalized != 0;
+}
+
+int guarded_main(int argc, char** argv, const std::function<int(int, char**)>& body) {
+  std::optional<RuntimeGuard> guard;
+  try {
+    guard.emplace(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "pandakinetics: error: %s\n", e.what());
+    return kExitError;
+  }
+  const int rank = guard->world_rank();
+  const int size = guard->world_size();
+  try {
+    return body(argc, argv);
+  } catch (const UsageError& e) {
+    if (rank == 0) std::fprintf(stderr, "pandakinetics: error: %s\n", e.what());
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    if (size > 1) {
+      std::fprintf(stderr, "pandakinetics: error (rank %d of %d): %s\n", rank, size, e.what());
+      std::fflush(stderr);
+      MPI_Abort(MPI_COMM_WORLD, kExitError);
+    }
+    std::fprintf(stderr, "pandakinetics: error: %s\n", e.what());
+    return kExitError;
+  }
+}
+
+}  // namespace pk::runtime
