@@ -9,12 +9,26 @@
 #include <cmath>
 #include <cstdint>
 
-TEST(KokkosReduce, IntegerSumOnHostSpaceIsExact) {
-  const std::int64_t n = 1000003;
+// Device lambdas may not live in TestBody (a private member under nvcc).
+namespace {
+std::int64_t hashed_sum_on_host(std::int64_t n) {
   std::int64_t parallel = 0;
   Kokkos::parallel_reduce(
       "pk::test::int_sum", Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, n),
-      KOKKOS_LAMBDA(const std::int64_t i, std::int64_t& acc) { acc += (i * 2654435761LL) % 1000; }, parallel);
+      [=](const std::int64_t i, std::int64_t& acc) { acc += (i * 2654435761LL) % 1000; }, parallel);
+  return parallel;
+}
+
+Kokkos::View<double*>::HostMirror fill_on_default_space(int n) {
+  Kokkos::View<double*> d(Kokkos::view_alloc(Kokkos::WithoutInitializing, "pk::test::v"), n);
+  Kokkos::parallel_for("pk::test::fill", n, KOKKOS_LAMBDA(const int i) { d(i) = 0.5 * i + 1.0; });
+  return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), d);
+}
+}  // namespace
+
+TEST(KokkosReduce, IntegerSumOnHostSpaceIsExact) {
+  const std::int64_t n = 1000003;
+  const std::int64_t parallel = hashed_sum_on_host(n);
   std::int64_t serial = 0;
   for (std::int64_t i = 0; i < n; ++i) serial += (i * 2654435761LL) % 1000;
   EXPECT_EQ(parallel, serial);
@@ -39,8 +53,6 @@ TEST(KokkosReduce, EmptyRangeIsZero) { EXPECT_EQ(pk::runtime::basel_partial_sum(
 
 TEST(KokkosReduce, ViewRoundTripThroughDefaultSpace) {
   const int n = 4096;
-  Kokkos::View<double*> d(Kokkos::view_alloc(Kokkos::WithoutInitializing, "pk::test::v"), n);
-  Kokkos::parallel_for("pk::test::fill", n, KOKKOS_LAMBDA(const int i) { d(i) = 0.5 * i + 1.0; });
-  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), d);
+  const auto h = fill_on_default_space(n);
   for (int i = 0; i < n; ++i) ASSERT_EQ(h(i), 0.5 * i + 1.0);
 }

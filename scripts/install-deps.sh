@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency from Debian 12 packages. Safe to
+# re-run: it does nothing when everything is present.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build git ca-certificates xz-utils patch
+  libopenmpi-dev openmpi-bin                 # MPI
+  libhdf5-openmpi-dev hdf5-tools             # parallel HDF5 + h5dump
+  libboost-program-options-dev               # command line
+  libgtest-dev libgmock-dev googletest       # tests
+  libbenchmark-dev libeigen3-dev librandom123-dev
+  python3 python3-h5py python3-numpy         # independent readers in tests, analysis/
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [[ ${#missing[@]} == 0 ]]; then
+  echo "install-deps: all ${#packages[@]} Debian packages present"
+  exit 0
+fi
+sudo=""
+[[ $(id -u) == 0 ]] || sudo=sudo
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
