@@ -75,6 +75,12 @@ struct RateMatrix {
 /// an error caught when the network is loaded, not here.
 RateMatrix build_rates(const Network& net, const Conditions& cond);
 
+/// The start distribution over the states of macrostate `m`: Boltzmann
+/// weights exp(-G_i / RT) restricted to those states and normalised (uniform
+/// when their free energies are equal, e.g. all 0). Zero elsewhere. KMC walkers
+/// start from it and the exact solver's MFPTs average over it.
+std::vector<double> start_distribution(const Network& net, Macrostate m, double temperature_K);
+
 /// Indices of the states with the given macrostate.
 std::vector<std::int32_t> states_in(const Network& net, Macrostate m);
 

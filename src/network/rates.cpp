@@ -28,6 +28,20 @@ std::vector<std::int32_t> states_in(const Network& net, Macrostate m) {
   return out;
 }
 
+std::vector<double> start_distribution(const Network& net, Macrostate m, double temperature_K) {
+  const double rt = units::rt_kcal_per_mol(temperature_K);
+  std::vector<double> p(net.states.size(), 0.0);
+  double g_min = INFINITY;
+  for (const auto& s : net.states)
+    if (s.macrostate == m) g_min = std::min(g_min, s.free_energy_kcal_per_mol);
+  double total = 0.0;
+  for (std::size_t i = 0; i < p.size(); ++i)
+    if (net.states[i].macrostate == m) total += p[i] = std::exp(-(net.states[i].free_energy_kcal_per_mol - g_min) / rt);
+  if (total > 0.0)
+    for (double& x : p) x /= total;
+  return p;
+}
+
 RateMatrix build_rates(const Network& net, const Conditions& cond) {
   const double rt = units::rt_kcal_per_mol(cond.temperature_K);
   const double prefactor = cond.kappa * units::eyring_prefactor_per_s(cond.temperature_K);
