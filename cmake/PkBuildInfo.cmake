@@ -1,0 +1,25 @@
+# Run at build time (cmake -P): writes build_info.hpp with the current git
+# hash, touching the file only when its content changes.
+execute_process(COMMAND git rev-parse --short=12 HEAD WORKING_DIRECTORY ${SRC}
+                OUTPUT_VARIABLE PK_GIT_HASH OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR PK_GIT_HASH STREQUAL "")
+  set(PK_GIT_HASH "unknown")
+else()
+  execute_process(COMMAND git status --porcelain --untracked-files=no WORKING_DIRECTORY ${SRC}
+                  OUTPUT_VARIABLE dirty OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+  if(NOT dirty STREQUAL "")
+    set(PK_GIT_HASH "${PK_GIT_HASH}-modified")
+  endif()
+endif()
+configure_file(${IN} ${OUT}.new @ONLY)
+file(READ ${OUT}.new new_text)
+if(EXISTS ${OUT})
+  file(READ ${OUT} old_text)
+else()
+  set(old_text "")
+endif()
+if(NOT new_text STREQUAL old_text)
+  file(RENAME ${OUT}.new ${OUT})
+else()
+  file(REMOVE ${OUT}.new)
+endif()
