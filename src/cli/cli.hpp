@@ -8,6 +8,7 @@
 #include <functional>
 #include <iosfwd>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pk::cli {
@@ -42,6 +43,9 @@ int run_cli(const std::vector<std::string>& args, Context& ctx);
 /// The parsed options of one subcommand (command line, then config file).
 po::variables_map parse_options(const Subcommand& cmd, const po::options_description& desc,
                                 const std::vector<std::string>& args);
+
+/// Every option's value as text (for provenance in output files), sorted by name.
+std::vector<std::pair<std::string, std::string>> option_values(const po::variables_map& vm);
 
 /// The `--version` text: program, git hash, Kokkos, MPI, HDF5, CUDA/NCCL.
 std::string version_text();

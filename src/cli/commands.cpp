@@ -2,6 +2,7 @@
 // never print made-up results.
 #include "cli/cli.hpp"
 #include "cli/demo.hpp"
+#include "kmc/run_kmc.hpp"
 
 namespace pk::cli {
 
@@ -15,7 +16,8 @@ const std::vector<Subcommand>& subcommands() {
   static const std::vector<Subcommand> table = {
       planned("dock", "dock ligands into a receptor with the Vina scoring function (GPU)"),
       planned("network", "turn docked poses into a network of states with Eyring rates"),
-      planned("kmc", "kinetic Monte Carlo over a network: kon, koff, residence time, Kd"),
+      Subcommand{"kmc", "kinetic Monte Carlo over a network: kon, koff, residence time, Kd with 95% CIs", true,
+                 kmc::add_kmc_options, kmc::run_kmc},
       planned("solve", "exact master-equation solution of a network (MFPT, committors, P(t))"),
       planned("analyze", "estimates with confidence intervals, plots and a report from an output file"),
       planned("run", "the whole pipeline: dock -> network -> kmc -> solve -> analyze"),

@@ -220,6 +220,62 @@ std::vector<T> read_all(const File& file, const std::string& path) {
   return out;
 }
 
+template <class T>
+std::vector<T> read_range(const File& file, const std::string& path, std::uint64_t offset, std::uint64_t count) {
+  hid_t raw = H5Dopen2(file.get(), path.c_str(), H5P_DEFAULT);
+  if (raw < 0) throw InputError(file.path(), 0, "missing dataset " + path);
+  H5Id dset(raw, H5Dclose, "open " + path);
+  H5Id space(H5Dget_space(dset.get()), H5Sclose, "H5Dget_space");
+  hsize_t dims[1] = {0};
+  if (H5Sget_simple_extent_ndims(space.get()) != 1) throw InputError(file.path(), 0, path + " is not 1-D");
+  H5Sget_simple_extent_dims(space.get(), dims, nullptr);
+  if (offset + count > dims[0])
+    throw InputError(file.path(), 0, path + " holds " + std::to_string(dims[0]) + " values, needed " +
+                                         std::to_string(offset + count));
+  std::vector<T> out(count);
+  if (count == 0) return out;
+  hsize_t start[1] = {offset}, cnt[1] = {count};
+  check_h5(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, cnt, nullptr), "select hyperslab");
+  H5Id mem(H5Screate_simple(1, cnt, nullptr), H5Sclose, "H5Screate_simple");
+  check_h5(H5Dread(dset.get(), native_type<T>(), mem.get(), space.get(), H5P_DEFAULT, out.data()), "read " + path);
+  return out;
+}
+
+namespace {
+H5Id open_object(const File& file, const std::string& path) {
+  hid_t raw = H5Oopen(file.get(), path.c_str(), H5P_DEFAULT);
+  if (raw < 0) throw InputError(file.path(), 0, "missing object " + path);
+  return H5Id(raw, H5Oclose, "open " + path);
+}
+}  // namespace
+
+void write_attribute(const File& file, const std::string& path, const std::string& name, const std::string& value) {
+  H5Id obj = H5Lexists(file.get(), path.c_str(), H5P_DEFAULT) > 0 || path == "/" ? open_object(file, path)
+                                                                                  : ensure_group(file.get(), path);
+  write_attribute(obj.get(), name, value);
+}
+
+void write_attribute(const File& file, const std::string& path, const std::string& name, double value) {
+  H5Id obj = H5Lexists(file.get(), path.c_str(), H5P_DEFAULT) > 0 || path == "/" ? open_object(file, path)
+                                                                                  : ensure_group(file.get(), path);
+  write_attribute(obj.get(), name, value);
+}
+
+std::string read_string_attribute(const File& file, const std::string& path, const std::string& name) {
+  H5Id obj = open_object(file, path);
+  if (H5Aexists(obj.get(), name.c_str()) <= 0) throw InputError(file.path(), 0, "missing attribute " + path + "@" + name);
+  return read_string_attribute(obj.get(), name);
+}
+
+double read_double_attribute(const File& file, const std::string& path, const std::string& name) {
+  H5Id obj = open_object(file, path);
+  if (H5Aexists(obj.get(), name.c_str()) <= 0) throw InputError(file.path(), 0, "missing attribute " + path + "@" + name);
+  H5Id attr(H5Aopen(obj.get(), name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);
+  double v = 0.0;
+  check_h5(H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &v), "read attribute " + name);
+  return v;
+}
+
 void write_h5md_header(const File& file, const std::string& author) {
   H5Id h5md = ensure_group(file.get(), "/h5md");
   write_attribute(h5md.get(), "version", std::vector<int>{1, 1});
@@ -246,7 +302,8 @@ std::string hdf5_library_version() {
                                      const std::string&);                                              \
   template void write_replicated<T>(const File&, const std::string&, const std::vector<T>&,           \
                                     const std::string&);                                               \
-  template std::vector<T> read_all<T>(const File&, const std::string&);
+  template std::vector<T> read_all<T>(const File&, const std::string&);                             \
+  template std::vector<T> read_range<T>(const File&, const std::string&, std::uint64_t, std::uint64_t);
 PK_INSTANTIATE(double)
 PK_INSTANTIATE(float)
 PK_INSTANTIATE(std::int64_t)

@@ -58,6 +58,11 @@ H5Id ensure_group(hid_t loc, const std::string& path);
 void write_attribute(hid_t obj, const std::string& name, const std::string& value);
 void write_attribute(hid_t obj, const std::string& name, const std::vector<int>& values);
 void write_attribute(hid_t obj, const std::string& name, double value);
+/// Attributes on the object at `path` (created collectively where needed).
+void write_attribute(const File& file, const std::string& path, const std::string& name, const std::string& value);
+void write_attribute(const File& file, const std::string& path, const std::string& name, double value);
+std::string read_string_attribute(const File& file, const std::string& path, const std::string& name);
+double read_double_attribute(const File& file, const std::string& path, const std::string& name);
 std::string read_string_attribute(hid_t obj, const std::string& name);
 
 /// Collective: every rank of the file's communicator passes its local part;
@@ -69,6 +74,9 @@ void write_distributed(const File& file, const std::string& path, const std::vec
 template <class T>
 void write_replicated(const File& file, const std::string& path, const std::vector<T>& values,
                       const std::string& unit);
+/// Reads elements [offset, offset + count) of a 1-D dataset on the calling rank.
+template <class T>
+std::vector<T> read_range(const File& file, const std::string& path, std::uint64_t offset, std::uint64_t count);
 /// Reads a whole 1-D dataset on the calling rank.
 template <class T>
 std::vector<T> read_all(const File& file, const std::string& path);

@@ -21,7 +21,8 @@ expect 0 "MPI: " -- "$pk" --version
 expect 0 "subcommands:" -- "$pk" --help
 expect 2 "usage:" -- "$pk"
 expect 2 "unknown subcommand 'frobnicate'" -- "$pk" frobnicate
-expect 2 "not implemented" -- "$pk" kmc
+expect 2 "not implemented" -- "$pk" network
+expect 2 "no network given" -- "$pk" kmc
 expect 0 "not implemented yet" -- "$pk" dock --help
 expect 2 "unrecognised option|unrecognized option" -- "$pk" demo --bogus
 expect 2 "terms" -- "$pk" demo --terms abc

@@ -14,14 +14,19 @@ namespace {
 
 class FailureCollector : public testing::EmptyTestEventListener {
  public:
+  // current_test_info() must not be called from OnTestPartResult (gtest holds
+  // its lock there): remember the test's name when it starts.
+  void OnTestStart(const testing::TestInfo& info) override {
+    current = std::string(info.test_suite_name()) + "." + info.name();
+  }
+  void OnTestEnd(const testing::TestInfo&) override { current = "(global)"; }
   void OnTestPartResult(const testing::TestPartResult& r) override {
     if (!r.failed()) return;
-    const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-    std::string where = info ? std::string(info->test_suite_name()) + "." + info->name() : "(global)";
-    failures += where + " at " + (r.file_name() ? r.file_name() : "?") + ":" + std::to_string(r.line_number()) +
+    failures += current + " at " + (r.file_name() ? r.file_name() : "?") + ":" + std::to_string(r.line_number()) +
                 "\n";
   }
   std::string failures;
+  std::string current = "(global)";
 };
 
 }  // namespace

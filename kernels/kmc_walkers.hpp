@@ -1,0 +1,225 @@
+// Rejection-free kinetic Monte Carlo of many independent walkers on one
+// network, one thread per walker. Replicas share the network's topology and
+// have their own rates (temperature, concentration). Observables are
+// accumulated on the device: first-passage times, binding/unbinding events,
+// bound and unbound phase times, bound dwell histogram, occupancy on a time
+// grid, transition counts, and a few full trajectories.
+//
+// Phases follow the core-set convention: a walker is in the bound phase from
+// its arrival in a bound state until its next arrival in an unbound state, and
+// vice versa; states labelled `other` do not change the phase.
+#pragma once
+
+#include "philox.hpp"
+#include "pk_compat.hpp"
+
+#include <cstdint>
+
+namespace pk::kernels {
+
+enum : std::int8_t { kPhaseBound = 0, kPhaseUnbound = 1, kPhaseNone = 2 };
+enum : std::int8_t { kRunning = 0, kDoneHorizon = 1, kDoneSteps = 2 };
+enum : std::int8_t { kMacroBound = 0, kMacroUnbound = 1, kMacroOther = 2 };
+
+template <class MemSpace>
+struct KmcData {
+  template <class T>
+  using V = Kokkos::View<T*, MemSpace>;
+  // Network (shared topology) and per-replica tables.
+  V<std::int64_t> row_offsets;  // n + 1
+  V<std::int32_t> targets;      // nnz
+  V<std::int8_t> macro;         // n
+  V<double> cum_prob;           // replicas x nnz: cumulative selection probability per row
+  V<double> total_rate;         // replicas x n: 1/s (continuous time)
+  V<double> start_cdf;          // replicas x n: cumulative start distribution
+  // Walkers (replicas x walkers).
+  V<std::int32_t> state;
+  V<double> time;
+  V<std::int64_t> steps;
+  V<std::int8_t> phase, done;
+  V<double> phase_start;
+  V<std::int32_t> next_grid;
+  V<double> fpt_bound, fpt_unbound, first_dwell, bound_time, unbound_time;
+  V<std::int32_t> n_bind, n_unbind;
+  // Per replica.
+  V<std::int32_t> occupancy;     // replicas x grid x n
+  V<std::int64_t> transitions;   // replicas x nnz
+  V<std::int32_t> dwell_hist;    // replicas x dwell_bins
+  V<double> traj_time;           // replicas x traj_walkers x traj_length
+  V<std::int32_t> traj_state;
+  V<std::int32_t> traj_count;    // replicas x traj_walkers
+  // Parameters.
+  std::uint64_t seed = 0;
+  std::int32_t first_replica = 0, walkers = 0, n = 0;
+  std::int64_t nnz = 0;
+  std::int32_t grid_points = 0;
+  double grid_dt = 0.0, horizon = 0.0, lag = 0.0;
+  std::int64_t max_steps = 0;  // 0: no step budget
+  std::int32_t traj_walkers = 0, traj_length = 0;
+  bool count_transitions = true;
+  std::int32_t dwell_bins = 200;
+  double dwell_log10_min = -15.0, dwell_bins_per_decade = 10.0;
+};
+
+/// Draw each walker's start state and set its observables to "not yet".
+template <class MemSpace>
+struct KmcInitialize {
+  KmcData<MemSpace> d;
+  KOKKOS_INLINE_FUNCTION void operator()(const std::int64_t i) const {
+    const std::int32_t rl = static_cast<std::int32_t>(i / d.walkers);
+    const std::int32_t w = static_cast<std::int32_t>(i % d.walkers);
+    // Step counter 2^64-1 is reserved for the start draw.
+    const Philox4x32 rnd = kmc_random(d.seed, static_cast<std::uint32_t>(d.first_replica + rl),
+                                      static_cast<std::uint32_t>(w), ~static_cast<std::uint64_t>(0));
+    const double u = uniform53(rnd.v[0], rnd.v[1]);
+    const std::int64_t base = static_cast<std::int64_t>(rl) * d.n;
+    std::int32_t s = 0;
+    while (s < d.n - 1 && d.start_cdf(base + s) <= u) ++s;
+    const std::int8_t m = d.macro(s);
+    d.state(i) = s;
+    d.time(i) = 0.0;
+    d.steps(i) = 0;
+    d.done(i) = kRunning;
+    d.phase(i) = m == kMacroBound ? kPhaseBound : (m == kMacroUnbound ? kPhaseUnbound : kPhaseNone);
+    d.phase_start(i) = 0.0;
+    d.next_grid(i) = 0;
+    d.fpt_bound(i) = m == kMacroBound ? 0.0 : -1.0;
+    d.fpt_unbound(i) = m == kMacroUnbound ? 0.0 : -1.0;
+    d.first_dwell(i) = -1.0;
+    d.bound_time(i) = 0.0;
+    d.unbound_time(i) = 0.0;
+    d.n_bind(i) = 0;
+    d.n_unbind(i) = 0;
+    if (w < d.traj_walkers) {
+      const std::int64_t t = static_cast<std::int64_t>(rl) * d.traj_walkers + w;
+      d.traj_time(t * d.traj_length) = 0.0;
+      d.traj_state(t * d.traj_length) = s;
+      d.traj_count(t) = 1;
+    }
+  }
+};
+
+/// Advance every walker until its next event would pass t_stop, or it has
+/// taken step_cap steps in this call (counted in `capped`). A step that would pass t_stop is not taken: the
+/// next call redraws the same random numbers (same counter) and takes it, so
+/// results do not depend on how the run is cut into calls.
+template <class MemSpace>
+struct KmcAdvance {
+  KmcData<MemSpace> d;
+  double t_stop = 0.0;
+  std::int64_t step_cap = 0;
+
+  KOKKOS_INLINE_FUNCTION void count_grid(std::int32_t rl, std::int32_t s, std::int32_t& g, double until) const {
+    while (g < d.grid_points && g * d.grid_dt < until) {
+      Kokkos::atomic_increment(&d.occupancy((static_cast<std::int64_t>(rl) * d.grid_points + g) * d.n + s));
+      ++g;
+    }
+  }
+
+  KOKKOS_INLINE_FUNCTION void operator()(const std::int64_t i, std::int64_t& capped) const {
+    if (d.done(i) != kRunning) return;
+    const std::int32_t rl = static_cast<std::int32_t>(i / d.walkers);
+    const std::int32_t w = static_cast<std::int32_t>(i % d.walkers);
+    const std::uint32_t replica = static_cast<std::uint32_t>(d.first_replica + rl);
+    const std::int64_t rate_base = static_cast<std::int64_t>(rl) * d.n;
+    const std::int64_t edge_base = static_cast<std::int64_t>(rl) * d.nnz;
+    const bool discrete = d.lag > 0.0;
+    std::int32_t s = d.state(i), g = d.next_grid(i), n_bind = d.n_bind(i), n_unbind = d.n_unbind(i);
+    double t = d.time(i), phase_start = d.phase_start(i);
+    double bound_time = d.bound_time(i), unbound_time = d.unbound_time(i);
+    double fpt_b = d.fpt_bound(i), fpt_u = d.fpt_unbound(i), first_dwell = d.first_dwell(i);
+    std::int64_t st = d.steps(i);
+    const std::int64_t step_stop = st + step_cap;
+    std::int8_t ph = d.phase(i), done = kRunning;
+    for (;;) {
+      if (d.max_steps > 0 && st >= d.max_steps) {
+        done = kDoneSteps;
+        break;
+      }
+      if (st >= step_stop) {
+        ++capped;
+        break;
+      }
+      const double rate = discrete ? 1.0 : d.total_rate(rate_base + s);
+      if (!(rate > 0.0)) {  // absorbing state: the walker stays
+        count_grid(rl, s, g, t_stop);
+        if (t_stop >= d.horizon) done = kDoneHorizon;
+        break;
+      }
+      const Philox4x32 rnd = kmc_random(d.seed, replica, static_cast<std::uint32_t>(w), static_cast<std::uint64_t>(st));
+      const double t_new = discrete ? static_cast<double>(st + 1) * d.lag
+                                    : t - compat::log(1.0 - uniform53(rnd.v[0], rnd.v[1])) / rate;
+      count_grid(rl, s, g, t_new < t_stop ? t_new : t_stop);
+      if (t_new > t_stop) {
+        if (t_stop >= d.horizon) done = kDoneHorizon;
+        break;
+      }
+      const double v = uniform53(rnd.v[2], rnd.v[3]);
+      std::int64_t e = d.row_offsets(s);
+      const std::int64_t last = d.row_offsets(s + 1) - 1;
+      while (e < last && d.cum_prob(edge_base + e) <= v) ++e;
+      const std::int32_t next = d.targets(e);
+      if (d.count_transitions) Kokkos::atomic_increment(&d.transitions(edge_base + e));
+      t = t_new;
+      ++st;
+      s = next;
+      const std::int8_t m = d.macro(next);
+      if (m == kMacroBound && ph != kPhaseBound) {
+        if (ph == kPhaseUnbound) {
+          ++n_bind;
+          unbound_time += t - phase_start;
+        }
+        if (fpt_b < 0.0) fpt_b = t;
+        ph = kPhaseBound;
+        phase_start = t;
+      } else if (m == kMacroUnbound && ph != kPhaseUnbound) {
+        if (ph == kPhaseBound) {
+          ++n_unbind;
+          const double dwell = t - phase_start;
+          bound_time += dwell;
+          if (first_dwell < 0.0) first_dwell = dwell;
+          record_dwell(rl, dwell);
+        }
+        if (fpt_u < 0.0) fpt_u = t;
+        ph = kPhaseUnbound;
+        phase_start = t;
+      }
+      if (w < d.traj_walkers) record_trajectory(rl, w, t, s);
+    }
+    d.state(i) = s;
+    d.time(i) = t;
+    d.steps(i) = st;
+    d.next_grid(i) = g;
+    d.phase(i) = ph;
+    d.phase_start(i) = phase_start;
+    d.done(i) = done;
+    d.n_bind(i) = n_bind;
+    d.n_unbind(i) = n_unbind;
+    d.bound_time(i) = bound_time;
+    d.unbound_time(i) = unbound_time;
+    d.fpt_bound(i) = fpt_b;
+    d.fpt_unbound(i) = fpt_u;
+    d.first_dwell(i) = first_dwell;
+  }
+
+  KOKKOS_INLINE_FUNCTION void record_dwell(std::int32_t rl, double dwell) const {
+    int bin = 0;
+    if (dwell > 0.0) {
+      const double x = (compat::log(dwell) * 0.43429448190325182765 - d.dwell_log10_min) * d.dwell_bins_per_decade;
+      bin = x < 0.0 ? 0 : (x >= d.dwell_bins - 1 ? d.dwell_bins - 1 : static_cast<int>(x));
+    }
+    Kokkos::atomic_increment(&d.dwell_hist(static_cast<std::int64_t>(rl) * d.dwell_bins + bin));
+  }
+
+  KOKKOS_INLINE_FUNCTION void record_trajectory(std::int32_t rl, std::int32_t w, double t, std::int32_t s) const {
+    const std::int64_t k = static_cast<std::int64_t>(rl) * d.traj_walkers + w;
+    const std::int32_t c = d.traj_count(k);
+    if (c < d.traj_length) {
+      d.traj_time(k * d.traj_length + c) = t;
+      d.traj_state(k * d.traj_length + c) = s;
+      d.traj_count(k) = c + 1;
+    }
+  }
+};
+
+}  // namespace pk::kernels

@@ -1,0 +1,277 @@
+#include "kmc/engine.hpp"
+#include "kmc/kmc_codes.hpp"
+
+#include "core/error.hpp"
+#include "kmc_walkers.hpp"
+
+#include <Kokkos_Core.hpp>
+
+#include <numeric>
+
+#ifdef PK_HAVE_NCCL
+#include <cuda_runtime.h>
+#include <nccl.h>
+#endif
+
+namespace pk::kmc {
+
+using Space = Kokkos::DefaultExecutionSpace;
+using Mem = Space::memory_space;
+using Data = kernels::KmcData<Mem>;
+
+static_assert(kernels::kPhaseBound == kPhaseBound && kernels::kPhaseUnbound == kPhaseUnbound &&
+              kernels::kPhaseNone == kPhaseNone && kernels::kRunning == kRunning &&
+              kernels::kDoneHorizon == kDoneHorizon && kernels::kDoneSteps == kDoneSteps,
+              "walker codes differ between host and device");
+
+namespace {
+
+template <class T>
+Kokkos::View<T*, Mem> upload(const std::string& label, const std::vector<T>& host) {
+  Kokkos::View<T*, Mem> dev(Kokkos::view_alloc(Kokkos::WithoutInitializing, "pk::kmc::" + label), host.size());
+  Kokkos::View<const T*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> h(host.data(), host.size());
+  Kokkos::deep_copy(dev, h);
+  return dev;
+}
+
+template <class T>
+Kokkos::View<T*, Mem> alloc(const std::string& label, std::int64_t n, bool zero) {
+  if (zero) return Kokkos::View<T*, Mem>("pk::kmc::" + label, n);
+  return Kokkos::View<T*, Mem>(Kokkos::view_alloc(Kokkos::WithoutInitializing, "pk::kmc::" + label), n);
+}
+
+template <class T, class U = T>
+std::vector<U> download(const Kokkos::View<T*, Mem>& dev) {
+  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), dev);
+  return std::vector<U>(h.data(), h.data() + h.extent(0));
+}
+
+template <class T, class U>
+void restore_view(const Kokkos::View<T*, Mem>& dev, const std::vector<U>& host, const char* what) {
+  if (host.size() != dev.extent(0))
+    throw InputError("checkpoint", 0, std::string(what) + ": size mismatch with this run's setup");
+  std::vector<T> converted(host.begin(), host.end());
+  Kokkos::deep_copy(dev, Kokkos::View<const T*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>(
+                             converted.data(), converted.size()));
+}
+
+}  // namespace
+
+struct KmcEngine::Impl {
+  Data d;
+  KmcParams p;
+  std::int64_t n_walkers = 0;
+#ifdef PK_HAVE_NCCL
+  ncclComm_t nccl = nullptr;
+  ~Impl() {
+    if (nccl) ncclCommDestroy(nccl);
+  }
+#endif
+};
+
+KmcEngine::KmcEngine(const KmcTables& t, const KmcParams& p) : impl_(std::make_unique<Impl>()) {
+  Data& d = impl_->d;
+  impl_->p = p;
+  const std::int64_t R = p.replicas, W = p.walkers, n = t.n;
+  const std::int64_t nnz = static_cast<std::int64_t>(t.targets.size());
+  impl_->n_walkers = R * W;
+  d.row_offsets = upload("row_offsets", t.row_offsets);
+  d.targets = upload("targets", t.targets);
+  d.macro = upload("macro", t.macro);
+  d.cum_prob = upload("cum_prob", t.cum_prob);
+  d.total_rate = upload("total_rate", t.total_rate);
+  d.start_cdf = upload("start_cdf", t.start_cdf);
+  const std::int64_t NW = R * W;
+  d.state = alloc<std::int32_t>("state", NW, false);
+  d.time = alloc<double>("time", NW, false);
+  d.steps = alloc<std::int64_t>("steps", NW, false);
+  d.phase = alloc<std::int8_t>("phase", NW, false);
+  d.done = alloc<std::int8_t>("done", NW, false);
+  d.phase_start = alloc<double>("phase_start", NW, false);
+  d.next_grid = alloc<std::int32_t>("next_grid", NW, false);
+  d.fpt_bound = alloc<double>("fpt_bound", NW, false);
+  d.fpt_unbound = alloc<double>("fpt_unbound", NW, false);
+  d.first_dwell = alloc<double>("first_dwell", NW, false);
+  d.bound_time = alloc<double>("bound_time", NW, false);
+  d.unbound_time = alloc<double>("unbound_time", NW, false);
+  d.n_bind = alloc<std::int32_t>("n_bind", NW, false);
+  d.n_unbind = alloc<std::int32_t>("n_unbind", NW, false);
+  d.occupancy = alloc<std::int32_t>("occupancy", R * p.grid_points * n, true);
+  d.transitions = alloc<std::int64_t>("transitions", p.count_transitions ? R * nnz : 0, true);
+  d.dwell_hist = alloc<std::int32_t>("dwell_hist", R * p.dwell_bins, true);
+  d.traj_time = alloc<double>("traj_time", R * p.traj_walkers * p.traj_length, true);
+  d.traj_state = alloc<std::int32_t>("traj_state", R * p.traj_walkers * p.traj_length, true);
+  d.traj_count = alloc<std::int32_t>("traj_count", R * p.traj_walkers, true);
+  d.seed = p.seed;
+  d.first_replica = p.first_replica;
+  d.walkers = p.walkers;
+  d.n = t.n;
+  d.nnz = nnz;
+  d.grid_points = p.grid_points;
+  d.grid_dt = p.grid_points > 0 ? p.horizon_s / p.grid_points : 0.0;
+  d.horizon = p.horizon_s;
+  d.lag = p.lag_s;
+  d.max_steps = p.max_steps;
+  d.traj_walkers = p.traj_walkers;
+  d.traj_length = p.traj_length;
+  d.count_transitions = p.count_transitions;
+  d.dwell_bins = p.dwell_bins;
+  d.dwell_log10_min = p.dwell_log10_min;
+  d.dwell_bins_per_decade = p.dwell_bins_per_decade;
+}
+
+KmcEngine::~KmcEngine() = default;
+
+void KmcEngine::initialize() {
+  kernels::KmcInitialize<Mem> init{impl_->d};
+  Kokkos::parallel_for("pk::kmc::initialize", Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(0, impl_->n_walkers), init);
+  Kokkos::fence();
+}
+
+std::int64_t KmcEngine::advance(double t_stop_s, std::int64_t step_cap) {
+  kernels::KmcAdvance<Mem> step{impl_->d, t_stop_s, step_cap};
+  std::int64_t capped = 0;
+  Kokkos::parallel_reduce("pk::kmc::advance",
+                          Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(0, impl_->n_walkers), step,
+                          capped);
+  Kokkos::fence();
+  return capped;
+}
+
+std::int64_t KmcEngine::running_walkers() const {
+  const auto done = impl_->d.done;
+  std::int64_t running = 0;
+  Kokkos::parallel_reduce(
+      "pk::kmc::running", Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(0, impl_->n_walkers),
+      KOKKOS_LAMBDA(const std::int64_t i, std::int64_t& acc) { acc += done(i) == kernels::kRunning ? 1 : 0; },
+      running);
+  return running;
+}
+
+std::int64_t KmcEngine::total_steps() const {
+  const auto steps = impl_->d.steps;
+  std::int64_t total = 0;
+  Kokkos::parallel_reduce(
+      "pk::kmc::total_steps", Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(0, impl_->n_walkers),
+      KOKKOS_LAMBDA(const std::int64_t i, std::int64_t& acc) { acc += steps(i); }, total);
+  return total;
+}
+
+KmcSnapshot KmcEngine::snapshot() const {
+  const Data& d = impl_->d;
+  KmcSnapshot s;
+  s.state = download(d.state);
+  s.phase = download<std::int8_t, std::int32_t>(d.phase);
+  s.done = download<std::int8_t, std::int32_t>(d.done);
+  s.next_grid = download(d.next_grid);
+  s.n_bind = download(d.n_bind);
+  s.n_unbind = download(d.n_unbind);
+  s.steps = download(d.steps);
+  s.time = download(d.time);
+  s.phase_start = download(d.phase_start);
+  s.fpt_bound = download(d.fpt_bound);
+  s.fpt_unbound = download(d.fpt_unbound);
+  s.first_dwell = download(d.first_dwell);
+  s.bound_time = download(d.bound_time);
+  s.unbound_time = download(d.unbound_time);
+  s.occupancy = download(d.occupancy);
+  s.transitions = download(d.transitions);
+  s.dwell_hist = download(d.dwell_hist);
+  s.traj_time = download(d.traj_time);
+  s.traj_state = download(d.traj_state);
+  s.traj_count = download(d.traj_count);
+  return s;
+}
+
+void KmcEngine::restore(const KmcSnapshot& s) {
+  const Data& d = impl_->d;
+  restore_view(d.state, s.state, "state");
+  restore_view(d.phase, s.phase, "phase");
+  restore_view(d.done, s.done, "done");
+  restore_view(d.next_grid, s.next_grid, "next_grid");
+  restore_view(d.n_bind, s.n_bind, "n_bind");
+  restore_view(d.n_unbind, s.n_unbind, "n_unbind");
+  restore_view(d.steps, s.steps, "steps");
+  restore_view(d.time, s.time, "time");
+  restore_view(d.phase_start, s.phase_start, "phase_start");
+  restore_view(d.fpt_bound, s.fpt_bound, "fpt_bound");
+  restore_view(d.fpt_unbound, s.fpt_unbound, "fpt_unbound");
+  restore_view(d.first_dwell, s.first_dwell, "first_dwell");
+  restore_view(d.bound_time, s.bound_time, "bound_time");
+  restore_view(d.unbound_time, s.unbound_time, "unbound_time");
+  restore_view(d.occupancy, s.occupancy, "occupancy");
+  restore_view(d.transitions, s.transitions, "transitions");
+  restore_view(d.dwell_hist, s.dwell_hist, "dwell_hist");
+  restore_view(d.traj_time, s.traj_time, "traj_time");
+  restore_view(d.traj_state, s.traj_state, "traj_state");
+  restore_view(d.traj_count, s.traj_count, "traj_count");
+  Kokkos::fence();
+}
+
+void KmcEngine::enable_device_reduction(MPI_Comm comm) {
+#ifdef PK_HAVE_NCCL
+  // NCCL needs one GPU per rank ("duplicate GPU" otherwise): check first.
+  int device = -1;
+  cudaGetDevice(&device);
+  char host[MPI_MAX_PROCESSOR_NAME] = {};
+  int len = 0;
+  MPI_Get_processor_name(host, &len);
+  int size = 1, rank = 0;
+  MPI_Comm_size(comm, &size);
+  MPI_Comm_rank(comm, &rank);
+  std::vector<char> hosts(static_cast<std::size_t>(size) * MPI_MAX_PROCESSOR_NAME);
+  std::vector<int> devices(size);
+  MPI_Allgather(host, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, hosts.data(), MPI_MAX_PROCESSOR_NAME, MPI_CHAR, comm);
+  MPI_Allgather(&device, 1, MPI_INT, devices.data(), 1, MPI_INT, comm);
+  for (int a = 0; a < size; ++a)
+    for (int b = a + 1; b < size; ++b)
+      if (devices[a] == devices[b] &&
+          std::string(&hosts[a * MPI_MAX_PROCESSOR_NAME]) == std::string(&hosts[b * MPI_MAX_PROCESSOR_NAME]))
+        return;  // ranks share a GPU: reduce through MPI
+  ncclUniqueId id;
+  if (rank == 0 && ncclGetUniqueId(&id) != ncclSuccess) throw SystemError("ncclGetUniqueId failed");
+  MPI_Bcast(&id, sizeof id, MPI_BYTE, 0, comm);
+  if (ncclCommInitRank(&impl_->nccl, size, id, rank) != ncclSuccess) throw SystemError("ncclCommInitRank failed");
+#else
+  (void)comm;
+#endif
+}
+
+std::string KmcEngine::reduction_backend() const {
+#ifdef PK_HAVE_NCCL
+  if (impl_->nccl) return "NCCL";
+#endif
+  return "MPI";
+}
+
+std::vector<std::int64_t> KmcEngine::occupancy_total(MPI_Comm comm) {
+  const Data& d = impl_->d;
+  const std::int64_t cells = static_cast<std::int64_t>(impl_->p.grid_points) * d.n;
+  const std::int32_t replicas = impl_->p.replicas;
+  const auto occ = d.occupancy;
+  Kokkos::View<std::int64_t*, Mem> local("pk::kmc::occupancy_local", cells);
+  Kokkos::parallel_for(
+      "pk::kmc::occupancy_sum", Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(0, cells),
+      KOKKOS_LAMBDA(const std::int64_t c) {
+        std::int64_t sum = 0;
+        for (std::int32_t r = 0; r < replicas; ++r) sum += occ(r * cells + c);
+        local(c) = sum;
+      });
+  Kokkos::fence();
+#ifdef PK_HAVE_NCCL
+  if (impl_->nccl) {
+    if (ncclAllReduce(local.data(), local.data(), cells, ncclInt64, ncclSum, impl_->nccl, 0) != ncclSuccess)
+      throw SystemError("ncclAllReduce failed");
+    if (cudaStreamSynchronize(0) != cudaSuccess) throw SystemError("cudaStreamSynchronize failed");
+    return download(local);
+  }
+#endif
+  std::vector<std::int64_t> host = download(local);
+  std::vector<std::int64_t> total(host.size());
+  if (MPI_Allreduce(host.data(), total.data(), static_cast<int>(host.size()), MPI_INT64_T, MPI_SUM, comm) !=
+      MPI_SUCCESS)
+    throw SystemError("MPI_Allreduce of occupancy failed");
+  return total;
+}
+
+}  // namespace pk::kmc

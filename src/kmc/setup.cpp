@@ -1,0 +1,128 @@
+#include "kmc/setup.hpp"
+
+#include "core/error.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace pk::kmc {
+
+StartSpec parse_start(const std::string& text, const network::Network& net) {
+  StartSpec s;
+  s.text = text;
+  if (text == "bound") return s;
+  if (text == "unbound") {
+    s.macrostate = network::Macrostate::Unbound;
+    return s;
+  }
+  char* end = nullptr;
+  const long long id = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0')
+    throw UsageError("--start: expected bound, unbound or a state id, got '" + text + "'");
+  for (std::size_t i = 0; i < net.states.size(); ++i)
+    if (net.states[i].id == id) {
+      s.state = static_cast<std::int32_t>(i);
+      s.macrostate = net.states[i].macrostate;
+      return s;
+    }
+  throw UsageError("--start: no state with id " + text + " in " + net.source);
+}
+
+std::vector<double> parse_list(const std::string& text, const std::string& option) {
+  std::vector<double> out;
+  if (text.empty()) return out;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', pos), text.size());
+    const std::string item = text.substr(pos, comma - pos);
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    if (item.empty() || *end != '\0' || !std::isfinite(v) || v <= 0)
+      throw UsageError(option + ": expected comma-separated positive numbers, got '" + item + "'");
+    out.push_back(v);
+    pos = comma + 1;
+  }
+  return out;
+}
+
+std::vector<double> per_replica(const std::vector<double>& list, double fallback, std::int32_t replicas) {
+  std::vector<double> out(replicas, fallback);
+  if (!list.empty())
+    for (std::int32_t r = 0; r < replicas; ++r) out[r] = list[r % list.size()];
+  return out;
+}
+
+std::vector<double> start_probabilities(const network::Network& net, const StartSpec& start, double temperature_K) {
+  if (start.state >= 0) {
+    std::vector<double> p(net.states.size(), 0.0);
+    p[start.state] = 1.0;
+    return p;
+  }
+  return network::start_distribution(net, start.macrostate, temperature_K);
+}
+
+KmcTables build_tables(const network::Network& net, const StartSpec& start, std::int32_t first, std::int32_t count,
+                       const std::vector<double>& temperature_K, const std::vector<double>& concentration_M,
+                       double kappa) {
+  KmcTables t;
+  t.n = static_cast<std::int32_t>(net.states.size());
+  t.macro.resize(t.n);
+  for (std::int32_t i = 0; i < t.n; ++i) t.macro[i] = static_cast<std::int8_t>(net.states[i].macrostate);
+  for (std::int32_t r = first; r < first + count; ++r) {
+    const network::Conditions cond{temperature_K[r], kappa, concentration_M[r]};
+    const network::RateMatrix m = network::build_rates(net, cond);
+    if (r == first) {
+      t.row_offsets = m.row_offsets;
+      t.targets = m.targets;
+    }
+    for (std::int32_t i = 0; i < t.n; ++i) {
+      const double total = m.discrete_time() ? 1.0 : m.total_rate(i);
+      t.total_rate.push_back(m.discrete_time() ? 1.0 / m.lag_time_s : total);
+      double cum = 0.0;
+      for (std::int64_t e = m.row_offsets[i]; e < m.row_offsets[i + 1]; ++e) {
+        cum += m.values[e];
+        t.cum_prob.push_back(total > 0 ? cum / total : 1.0);
+      }
+    }
+    const std::vector<double> p = start_probabilities(net, start, temperature_K[r]);
+    double cum = 0.0;
+    for (double x : p) t.start_cdf.push_back(cum += x);
+  }
+  return t;
+}
+
+namespace {
+struct Fnv {
+  std::uint64_t h = 1469598103934665603ULL;
+  void bytes(const void* p, std::size_t n) {
+    const auto* c = static_cast<const unsigned char*>(p);
+    for (std::size_t i = 0; i < n; ++i) h = (h ^ c[i]) * 1099511628211ULL;
+  }
+  template <class T>
+  void value(const T& v) { bytes(&v, sizeof v); }
+};
+}  // namespace
+
+std::string fingerprint(const network::Network& net, const std::vector<std::string>& settings) {
+  Fnv f;
+  for (const auto& s : net.states) {
+    f.value(s.id);
+    f.value(s.free_energy_kcal_per_mol);
+    f.value(s.macrostate);
+  }
+  for (const auto& e : net.edges) {
+    f.value(e.from);
+    f.value(e.to);
+    f.value(e.kind);
+    f.value(e.value);
+  }
+  f.value(net.lag_time_s);
+  for (const auto& s : settings) f.bytes(s.data(), s.size() + 1);
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(f.h));
+  return hex;
+}
+
+}  // namespace pk::kmc
