@@ -2,6 +2,7 @@
 // never print made-up results.
 #include "cli/cli.hpp"
 #include "cli/demo.hpp"
+#include "cli/solve_cmd.hpp"
 #include "kmc/run_kmc.hpp"
 
 namespace pk::cli {
@@ -18,7 +19,8 @@ const std::vector<Subcommand>& subcommands() {
       planned("network", "turn docked poses into a network of states with Eyring rates"),
       Subcommand{"kmc", "kinetic Monte Carlo over a network: kon, koff, residence time, Kd with 95% CIs", true,
                  kmc::add_kmc_options, kmc::run_kmc},
-      planned("solve", "exact master-equation solution of a network (MFPT, committors, P(t))"),
+      Subcommand{"solve", "exact master-equation solution of a network: koff, kon, Kd, MFPTs, committors, P(t)",
+                 true, add_solve_options, run_solve},
       planned("analyze", "estimates with confidence intervals, plots and a report from an output file"),
       planned("run", "the whole pipeline: dock -> network -> kmc -> solve -> analyze"),
       planned("bench", "benchmarks: KMC steps/s, docking evaluations/s, GEMM, HDF5 bandwidth"),

@@ -31,8 +31,15 @@ Estimate pooled_rate(const std::vector<const ReplicaTotals*>& reps, double (*num
   Estimate e;
   e.value = ratio(sn, sd);
   e.replicas = static_cast<int>(per.size());
-  if (per.size() < 2 || !std::isfinite(e.value)) {
+  if (!std::isfinite(e.value)) {
     e.ci_low = e.ci_high = kNaN;
+    return e;
+  }
+  if (per.size() < 2 || sn < 20) {
+    // Few events: the pooled count is Poisson; Garwood's interval.
+    e.ci_method = "poisson";
+    e.ci_low = sn > 0 ? 0.5 * chi_square_quantile(0.025, 2 * sn) / sd : 0.0;
+    e.ci_high = 0.5 * chi_square_quantile(0.975, 2 * sn + 2) / sd;
     return e;
   }
   double mean = 0;
@@ -53,6 +60,7 @@ Estimate inverse(const Estimate& k) {
   e.value = k.value > 0 ? 1.0 / k.value : kNaN;
   e.ci_low = k.ci_high > 0 ? 1.0 / k.ci_high : kNaN;
   e.ci_high = k.ci_low > 0 ? 1.0 / k.ci_low : (std::isnan(k.ci_low) ? kNaN : INFINITY);
+  e.ci_method = k.ci_method;
   return e;
 }
 
@@ -67,20 +75,30 @@ Estimate dissociation_constant(const Estimate& koff, const Estimate& kon) {
   const double sigma = std::sqrt(rel_off * rel_off + rel_on * rel_on) / z;
   e.ci_low = std::isfinite(sigma) ? e.value * std::exp(-z * sigma) : kNaN;
   e.ci_high = std::isfinite(sigma) ? e.value * std::exp(z * sigma) : kNaN;
+  e.ci_method = "log-normal from koff and kon";
   return e;
 }
 
 Estimate free_energy(const Estimate& kd, double temperature_K) {
   const double rt = units::rt_kcal_per_mol(temperature_K);
   auto g = [&](double x) { return x > 0 ? rt * std::log(x / units::kStandardConcentration_M) : kNaN; };
-  return Estimate{g(kd.value), g(kd.ci_low), g(kd.ci_high), kd.replicas};
+  return Estimate{g(kd.value), g(kd.ci_low), g(kd.ci_high), kd.replicas, kd.ci_method};
 }
 
 void put(io::JsonWriter& j, const std::string& key, const Estimate& e) {
   j.begin_object(key).value("value", e.value).value("ci95_low", e.ci_low).value("ci95_high", e.ci_high);
-  j.value("replicas_with_estimate", e.replicas).end_object();
+  j.value("replicas_with_estimate", e.replicas).value("ci_method", e.ci_method).end_object();
 }
 }  // namespace
+
+double chi_square_quantile(double p, double dof) {
+  if (dof <= 0) return 0.0;
+  // Normal quantile for the two tails used here.
+  const double z = p > 0.5 ? 1.959963984540054 : -1.959963984540054;
+  const double a = 2.0 / (9.0 * dof);
+  const double c = 1.0 - a + z * std::sqrt(a);
+  return dof * c * c * c;
+}
 
 double student_t95(int dof) {
   static const double table[] = {12.706205, 4.302653, 3.182446, 2.776445, 2.570582, 2.446912, 2.364624,

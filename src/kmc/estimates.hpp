@@ -38,8 +38,12 @@ std::vector<ReplicaTotals> replica_totals(const KmcSnapshot& snap, std::int32_t 
                                           const std::vector<double>& concentration_M);
 
 struct Estimate {
-  double value = 0, ci_low = 0, ci_high = 0;  ///< NaN where undefined (no events)
+  double value = 0, ci_low = 0, ci_high = 0;  ///< NaN where undefined
   int replicas = 0;                            ///< replicas with a defined estimate
+  /// How the interval was made: "replica-t" (Student t over the per-replica
+  /// estimates, >= 2 replicas and >= 20 events) or "poisson" (exact-coverage
+  /// Garwood interval of the pooled count, for few events).
+  const char* ci_method = "replica-t";
 };
 
 /// Estimates for replicas that share one temperature and concentration.
@@ -55,6 +59,9 @@ struct ConditionEstimates {
 
 /// Groups replicas by (temperature, concentration) and estimates each group.
 std::vector<ConditionEstimates> estimate(const std::vector<ReplicaTotals>& replicas);
+
+/// Chi-square quantile for p = 0.025 or 0.975 (Wilson-Hilferty; within 1% for dof >= 2).
+double chi_square_quantile(double p, double dof);
 
 /// Two-sided 95% Student-t quantile for `dof` degrees of freedom.
 double student_t95(int dof);

@@ -34,7 +34,8 @@ std::vector<double> discrete_times(const network::RateMatrix& rates, bool revers
     for (Eigen::Index i = 0; i < p.rows(); ++i)
       for (Eigen::Index j = 0; j < p.cols(); ++j)
         if (i != j) s(i, j) = std::sqrt(p(i, j) * p(j, i));
-    values = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(s, Eigen::EigenvaluesOnly).eigenvalues().cast<std::complex<double>>();
+    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(s, Eigen::EigenvaluesOnly);
+    values = solver.eigenvalues().cast<std::complex<double>>();
   } else {
     values = Eigen::EigenSolver<Eigen::MatrixXd>(p, false).eigenvalues();
   }
@@ -65,7 +66,8 @@ std::vector<double> relaxation_times(const network::RateMatrix& rates) {
   detail::validate(rates);
   if (rates.n == 0) throw UsageError("relaxation times of an empty network");
   if (!detail::irreducible(rates))
-    throw InputError("rate matrix", 0, "relaxation times need an irreducible network (every state reaching every other)");
+    throw InputError("rate matrix", 0,
+                     "relaxation times need an irreducible network (every state reaching every other)");
   const auto log_weights = detail::reversible_log_weights(rates);
   std::vector<double> times;
   if (rates.discrete_time()) {

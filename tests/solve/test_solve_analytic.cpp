@@ -168,7 +168,8 @@ TEST(SolveDiscreteTime, TwoStateChainAtLagTau) {
 
 TEST(SolveDiscreteTime, DrivenCycleUsesTheGeneralPaths) {
   const double tau = 1.0e-10, p = 0.1;  // 0 -> 1 -> 2 -> 0, stay with 1 - p
-  const auto rm = make_rates(3, {{0, 0, 1.0 - p}, {0, 1, p}, {1, 1, 1.0 - p}, {1, 2, p}, {2, 2, 1.0 - p}, {2, 0, p}}, tau);
+  const auto rm = make_rates(
+      3, {{0, 0, 1.0 - p}, {0, 1, p}, {1, 1, 1.0 - p}, {1, 2, p}, {2, 2, 1.0 - p}, {2, 0, p}}, tau);
   EXPECT_FALSE(satisfies_detailed_balance(rm));
   // Two geometric(p) steps: mean 2/p lags, E[N^2] = 2(1-p)/p^2 + 4/p^2.
   const PassageTimes to_2 = mfpt_to_set(rm, {2});
