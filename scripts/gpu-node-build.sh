@@ -5,6 +5,7 @@
 # packages the node lacks in $PK_CARRY/debs (scripts/prepare-gpu-carry.sh).
 #   PK_GPU_ARCH=HOPPER90|AMPERE86|AMPERE80   (default HOPPER90)
 #   PK_CARRY=folder holding debs/            (default .device-carry)
+#   first argument: the preset (default cuda; cpu builds the OpenMP version)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -24,6 +25,9 @@ export LD_LIBRARY_PATH=$lib:$lib/hdf5/openmpi:$lib/hdf5/serial:${LD_LIBRARY_PATH
 export PATH=/usr/local/cuda/bin:$root/usr/bin:$PATH
 export NVCC_WRAPPER_DEFAULT_ARCH=$sm
 [[ -f third_party/kokkos/.pk-fetched ]] || { echo "gpu-node-build: third_party/kokkos missing (copy it from the build machine)" >&2; exit 1; }
-cmake --preset cuda -DPK_GPU_ARCH="$arch" -DPK_HDF5_ROOT="$root/usr" \
+preset=${1:-cuda}
+extra=()
+[[ $preset == cuda ]] && extra=(-DPK_GPU_ARCH="$arch")
+cmake --preset "$preset" "${extra[@]}" -DPK_HDF5_ROOT="$root/usr" \
       -DBoost_DIR="$lib/cmake/Boost-1.74.0" -DBoost_NO_SYSTEM_PATHS=ON
-cmake --build --preset cuda -j "$(nproc)"
+cmake --build --preset "$preset" -j "$(nproc)"

@@ -71,7 +71,9 @@ po::variables_map parse_options(const Subcommand& cmd, const po::options_descrip
                                 const std::vector<std::string>& args) {
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(desc).run(), vm);
+    po::positional_options_description pos;
+    if (!cmd.positional.empty()) pos.add(cmd.positional.c_str(), 1);
+    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
   } catch (const po::error& e) {
     throw UsageError("pandakinetics " + cmd.name + ": " + e.what() + " (see pandakinetics " + cmd.name +
                      " --help)");

@@ -30,6 +30,8 @@ struct Subcommand {
   bool implemented = false;
   std::function<void(po::options_description&)> add_options;
   std::function<int(const po::variables_map&, Context&)> run;
+  /// Name of an option that also takes one positional argument (`bench kmc`).
+  std::string positional;
 };
 
 /// Every subcommand, in the order `--help` lists them.

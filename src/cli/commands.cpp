@@ -3,13 +3,14 @@
 #include "cli/cli.hpp"
 #include "cli/demo.hpp"
 #include "cli/solve_cmd.hpp"
+#include "kmc/bench_kmc.hpp"
 #include "kmc/run_kmc.hpp"
 
 namespace pk::cli {
 
 namespace {
 Subcommand planned(const std::string& name, const std::string& summary) {
-  return Subcommand{name, summary, false, nullptr, nullptr};
+  return Subcommand{name, summary, false, nullptr, nullptr, ""};
 }
 }  // namespace
 
@@ -18,16 +19,17 @@ const std::vector<Subcommand>& subcommands() {
       planned("dock", "dock ligands into a receptor with the Vina scoring function (GPU)"),
       planned("network", "turn docked poses into a network of states with Eyring rates"),
       Subcommand{"kmc", "kinetic Monte Carlo over a network: kon, koff, residence time, Kd with 95% CIs", true,
-                 kmc::add_kmc_options, kmc::run_kmc},
+                 kmc::add_kmc_options, kmc::run_kmc, ""},
       Subcommand{"solve", "exact master-equation solution of a network: koff, kon, Kd, MFPTs, committors, P(t)",
-                 true, add_solve_options, run_solve},
+                 true, add_solve_options, run_solve, ""},
       planned("analyze", "estimates with confidence intervals, plots and a report from an output file"),
       planned("run", "the whole pipeline: dock -> network -> kmc -> solve -> analyze"),
-      planned("bench", "benchmarks: KMC steps/s, docking evaluations/s, GEMM, HDF5 bandwidth"),
+      Subcommand{"bench", "benchmarks: `bench kmc` (KMC steps/s); docking, GEMM and HDF5 benchmarks are not implemented yet",
+                 true, kmc::add_bench_options, kmc::run_bench, "what"},
       Subcommand{"demo",
                  "check this installation: a Kokkos reduction on every rank, an MPI reduction and a "
                  "collective parallel-HDF5 write read back",
-                 true, add_demo_options, run_demo},
+                 true, add_demo_options, run_demo, ""},
   };
   return table;
 }

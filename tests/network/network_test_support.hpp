@@ -13,7 +13,11 @@
 namespace pk::network::test {
 
 /// inputs/networks/<relative>
-inline std::string input_path(const std::string& relative) { return std::string(PK_NETWORK_INPUTS) + "/" + relative; }
+#define PK_TEST_STRINGIFY2(x) #x
+#define PK_TEST_STRINGIFY(x) PK_TEST_STRINGIFY2(x)
+inline std::string input_path(const std::string& relative) {
+  return std::string(PK_TEST_STRINGIFY(PK_NETWORK_INPUTS)) + "/" + relative;
+}
 
 /// Writes `content` to a fresh file under ./network_scratch/ and returns its path.
 inline std::string scratch_file(const std::string& name, const std::string& content) {

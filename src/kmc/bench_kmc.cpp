@@ -1,0 +1,118 @@
+// `pandakinetics bench kmc`: steps per second of the KMC engine on a random
+// network of a given size and out-degree, every walker taking exactly
+// --steps steps (a step budget, horizon unbounded), observables on. Timed
+// after a warm-up, the engine's launch returning only after Kokkos::fence;
+// median of the repeats. Only what was measured is printed.
+#include "kmc/bench_kmc.hpp"
+
+#include "comm/communicator.hpp"
+#include "core/error.hpp"
+#include "io/json.hpp"
+#include "kmc/engine.hpp"
+#include "kmc/setup.hpp"
+#include "runtime/device_info.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ostream>
+#include <random>
+
+namespace pk::kmc {
+
+namespace po = cli::po;
+
+namespace {
+network::Network bench_network(int n, int degree, unsigned seed) {
+  std::mt19937_64 gen(seed);
+  std::uniform_real_distribution<double> log_rate(3.0, 12.0);
+  network::Network net;
+  net.source = "random bench network";
+  for (int i = 0; i < n; ++i)
+    net.states.push_back({i, 0.0, i < n / 10 ? network::Macrostate::Bound
+                                             : (i >= n - n / 10 ? network::Macrostate::Unbound : network::Macrostate::Other), ""});
+  for (int i = 0; i < n; ++i) {
+    std::vector<int> to;
+    while (static_cast<int>(to.size()) < std::min(degree, n - 1)) {
+      const int j = std::uniform_int_distribution<int>(0, n - 1)(gen);
+      if (j != i && std::find(to.begin(), to.end(), j) == to.end()) to.push_back(j);
+    }
+    for (int j : to) net.edges.push_back({i, j, network::EdgeKind::Rate, std::pow(10.0, log_rate(gen))});
+  }
+  return net;
+}
+}  // namespace
+
+void add_bench_options(po::options_description& desc) {
+  desc.add_options()
+      ("what", po::value<std::string>()->value_name("kmc"), "what to measure: kmc (others are not implemented yet)")
+      ("states", po::value<int>()->default_value(512), "states of the random network")
+      ("out-degree", po::value<int>()->default_value(10), "edges leaving each state")
+      ("replicas", po::value<int>()->default_value(64), "replicas (over all ranks)")
+      ("walkers", po::value<int>()->default_value(4096), "walkers per replica")
+      ("steps", po::value<long>()->default_value(2000), "steps every walker takes per timed run")
+      ("repeats", po::value<int>()->default_value(5), "timed runs after one warm-up; the median is reported")
+      ("no-transition-counts", po::bool_switch()->default_value(false), "leave out the per-edge transition counts")
+      ("json", po::value<std::string>()->value_name("FILE"), "also write the result as JSON to FILE");
+}
+
+int run_bench(const po::variables_map& vm, cli::Context& ctx) {
+  const std::string what = vm.count("what") ? vm["what"].as<std::string>() : "";
+  if (what != "kmc") {
+    ctx.err << "pandakinetics bench: '" << what << "' is not implemented yet (available: kmc)\n";
+    return kExitUsage;
+  }
+  const int n = vm["states"].as<int>(), degree = vm["out-degree"].as<int>();
+  const int replicas = vm["replicas"].as<int>(), walkers = vm["walkers"].as<int>(), repeats = vm["repeats"].as<int>();
+  const long steps = vm["steps"].as<long>();
+  if (n < 2 || degree < 1 || replicas < 1 || walkers < 1 || steps < 1 || repeats < 1)
+    throw UsageError("pandakinetics bench kmc: sizes, --steps and --repeats must be positive (--states >= 2)");
+  comm::Communicator comm;
+  const network::Network net = bench_network(n, degree, 12345);
+  const std::int32_t first = static_cast<std::int32_t>(static_cast<std::int64_t>(replicas) * comm.rank() / comm.size());
+  const std::int32_t count = static_cast<std::int32_t>(static_cast<std::int64_t>(replicas) * (comm.rank() + 1) / comm.size()) - first;
+  const StartSpec start = parse_start("bound", net);
+  const KmcTables tables = build_tables(net, start, first, count, per_replica({}, 300.0, replicas),
+                                        per_replica({}, 1.0, replicas), 1.0);
+  KmcParams p;
+  p.seed = 7;
+  p.first_replica = first;
+  p.replicas = count;
+  p.walkers = walkers;
+  p.horizon_s = 1e300;
+  p.max_steps = steps;
+  p.grid_points = 10;
+  p.traj_walkers = 0;
+  p.traj_length = 1;
+  p.count_transitions = !vm["no-transition-counts"].as<bool>();
+  KmcEngine engine(tables, p);
+  std::vector<double> seconds;
+  for (int r = 0; r <= repeats; ++r) {
+    engine.initialize();
+    comm.barrier();
+    const auto t0 = std::chrono::steady_clock::now();
+    engine.advance(1e300, steps);  // returns after Kokkos::fence
+    comm.barrier();
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (r > 0) seconds.push_back(s);  // run 0 is the warm-up
+  }
+  std::int64_t taken = engine.total_steps();
+  MPI_Allreduce(MPI_IN_PLACE, &taken, 1, MPI_INT64_T, MPI_SUM, comm.get());
+  const double expected = static_cast<double>(replicas) * walkers * steps;
+  if (static_cast<double>(taken) != expected)
+    throw SystemError("bench kmc: walkers took " + std::to_string(taken) + " steps, expected " + std::to_string(expected));
+  std::sort(seconds.begin(), seconds.end());
+  const double median = seconds[seconds.size() / 2];
+  io::JsonWriter j;
+  j.begin_object().value("benchmark", "kmc").value("execution_space", runtime::default_execution_space());
+  j.value("ranks", comm.size()).value("states", n).value("out_degree", degree).value("replicas", replicas);
+  j.value("walkers_per_replica", walkers).value("steps_per_walker", static_cast<long long>(steps));
+  j.value("transition_counts", p.count_transitions).value("repeats", repeats);
+  j.value("median_s", median).value("min_s", seconds.front()).value("max_s", seconds.back());
+  j.value("steps_per_s", expected / median).end_object();
+  ctx.out << j.str();
+  if (vm.count("json") && comm.is_root()) j.save(vm["json"].as<std::string>());
+  return kExitOk;
+}
+
+}  // namespace pk::kmc
