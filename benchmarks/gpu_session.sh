@@ -29,6 +29,12 @@ bench() { echo "== $*" >&2; "$@" | tr -d '\n' ; echo; }
   OMP_NUM_THREADS=16 OMP_PROC_BIND=spread OMP_PLACES=threads bench $cpu bench kmc --states 512 --out-degree 10 --replicas 64 --walkers 4096 --steps 2000
 } > "$OUT/bench.jsonl" 2>"$OUT/bench.err"
 cat "$OUT/bench.jsonl"
+# A microsecond of a 500-state network with rates 1e3..1e12 1/s, default 64 x 4096 walkers.
+python3 benchmarks/make_random_network.py 500 700 1 /tmp/rn500 > /dev/null
+{ /usr/bin/time -v $gpu kmc --states /tmp/rn500/states.csv --edges /tmp/rn500/edges.csv --time 1e-6 \
+    --output /tmp/rn.h5 --summary /tmp/rn.json --progress-every 2
+  $gpu solve --states /tmp/rn500/states.csv --edges /tmp/rn500/edges.csv --output /tmp/rns.h5; } > "$OUT/kmc_500.txt" 2>&1
+grep -E "steps in|koff|residence|Elapsed" "$OUT/kmc_500.txt"
 N=inputs/networks/two_state
 { $gpu kmc --states $N/states.csv --edges $N/edges.csv --time 1e-1 --output /tmp/k.h5 --progress-every 5
   $gpu solve --states $N/states.csv --edges $N/edges.csv --output /tmp/s.h5; } > "$OUT/kmc_example.txt" 2>&1

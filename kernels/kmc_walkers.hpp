@@ -30,7 +30,7 @@ struct KmcData {
   V<std::int32_t> targets;      // nnz
   V<std::int8_t> macro;         // n
   V<double> cum_prob;           // replicas x nnz: cumulative selection probability per row
-  V<double> total_rate;         // replicas x n: 1/s (continuous time)
+  V<double> inv_total_rate;     // replicas x n: 1 / (total exit rate), s; 0 for absorbing states
   V<double> start_cdf;          // replicas x n: cumulative start distribution
   // Walkers (replicas x walkers).
   V<std::int32_t> state;
@@ -117,6 +117,12 @@ struct KmcAdvance {
   }
 
   KOKKOS_INLINE_FUNCTION void operator()(const std::int64_t i, std::int64_t& capped) const {
+    walk(i, capped, nullptr);
+  }
+
+  /// One walker. Transitions are counted in `team_counts` (a team's scratch
+  /// array for this replica, indexed by edge) when given, else in global memory.
+  KOKKOS_INLINE_FUNCTION void walk(const std::int64_t i, std::int64_t& capped, std::int32_t* team_counts) const {
     if (d.done(i) != kRunning) return;
     const std::int32_t rl = static_cast<std::int32_t>(i / d.walkers);
     const std::int32_t w = static_cast<std::int32_t>(i % d.walkers);
@@ -140,15 +146,20 @@ struct KmcAdvance {
         ++capped;
         break;
       }
-      const double rate = discrete ? 1.0 : d.total_rate(rate_base + s);
-      if (!(rate > 0.0)) {  // absorbing state: the walker stays
+      const double inv_rate = discrete ? 1.0 : d.inv_total_rate(rate_base + s);
+      if (!(inv_rate > 0.0)) {  // absorbing state: the walker stays
         count_grid(rl, s, g, t_stop);
         if (t_stop >= d.horizon) done = kDoneHorizon;
         break;
       }
       const Philox4x32 rnd = kmc_random(d.seed, replica, static_cast<std::uint32_t>(w), static_cast<std::uint64_t>(st));
-      const double t_new = discrete ? static_cast<double>(st + 1) * d.lag
-                                    : t - compat::log(1.0 - uniform53(rnd.v[0], rnd.v[1])) / rate;
+      // Waiting time -ln(1-u)/R: the logarithm in single precision (relative
+      // error ~1e-7 of each waiting time, far below any statistical error;
+      // 1-u keeps its relative precision down to 2^-53 as a float), the
+      // clock in double.
+      const double t_new =
+          discrete ? static_cast<double>(st + 1) * d.lag
+                   : t - static_cast<double>(compat::log(static_cast<float>(1.0 - uniform53(rnd.v[0], rnd.v[1])))) * inv_rate;
       count_grid(rl, s, g, t_new < t_stop ? t_new : t_stop);
       if (t_new > t_stop) {
         if (t_stop >= d.horizon) done = kDoneHorizon;
@@ -159,7 +170,8 @@ struct KmcAdvance {
       const std::int64_t last = d.row_offsets(s + 1) - 1;
       while (e < last && d.cum_prob(edge_base + e) <= v) ++e;
       const std::int32_t next = d.targets(e);
-      if (d.count_transitions) Kokkos::atomic_increment(&d.transitions(edge_base + e));
+      if (team_counts) Kokkos::atomic_increment(&team_counts[e]);
+      else if (d.count_transitions) Kokkos::atomic_increment(&d.transitions(edge_base + e));
       t = t_new;
       ++st;
       s = next;
@@ -219,6 +231,42 @@ struct KmcAdvance {
       d.traj_state(k * d.traj_length + c) = s;
       d.traj_count(k) = c + 1;
     }
+  }
+};
+
+/// The same with one team per block of walkers of one replica: transitions
+/// are counted in team scratch memory (fast atomics) and added to the global
+/// counts once per launch, instead of one global atomic per step.
+template <class ExecSpace>
+struct KmcAdvanceTeam {
+  using Mem = typename ExecSpace::memory_space;
+  using Member = typename Kokkos::TeamPolicy<ExecSpace>::member_type;
+  KmcAdvance<Mem> a;
+  std::int32_t walkers_per_team = 0, teams_per_replica = 0;
+
+  KOKKOS_INLINE_FUNCTION void operator()(const Member& m, std::int64_t& capped) const {
+    const std::int32_t rl = m.league_rank() / teams_per_replica;
+    const std::int32_t block = m.league_rank() % teams_per_replica;
+    const std::int64_t nnz = a.d.nnz;
+    std::int32_t* counts = static_cast<std::int32_t*>(m.team_scratch(0).get_shmem(nnz * sizeof(std::int32_t)));
+    Kokkos::parallel_for(Kokkos::TeamThreadRange(m, nnz), [&](const std::int64_t e) { counts[e] = 0; });
+    m.team_barrier();
+    const std::int32_t first = block * walkers_per_team;
+    const std::int32_t count =
+        first + walkers_per_team <= a.d.walkers ? walkers_per_team : a.d.walkers - first;
+    std::int64_t team_capped = 0;
+    Kokkos::parallel_reduce(
+        Kokkos::TeamThreadRange(m, count),
+        [&](const std::int32_t k, std::int64_t& c) {
+          a.walk(static_cast<std::int64_t>(rl) * a.d.walkers + first + k, c, counts);
+        },
+        team_capped);
+    m.team_barrier();
+    const std::int64_t base = static_cast<std::int64_t>(rl) * nnz;
+    Kokkos::parallel_for(Kokkos::TeamThreadRange(m, nnz), [&](const std::int64_t e) {
+      if (counts[e] != 0) Kokkos::atomic_add(&a.d.transitions(base + e), static_cast<std::int64_t>(counts[e]));
+    });
+    Kokkos::single(Kokkos::PerTeam(m), [&]() { capped += team_capped; });
   }
 };
 

@@ -29,5 +29,6 @@ preset=${1:-cuda}
 extra=()
 [[ $preset == cuda ]] && extra=(-DPK_GPU_ARCH="$arch")
 cmake --preset "$preset" "${extra[@]}" -DPK_HDF5_ROOT="$root/usr" \
-      -DBoost_DIR="$lib/cmake/Boost-1.74.0" -DBoost_NO_SYSTEM_PATHS=ON
+      -DBoost_DIR="$lib/cmake/Boost-1.74.0" -DBoost_NO_SYSTEM_PATHS=ON \
+      -DPK_RANDOM123_INCLUDE_DIR="$root/usr/include"
 cmake --build --preset "$preset" -j "$(nproc)"

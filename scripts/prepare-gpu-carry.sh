@@ -8,6 +8,6 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$here/.device-carry/debs"
 cd "$here/.device-carry/debs"
 apt-get download libhdf5-openmpi-103-1 libhdf5-openmpi-dev libsz2 libaec0 hdf5-tools libhdf5-103-1 \
-  libboost-program-options1.74.0 libboost-program-options1.74-dev libboost1.74-dev
+  libboost-program-options1.74.0 libboost-program-options1.74-dev libboost1.74-dev librandom123-dev
 bash "$here/scripts/fetch-kokkos.sh"
 du -sh "$here/.device-carry" "$here/third_party/kokkos"

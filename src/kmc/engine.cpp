@@ -19,6 +19,10 @@ using Space = Kokkos::DefaultExecutionSpace;
 using Mem = Space::memory_space;
 using Data = kernels::KmcData<Mem>;
 
+// Team path limits: 48 KiB of scratch is available per team on every backend.
+constexpr std::int32_t kWalkersPerTeam = 512;
+constexpr std::int64_t kMaxTeamScratchBytes = 40 * 1024;
+
 static_assert(kernels::kPhaseBound == kPhaseBound && kernels::kPhaseUnbound == kPhaseUnbound &&
               kernels::kPhaseNone == kPhaseNone && kernels::kRunning == kRunning &&
               kernels::kDoneHorizon == kDoneHorizon && kernels::kDoneSteps == kDoneSteps,
@@ -79,7 +83,9 @@ KmcEngine::KmcEngine(const KmcTables& t, const KmcParams& p) : impl_(std::make_u
   d.targets = upload("targets", t.targets);
   d.macro = upload("macro", t.macro);
   d.cum_prob = upload("cum_prob", t.cum_prob);
-  d.total_rate = upload("total_rate", t.total_rate);
+  std::vector<double> inverse(t.total_rate.size());
+  for (std::size_t i = 0; i < inverse.size(); ++i) inverse[i] = t.total_rate[i] > 0 ? 1.0 / t.total_rate[i] : 0.0;
+  d.inv_total_rate = upload("inv_total_rate", inverse);
   d.start_cdf = upload("start_cdf", t.start_cdf);
   const std::int64_t NW = R * W;
   d.state = alloc<std::int32_t>("state", NW, false);
@@ -131,6 +137,21 @@ void KmcEngine::initialize() {
 std::int64_t KmcEngine::advance(double t_stop_s, std::int64_t step_cap) {
   kernels::KmcAdvance<Mem> step{impl_->d, t_stop_s, step_cap};
   std::int64_t capped = 0;
+  // Team path: transition counts in scratch memory when the replica's edge
+  // counters fit (int32 per launch: walkers_per_team * step_cap < 2^31).
+  const std::int64_t nnz = impl_->d.nnz;
+  const std::int32_t per_team = std::min<std::int32_t>(impl_->p.walkers, kWalkersPerTeam);
+  const std::int64_t scratch = nnz * static_cast<std::int64_t>(sizeof(std::int32_t));
+  if (impl_->d.count_transitions && nnz > 0 && scratch <= kMaxTeamScratchBytes &&
+      static_cast<double>(per_team) * static_cast<double>(step_cap) < 2147483647.0) {
+    const std::int32_t teams_per_replica = (impl_->p.walkers + per_team - 1) / per_team;
+    kernels::KmcAdvanceTeam<Space> team{step, per_team, teams_per_replica};
+    Kokkos::TeamPolicy<Space> policy(impl_->p.replicas * teams_per_replica, Kokkos::AUTO);
+    Kokkos::parallel_reduce("pk::kmc::advance_team", policy.set_scratch_size(0, Kokkos::PerTeam(scratch)), team,
+                            capped);
+    Kokkos::fence();
+    return capped;
+  }
   Kokkos::parallel_reduce("pk::kmc::advance",
                           Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(0, impl_->n_walkers), step,
                           capped);

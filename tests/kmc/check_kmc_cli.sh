@@ -63,7 +63,9 @@ mpi 2 kmc $long --output ref_long.h5 >log_ref.txt 2>&1 || fail "reference long r
 "$mpiexec" -n 2 --oversubscribe "$pk" kmc $long --checkpoint sig.h5 --output sig_out.h5 >log_sig.txt 2>&1 &
 pid=$!
 for _ in $(seq 1 600); do grep -q "segment 2/" log_sig.txt 2>/dev/null && break; sleep 0.1; done
-kill -USR1 $pid
+# Signal the ranks themselves (what srun does; mpirun's forwarding of SIGUSR1
+# differs between Open MPI builds) and mpirun.
+pkill -USR1 -f -- "--checkpoint sig.h5"
 wait $pid; rc=$?
 [[ $rc == 0 ]] || fail "SIGUSR1: exit code $rc"
 grep -q "checkpoint written to sig.h5" log_sig.txt || { fail "SIGUSR1 did not checkpoint"; cat log_sig.txt; }
