@@ -115,7 +115,7 @@ void ReplicaTotals::to_array(double* o) const {
   const double v[kFields] = {temperature_K, concentration_M, walkers, steps, n_bind, n_unbind, bound_time_s,
                              unbound_time_s, censored_bound_time_s, fpt_unbound_observed, fpt_unbound_sum_s,
                              fpt_unbound_exposure_s, fpt_bound_observed, fpt_bound_sum_s, fpt_bound_exposure_s,
-                             0.0, 0.0};
+                             fpt_unbound_eligible, fpt_bound_eligible};
   for (int i = 0; i < kFields; ++i) o[i] = v[i];
 }
 
@@ -136,6 +136,8 @@ ReplicaTotals ReplicaTotals::from_array(const double* v) {
   t.fpt_bound_observed = v[12];
   t.fpt_bound_sum_s = v[13];
   t.fpt_bound_exposure_s = v[14];
+  t.fpt_unbound_eligible = v[15];
+  t.fpt_bound_eligible = v[16];
   return t;
 }
 
@@ -166,12 +168,14 @@ std::vector<ReplicaTotals> replica_totals(const KmcSnapshot& s, std::int32_t rep
       // First passages, counted only for walkers that did not start in the target.
       if (s.fpt_unbound[i] != 0.0) {
         const bool seen = s.fpt_unbound[i] > 0.0;
+        t.fpt_unbound_eligible += 1;
         t.fpt_unbound_observed += seen;
         t.fpt_unbound_sum_s += seen ? s.fpt_unbound[i] : 0.0;
         t.fpt_unbound_exposure_s += seen ? s.fpt_unbound[i] : end[i];
       }
       if (s.fpt_bound[i] != 0.0) {
         const bool seen = s.fpt_bound[i] > 0.0;
+        t.fpt_bound_eligible += 1;
         t.fpt_bound_observed += seen;
         t.fpt_bound_sum_s += seen ? s.fpt_bound[i] : 0.0;
         t.fpt_bound_exposure_s += seen ? s.fpt_bound[i] : end[i];
@@ -199,6 +203,8 @@ std::vector<ConditionEstimates> estimate(const std::vector<ReplicaTotals>& repli
       g.censored_bound_time_s += r->censored_bound_time_s;
       g.first_passages_to_unbound += r->fpt_unbound_observed;
       g.first_passages_to_bound += r->fpt_bound_observed;
+      g.censored_to_unbound += r->fpt_unbound_eligible - r->fpt_unbound_observed;
+      g.censored_to_bound += r->fpt_bound_eligible - r->fpt_bound_observed;
     }
     g.koff_per_s = pooled_rate(reps, [](const ReplicaTotals& r) { return r.n_unbind; },
                                [](const ReplicaTotals& r) { return r.bound_time_s; });
@@ -234,6 +240,8 @@ void write_estimates_json(io::JsonWriter& j, const std::vector<ConditionEstimate
     put(j, "mfpt_unbound_to_bound_s", g.mfpt_unbound_to_bound_s);
     j.value("first_passages_to_unbound", g.first_passages_to_unbound);
     j.value("first_passages_to_bound", g.first_passages_to_bound);
+    j.value("censored_first_passages_to_unbound", g.censored_to_unbound);
+    j.value("censored_first_passages_to_bound", g.censored_to_bound);
     j.end_object();
   }
   j.end_array();

@@ -23,6 +23,7 @@ struct ReplicaTotals {
   double censored_bound_time_s = 0;             ///< bound-phase time of walkers still bound at the end
   double fpt_unbound_observed = 0, fpt_unbound_sum_s = 0, fpt_unbound_exposure_s = 0;
   double fpt_bound_observed = 0, fpt_bound_sum_s = 0, fpt_bound_exposure_s = 0;
+  double fpt_unbound_eligible = 0, fpt_bound_eligible = 0;  ///< walkers that did not start in the target
   static constexpr int kFields = 17;
   void to_array(double* out) const;
   static ReplicaTotals from_array(const double* in);
@@ -55,6 +56,8 @@ struct ConditionEstimates {
   Estimate koff_per_s, kon_per_M_per_s, residence_time_s, kd_M, dg_kcal_per_mol;
   Estimate mfpt_bound_to_unbound_s, mfpt_unbound_to_bound_s;  ///< censoring-aware, from first passages
   double first_passages_to_unbound = 0, first_passages_to_bound = 0;
+  /// Walkers that had not reached the target at the end (censored).
+  double censored_to_unbound = 0, censored_to_bound = 0;
 };
 
 /// Groups replicas by (temperature, concentration) and estimates each group.

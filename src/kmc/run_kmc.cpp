@@ -122,6 +122,10 @@ void print_estimates(std::ostream& out, const std::vector<ConditionEstimates>& g
     show("dG = RT ln(Kd/1 M)", g.dg_kcal_per_mol, "kcal/mol");
     show("MFPT bound->unbound", g.mfpt_bound_to_unbound_s, "s");
     show("MFPT unbound->bound", g.mfpt_unbound_to_bound_s, "s");
+    if (g.censored_to_unbound > 0 || g.censored_to_bound > 0)
+      out << std::defaultfloat << "    censored first passages: " << g.censored_to_unbound << " walkers never reached unbound, "
+          << g.censored_to_bound << " never reached bound. They enter as exponential observations: with\n"
+          << "    heavy-tailed passage times (slow traps) the MFPTs come out low; compare with `solve` or raise --time.\n";
   }
   out << std::defaultfloat;
 }
