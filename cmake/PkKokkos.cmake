@@ -6,11 +6,12 @@ endif()
 
 if(PK_USE_EXTERNAL_KOKKOS)
   find_package(Kokkos 3.4 REQUIRED)
-  # Debian's packaged Kokkos config (3.4.01) names /usr/lib/include as its
-  # include directory. Replace directories that do not exist by the one that
-  # holds Kokkos_Core.hpp.
-  find_path(PK_KOKKOS_HEADER_DIR Kokkos_Core.hpp PATH_SUFFIXES kokkos)
-  foreach(_tgt Kokkos::kokkoscore Kokkos::kokkoscontainers Kokkos::kokkosalgorithms)
+  # Debian's packaged Kokkos config (libtrilinos-kokkos-dev, 3.4.01) names
+  # /usr/lib/include as the include directory of Kokkos::kokkos; its headers
+  # are in /usr/include/trilinos. Replace directories that do not exist by
+  # the one that holds Kokkos_Core.hpp.
+  find_path(PK_KOKKOS_HEADER_DIR Kokkos_Core.hpp HINTS ${Kokkos_INCLUDE_DIRS} PATH_SUFFIXES kokkos trilinos)
+  foreach(_tgt Kokkos::kokkos Kokkos::kokkoscore Kokkos::kokkoscontainers Kokkos::kokkosalgorithms)
     if(TARGET ${_tgt})
       get_target_property(_aliased ${_tgt} ALIASED_TARGET)
       if(_aliased)

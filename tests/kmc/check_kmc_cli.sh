@@ -36,6 +36,20 @@ assert c["unbinding_events"] > 1000
 print("summary: koff", k["value"], "1/s")
 PY
 
+# Replica temperatures: one estimate per temperature, faster unbinding when hotter
+# (Eyring); the network read back from the output file (/network) gives the same run.
+mpi 2 kmc $two $common --replica-temperatures 290,310 --output temps.h5 --summary temps.json >log_t.txt 2>&1 || fail "replica temperatures"
+"$py" - <<'PY' || fail "replica temperature groups"
+import json
+c = json.load(open("temps.json"))["conditions"]
+assert [g["temperature_K"] for g in c] == [290, 310], c
+assert all(g["replicas"] == 3 for g in c)
+assert c[1]["koff_per_s"]["value"] > 1.5 * c[0]["koff_per_s"]["value"], c
+print("koff at 290 K and 310 K:", [g["koff_per_s"]["value"] for g in c])
+PY
+mpi 1 kmc --network np1.h5 $common --output from_h5.h5 >log_h5.txt 2>&1 || { fail "--network from an output file"; cat log_h5.txt; }
+"$py" "$here/compare_h5.py" np1.h5 from_h5.h5 || fail "network read back from HDF5 gives another run"
+
 step "2. Checkpoint"
 # 2. Checkpoint every 5 ms of simulated time, then restart from the last one:
 #    identical to the uninterrupted run.
