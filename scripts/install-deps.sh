@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev googletest       # tests
   libbenchmark-dev libeigen3-dev librandom123-dev
   python3 python3-h5py python3-numpy         # independent readers in tests, analysis/
+  libtrilinos-kokkos-dev                     # Debian's packaged Kokkos: the external-Kokkos build is tested too
 )
 missing=()
 for p in "${packages[@]}"; do

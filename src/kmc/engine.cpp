@@ -6,6 +6,7 @@
 
 #include <Kokkos_Core.hpp>
 
+#include <cstdlib>
 #include <numeric>
 
 #ifdef PK_HAVE_NCCL
@@ -134,29 +135,55 @@ void KmcEngine::initialize() {
   Kokkos::fence();
 }
 
+namespace {
+// Launch-shape tuning knobs (benchmarks/RESULTS.md): they change speed only,
+// never results. PK_KMC_TEAM_WALKERS: walkers per team on the team path;
+// PK_KMC_TEAM_SIZE: threads per team (0: Kokkos chooses); PK_KMC_LAUNCH_BOUNDS=1:
+// cap registers (256 threads, 4 blocks per SM) so more walkers are resident.
+long env_long(const char* name, long fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::strtol(v, nullptr, 10) : fallback;
+}
+
+template <class Policy, class Functor>
+std::int64_t launch(const char* label, const Policy& policy, const Functor& f) {
+  std::int64_t capped = 0;
+  Kokkos::parallel_reduce(label, policy, f, capped);
+  Kokkos::fence();
+  return capped;
+}
+}  // namespace
+
 std::int64_t KmcEngine::advance(double t_stop_s, std::int64_t step_cap) {
   kernels::KmcAdvance<Mem> step{impl_->d, t_stop_s, step_cap};
-  std::int64_t capped = 0;
+  static const long team_walkers = env_long("PK_KMC_TEAM_WALKERS", kWalkersPerTeam);
+  static const long team_size = env_long("PK_KMC_TEAM_SIZE", 0);
+  static const bool bounded = env_long("PK_KMC_LAUNCH_BOUNDS", 0) != 0;
+  using Bounds = Kokkos::LaunchBounds<256, 4>;
   // Team path: transition counts in scratch memory when the replica's edge
   // counters fit (int32 per launch: walkers_per_team * step_cap < 2^31).
   const std::int64_t nnz = impl_->d.nnz;
-  const std::int32_t per_team = std::min<std::int32_t>(impl_->p.walkers, kWalkersPerTeam);
+  const std::int32_t per_team = static_cast<std::int32_t>(std::min<long>(impl_->p.walkers, std::max(1L, team_walkers)));
   const std::int64_t scratch = nnz * static_cast<std::int64_t>(sizeof(std::int32_t));
   if (impl_->d.count_transitions && nnz > 0 && scratch <= kMaxTeamScratchBytes &&
       static_cast<double>(per_team) * static_cast<double>(step_cap) < 2147483647.0) {
     const std::int32_t teams_per_replica = (impl_->p.walkers + per_team - 1) / per_team;
+    const int league = impl_->p.replicas * teams_per_replica;
     kernels::KmcAdvanceTeam<Space> team{step, per_team, teams_per_replica};
-    Kokkos::TeamPolicy<Space> policy(impl_->p.replicas * teams_per_replica, Kokkos::AUTO);
-    Kokkos::parallel_reduce("pk::kmc::advance_team", policy.set_scratch_size(0, Kokkos::PerTeam(scratch)), team,
-                            capped);
-    Kokkos::fence();
-    return capped;
+    if (bounded) {
+      Kokkos::TeamPolicy<Space, Bounds> policy = team_size > 0 ? Kokkos::TeamPolicy<Space, Bounds>(league, team_size)
+                                                               : Kokkos::TeamPolicy<Space, Bounds>(league, Kokkos::AUTO);
+      return launch("pk::kmc::advance_team", policy.set_scratch_size(0, Kokkos::PerTeam(scratch)), team);
+    }
+    Kokkos::TeamPolicy<Space> policy = team_size > 0 ? Kokkos::TeamPolicy<Space>(league, team_size)
+                                                     : Kokkos::TeamPolicy<Space>(league, Kokkos::AUTO);
+    return launch("pk::kmc::advance_team", policy.set_scratch_size(0, Kokkos::PerTeam(scratch)), team);
   }
-  Kokkos::parallel_reduce("pk::kmc::advance",
-                          Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(0, impl_->n_walkers), step,
-                          capped);
-  Kokkos::fence();
-  return capped;
+  if (bounded)
+    return launch("pk::kmc::advance",
+                  Kokkos::RangePolicy<Space, Bounds, Kokkos::IndexType<std::int64_t>>(0, impl_->n_walkers), step);
+  return launch("pk::kmc::advance", Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(0, impl_->n_walkers),
+                step);
 }
 
 std::int64_t KmcEngine::running_walkers() const {
