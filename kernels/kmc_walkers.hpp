@@ -28,6 +28,7 @@ struct KmcData {
   // Network (shared topology) and per-replica tables.
   V<std::int64_t> row_offsets;  // n + 1
   V<std::int32_t> targets;      // nnz
+  V<std::int8_t> target_macro;  // nnz: macrostate of each edge's target (one dependent load less per step)
   V<std::int8_t> macro;         // n
   V<double> cum_prob;           // replicas x nnz: cumulative selection probability per row
   V<double> inv_total_rate;     // replicas x n: 1 / (total exit rate), s; 0 for absorbing states
@@ -166,16 +167,14 @@ struct KmcAdvance {
         break;
       }
       const double v = uniform53(rnd.v[2], rnd.v[3]);
-      std::int64_t e = d.row_offsets(s);
-      const std::int64_t last = d.row_offsets(s + 1) - 1;
-      while (e < last && d.cum_prob(edge_base + e) <= v) ++e;
+      const std::int64_t e = select_edge(edge_base, d.row_offsets(s), d.row_offsets(s + 1) - 1, v);
       const std::int32_t next = d.targets(e);
       if (team_counts) Kokkos::atomic_increment(&team_counts[e]);
       else if (d.count_transitions) Kokkos::atomic_increment(&d.transitions(edge_base + e));
       t = t_new;
       ++st;
       s = next;
-      const std::int8_t m = d.macro(next);
+      const std::int8_t m = d.target_macro(e);
       if (m == kMacroBound && ph != kPhaseBound) {
         if (ph == kPhaseUnbound) {
           ++n_bind;
@@ -212,6 +211,24 @@ struct KmcAdvance {
     d.fpt_bound(i) = fpt_b;
     d.fpt_unbound(i) = fpt_u;
     d.first_dwell(i) = first_dwell;
+  }
+
+  /// The first edge e in [first, last) with cum_prob(e) > v, else `last`:
+  /// the same edge as a linear scan (cum_prob is non-decreasing), but the
+  /// loads of a chunk of 8 are independent, so their latencies overlap
+  /// instead of adding up.
+  KOKKOS_INLINE_FUNCTION std::int64_t select_edge(std::int64_t base, std::int64_t first, std::int64_t last,
+                                                  double v) const {
+    std::int64_t e = first;
+    while (e < last) {
+      const std::int64_t m = last - e < 8 ? last - e : 8;
+      std::int64_t below = 0;
+      for (int k = 0; k < 8; ++k)
+        if (k < m) below += d.cum_prob(base + e + k) <= v ? 1 : 0;
+      e += below;
+      if (below < m) break;
+    }
+    return e;
   }
 
   KOKKOS_INLINE_FUNCTION void record_dwell(std::int32_t rl, double dwell) const {

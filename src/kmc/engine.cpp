@@ -83,6 +83,9 @@ KmcEngine::KmcEngine(const KmcTables& t, const KmcParams& p) : impl_(std::make_u
   d.row_offsets = upload("row_offsets", t.row_offsets);
   d.targets = upload("targets", t.targets);
   d.macro = upload("macro", t.macro);
+  std::vector<std::int8_t> target_macro(t.targets.size());
+  for (std::size_t e = 0; e < target_macro.size(); ++e) target_macro[e] = t.macro[t.targets[e]];
+  d.target_macro = upload("target_macro", target_macro);
   d.cum_prob = upload("cum_prob", t.cum_prob);
   std::vector<double> inverse(t.total_rate.size());
   for (std::size_t i = 0; i < inverse.size(); ++i) inverse[i] = t.total_rate[i] > 0 ? 1.0 / t.total_rate[i] : 0.0;
