@@ -5,6 +5,7 @@
 #include <Kokkos_Core.hpp>
 #include <mpi.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -56,7 +57,12 @@ RuntimeGuard::RuntimeGuard(int& argc, char**& argv) {
 
   // One rank drives one GPU: pick it by node-local rank unless the user chose
   // with --kokkos-device-id. Passed as an argument so Kokkos 3.4 and 4.x agree.
-  std::vector<char*> args(argv, argv + argc);
+  // Kokkos 3.4 also takes the unprefixed --help (and prints its own help):
+  // it sees the command line without -h/--help, which stay for our CLI.
+  auto is_help = [](const char* a) { return std::strcmp(a, "--help") == 0 || std::strcmp(a, "-h") == 0; };
+  std::vector<char*> args;
+  for (int i = 0; i < argc; ++i)
+    if (i == 0 || !is_help(argv[i])) args.push_back(argv[i]);
 #ifdef KOKKOS_ENABLE_CUDA
   int devices = 0;
   if (cudaGetDeviceCount(&devices) == cudaSuccess && devices > 0 &&
@@ -72,14 +78,13 @@ RuntimeGuard::RuntimeGuard(int& argc, char**& argv) {
   int kargc = static_cast<int>(args.size());
   args.push_back(nullptr);
   Kokkos::initialize(kargc, args.data());
-  // Kokkos removed the arguments it consumed; hand the rest (less the
-  // injected device argument) back to the caller.
+  // Kokkos removed the arguments it consumed (it only removes, never
+  // reorders): keep, in their original order, the arguments it left and the
+  // help flags it never saw.
+  std::vector<char*> kept(args.begin(), args.begin() + kargc);
   int out = 0;
-  for (int i = 0; i < kargc; ++i) {
-    bool injected = false;
-    for (auto& a : kokkos_args_) injected = injected || args[i] == a.data();
-    if (!injected) argv[out++] = args[i];
-  }
+  for (int i = 0; i < argc; ++i)
+    if ((i > 0 && is_help(argv[i])) || std::find(kept.begin(), kept.end(), argv[i]) != kept.end()) argv[out++] = argv[i];
   argv[out] = nullptr;
   argc = out;
 }

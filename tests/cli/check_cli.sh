@@ -24,6 +24,9 @@ expect 2 "unknown subcommand 'frobnicate'" -- "$pk" frobnicate
 expect 2 "not implemented" -- "$pk" network
 expect 2 "no network given" -- "$pk" kmc
 expect 0 "not implemented yet" -- "$pk" dock --help
+# --help is ours, not Kokkos': its help must not be printed; --kokkos-* options still reach Kokkos.
+if "$pk" kmc --help 2>&1 | grep -q "Kokkos command line arguments"; then echo "FAIL: Kokkos printed its help"; fails=$((fails+1)); else echo "ok: --help is the CLI's"; fi
+expect 0 "N = 100 terms" -- "$pk" demo --terms 100 --output k.h5 --kokkos-threads=1
 expect 2 "unrecognised option|unrecognized option" -- "$pk" demo --bogus
 expect 2 "terms" -- "$pk" demo --terms abc
 expect 2 "must be >= 1" -- "$pk" demo --terms 0
