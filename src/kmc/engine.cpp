@@ -21,7 +21,7 @@ using Mem = Space::memory_space;
 using Data = kernels::KmcData<Mem>;
 
 // Team path limits: 48 KiB of scratch is available per team on every backend.
-constexpr std::int32_t kWalkersPerTeam = 512;
+constexpr std::int32_t kWalkersPerTeam = 128;  // fastest in benchmarks/gpu_tuning.sh (RESULTS.md)
 constexpr std::int64_t kMaxTeamScratchBytes = 40 * 1024;
 
 static_assert(kernels::kPhaseBound == kPhaseBound && kernels::kPhaseUnbound == kPhaseUnbound &&
