@@ -79,6 +79,8 @@ int run_solve(const po::variables_map& vm, Context& ctx) {
           << "  MFPT unbound->bound     " << x.mfpt_unbound_to_bound_s << " s at [L]\n"
           << "  kon                     " << x.kon_per_M_per_s << " 1/(M s)\n"
           << "  Kd = koff/kon           " << x.kd_M << " M\n"
+          << "  steady-state (renewal) koff " << x.koff_renewal_per_s << " 1/s, kon " << x.kon_renewal_per_M_per_s
+          << " 1/(M s)  (what KMC's events / phase time estimate)\n"
           << "  dG = RT ln(Kd/1 M)      " << std::fixed << std::setprecision(4) << x.dG_kcal_per_mol << " kcal/mol\n"
           << std::scientific << std::setprecision(4) << "  slowest relaxation times:";
   for (std::size_t i = 0; i < std::min<std::size_t>(3, x.relaxation_times_s.size()); ++i)

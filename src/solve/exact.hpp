@@ -28,6 +28,15 @@ struct ExactKinetics {
   double kd_M = 0.0;                                ///< koff / kon
   double dG_kcal_per_mol = 0.0;                     ///< RT ln(Kd / 1 M)
 
+  /// Steady-state (renewal) rates, the exact counterparts of the KMC
+  /// estimators (events / phase time): koff = J / P(bound phase), kon =
+  /// J / (P(unbound phase) [L]), with J the stationary flux of unbinding
+  /// events and the phases defined by the last macrostate visited (backward
+  /// committors). They weight the bound states by where binding walkers
+  /// arrive, where koff_per_s above averages over the Boltzmann start.
+  double koff_renewal_per_s = 0.0;
+  double kon_renewal_per_M_per_s = 0.0;
+
   std::vector<double> stationary;           ///< per state
   std::vector<double> committor_to_bound;   ///< per state: reach bound before unbound
   std::vector<double> mfpt_to_unbound_s;    ///< per state

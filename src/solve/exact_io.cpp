@@ -25,7 +25,9 @@ std::vector<Scalar> scalars(const ExactKinetics& ex) {
           {"mfpt_unbound_to_bound_second_moment_s2", ex.mfpt_unbound_to_bound_second_moment_s2, "s^2"},
           {"kon_per_M_per_s", ex.kon_per_M_per_s, "1/(M s)"},
           {"kd_M", ex.kd_M, "M"},
-          {"dG_kcal_per_mol", ex.dG_kcal_per_mol, "kcal/mol"}};
+          {"dG_kcal_per_mol", ex.dG_kcal_per_mol, "kcal/mol"},
+          {"koff_renewal_per_s", ex.koff_renewal_per_s, "1/s"},
+          {"kon_renewal_per_M_per_s", ex.kon_renewal_per_M_per_s, "1/(M s)"}};
 }
 
 }  // namespace

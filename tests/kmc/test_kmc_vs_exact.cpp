@@ -3,6 +3,7 @@
 // errors, and the first-passage distribution against the exact F(t)
 // (Kolmogorov-Smirnov on a grid of 200 times).
 #include "kmc_test_support.hpp"
+#include "solve/exact.hpp"
 #include "solve/solver.hpp"
 
 #include <gtest/gtest.h>
@@ -87,3 +88,30 @@ void check_against_exact(unsigned seed) {
 
 TEST(KmcVsExact, RandomStiffNetworkA) { check_against_exact(2026); }
 TEST(KmcVsExact, RandomStiffNetworkB) { check_against_exact(11); }
+
+// The renewal estimators (events / phase time, what `kmc` reports as koff and
+// kon) against the exact steady-state rates, on a 4-state network whose
+// bound states differ (so the Boltzmann-start MFPT and the renewal rate differ).
+TEST(KmcVsExact, RenewalEstimatorsMatchSteadyStateRates) {
+  using pk::test::rate_edge;
+  const auto net = pk::test::rate_network(
+      {Macrostate::Bound, Macrostate::Bound, Macrostate::Other, Macrostate::Unbound},
+      {rate_edge(0, 1, 50), rate_edge(1, 0, 200), rate_edge(0, 2, 600), rate_edge(2, 0, 1e5), rate_edge(1, 2, 1200),
+       rate_edge(2, 1, 3e4), rate_edge(2, 3, 2e4), rate_edge(3, 2, 5e8)});
+  const double conc = 1e-6, horizon = 2.0;
+  const auto exact = pk::solve::exact_kinetics(net, {300.0, 1.0, conc}, {});
+  const auto run = pk::test::simulate(net, "bound", 0, 4, 1024, horizon, 77, 1, 1 << 30, conc);
+  double unbind = 0, bind = 0, bound_time = 0, unbound_time = 0;
+  for (std::size_t i = 0; i < run.snap.time.size(); ++i) {
+    unbind += run.snap.n_unbind[i];
+    bind += run.snap.n_bind[i];
+    const double tail = horizon - run.snap.phase_start[i];
+    bound_time += run.snap.bound_time[i] + (run.snap.phase[i] == 0 ? tail : 0.0);
+    unbound_time += run.snap.unbound_time[i] + (run.snap.phase[i] == 1 ? tail : 0.0);
+  }
+  const double koff = unbind / bound_time, kon = bind / (unbound_time * conc);
+  EXPECT_NEAR(koff, exact.koff_renewal_per_s, 3 * koff / std::sqrt(unbind));
+  EXPECT_NEAR(kon, exact.kon_renewal_per_M_per_s, 3 * kon / std::sqrt(bind));
+  // The two koff definitions really differ here (by more than the KMC error).
+  EXPECT_GT(std::fabs(exact.koff_per_s - exact.koff_renewal_per_s), 6 * koff / std::sqrt(unbind));
+}

@@ -104,6 +104,14 @@ TEST_F(SolveExactKinetics, CurvesMatchClosedForms) {
   }
 }
 
+// With one bound and one unbound state every bound phase starts in the same
+// state, so the steady-state (renewal) rates equal the MFPT-based ones; and
+// the stationary flux balances binding and unbinding: kon P_U [L] = koff P_B.
+TEST_F(SolveExactKinetics, RenewalRatesEqualMfptRatesWithSingleCoreStates) {
+  EXPECT_LT(relative_error(ex.koff_renewal_per_s, ex.koff_per_s), 1e-10);
+  EXPECT_LT(relative_error(ex.kon_renewal_per_M_per_s, ex.kon_per_M_per_s), 1e-10);
+}
+
 TEST(SolveExactKineticsInput, NeedsBoundAndUnboundStates) {
   network::Network net = test::three_state_network();
   net.states[2].macrostate = network::Macrostate::Other;
