@@ -4,9 +4,8 @@
 
 #include "core/error.hpp"
 #include "solve/detail/dense.hpp"
+#include "solve/detail/expm.hpp"
 #include "solve/detail/spectrum.hpp"
-
-#include <unsupported/Eigen/MatrixFunctions>
 
 #include <algorithm>
 #include <cmath>
@@ -80,7 +79,7 @@ std::vector<double> propagate_matrix(const network::RateMatrix& rates, const Eig
   if (rates.discrete_time()) {
     rows = apply_powers(m, p0.transpose(), times_s, rates.lag_time_s);
   } else {
-    for (double t : times_s) rows.push_back(p0.transpose() * (m * t).exp());
+    for (double t : times_s) rows.push_back(p0.transpose() * detail::expm(m * t));
   }
   std::vector<double> out;
   for (const auto& r : rows) out.insert(out.end(), r.data(), r.data() + r.size());
@@ -157,7 +156,7 @@ PassageCurves passage_matrix(const network::RateMatrix& rates, const Eigen::Vect
   if (rates.discrete_time()) {
     rows = apply_powers(g, x0, times_s, rates.lag_time_s);
   } else {
-    for (double t : times_s) rows.push_back(x0 * (g * t).exp());
+    for (double t : times_s) rows.push_back(x0 * detail::expm(g * t));
   }
   PassageCurves out;
   for (const auto& r : rows) {
