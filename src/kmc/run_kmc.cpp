@@ -158,38 +158,29 @@ void add_kmc_options(po::options_description& desc) {
       ("progress-every", po::value<double>()->default_value(10.0), "seconds of wall clock between progress lines");
 }
 
-int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
-  const double wall_start = wall_seconds();
-  const Settings s = read_settings(vm);
-  const network::Conditions base = network::conditions_from_options(vm);
-  const network::Network net = network::load_network_from_options(vm);
-  const StartSpec start = parse_start(s.start, net);
-  const std::vector<double> temps = per_replica(s.temperatures, base.temperature_K, s.replicas);
-  const std::vector<double> concs = per_replica(s.concentrations, base.concentration_M, s.replicas);
-  {
-    const std::vector<double> p0 = start_probabilities(net, start, temps[0]);
-    std::vector<std::int32_t> starts;
-    for (std::size_t i = 0; i < p0.size(); ++i)
-      if (p0[i] > 0) starts.push_back(static_cast<std::int32_t>(i));
-    if (starts.empty()) throw InputError(net.source, 0, "no state to start from for --start " + s.start);
-    network::check_reachable(net, starts);
-  }
-  comm::Communicator comm;
-  RunLayout L;
-  L.replicas_total = s.replicas;
-  L.first_replica = static_cast<std::int32_t>(static_cast<std::int64_t>(s.replicas) * comm.rank() / comm.size());
-  L.replicas_local = static_cast<std::int32_t>(static_cast<std::int64_t>(s.replicas) * (comm.rank() + 1) / comm.size()) - L.first_replica;
-  L.walkers = s.walkers;
-  L.n = static_cast<std::int32_t>(net.states.size());
-  L.grid_points = s.grid_points;
-  L.traj_walkers = s.traj_walkers;
-  L.traj_length = s.traj_length;
-  L.horizon_s = s.horizon_s;
-  L.count_transitions = s.count_transitions;
+namespace {
+
+void check_start_reachable(const network::Network& net, const StartSpec& start, double temperature_K) {
+  const std::vector<double> p0 = start_probabilities(net, start, temperature_K);
+  std::vector<std::int32_t> starts;
+  for (std::size_t i = 0; i < p0.size(); ++i)
+    if (p0[i] > 0) starts.push_back(static_cast<std::int32_t>(i));
+  if (starts.empty()) throw InputError(net.source, 0, "no state to start from for --start " + start.text);
+  network::check_reachable(net, starts);
+}
+
+/// Replicas [first, first + count) of rank `rank` out of `size`.
+std::pair<std::int32_t, std::int32_t> replica_share(std::int32_t replicas, int rank, int size) {
+  const auto first = static_cast<std::int32_t>(static_cast<std::int64_t>(replicas) * rank / size);
+  const auto next = static_cast<std::int32_t>(static_cast<std::int64_t>(replicas) * (rank + 1) / size);
+  return {first, next - first};
+}
+
+KmcParams make_params(const Settings& s, const network::Network& net, std::int32_t first, std::int32_t count) {
   KmcParams P;
   P.seed = s.seed;
-  P.first_replica = L.first_replica;
-  P.replicas = L.replicas_local;
+  P.first_replica = first;
+  P.replicas = count;
   P.walkers = s.walkers;
   P.horizon_s = s.horizon_s;
   P.lag_s = net.lag_time_s;
@@ -198,11 +189,145 @@ int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
   P.traj_walkers = s.traj_walkers;
   P.traj_length = s.traj_length;
   P.count_transitions = s.count_transitions;
+  return P;
+}
+
+RunLayout make_layout(const Settings& s, const KmcParams& P, std::int32_t n, std::int64_t nnz) {
+  RunLayout L;
+  L.replicas_total = s.replicas;
+  L.first_replica = P.first_replica;
+  L.replicas_local = P.replicas;
+  L.walkers = s.walkers;
+  L.n = n;
+  L.nnz = nnz;
+  L.grid_points = s.grid_points;
+  L.traj_walkers = s.traj_walkers;
+  L.traj_length = s.traj_length;
+  L.horizon_s = s.horizon_s;
+  L.count_transitions = s.count_transitions;
   L.dwell_bins = P.dwell_bins;
   L.dwell_log10_min = P.dwell_log10_min;
   L.dwell_bins_per_decade = P.dwell_bins_per_decade;
-  const KmcTables tables = build_tables(net, start, L.first_replica, L.replicas_local, temps, concs, base.kappa);
-  L.nnz = static_cast<std::int64_t>(tables.targets.size());
+  return L;
+}
+
+/// The segment loop: advances the engine segment by segment, printing
+/// progress and writing checkpoints; returns false when a signal stopped it
+/// (a checkpoint has then been written).
+struct SegmentLoop {
+  const Settings& s;
+  KmcEngine& engine;
+  const comm::Communicator& comm;
+  const RunLayout& layout;
+  const std::string& fingerprint;
+  cli::Context& ctx;
+  double wall_start = 0;
+  double last_progress = 0, last_checkpoint = 0;
+
+  void checkpoint(std::int64_t completed) {
+    write_checkpoint(s.checkpoint, comm.get(), engine.snapshot(), layout, fingerprint,
+                     s.horizon_s * static_cast<double>(completed) / s.segments, completed);
+    last_checkpoint = wall_seconds();
+  }
+
+  bool run(std::int64_t first_segment) {
+    g_signal = 0;
+    std::signal(SIGUSR1, on_signal);
+    std::signal(SIGTERM, on_signal);
+    const std::int64_t steps_before = engine.total_steps();
+    last_progress = last_checkpoint = wall_seconds();
+    for (std::int64_t k = first_segment; k <= s.segments; ++k) {
+      const double t_stop = k == s.segments ? s.horizon_s : s.horizon_s * static_cast<double>(k) / s.segments;
+      if (!advance_segment(k, t_stop)) return false;
+      const double t_prev = s.horizon_s * static_cast<double>(k - 1) / s.segments;
+      if (s.checkpoint_sim_s > 0 && k < s.segments &&
+          std::floor(t_stop / s.checkpoint_sim_s) > std::floor(t_prev / s.checkpoint_sim_s))
+        checkpoint(k);
+      if (wall_seconds() - last_progress >= s.progress_every_s || k == s.segments) progress(k, t_stop, steps_before);
+    }
+    return true;
+  }
+
+  bool advance_segment(std::int64_t k, double t_stop) {
+    for (;;) {
+      std::int64_t flags[3] = {engine.advance(t_stop, s.steps_per_launch), static_cast<std::int64_t>(g_signal),
+                               s.checkpoint_wall_s > 0 && wall_seconds() - last_checkpoint > s.checkpoint_wall_s};
+      comm::check_mpi(MPI_Allreduce(MPI_IN_PLACE, flags, 3, MPI_INT64_T, MPI_MAX, comm.get()), "MPI_Allreduce");
+      if (flags[1] != 0) {
+        checkpoint(k - 1);
+        ctx.out << "kmc: received signal " << flags[1] << ": checkpoint written to " << s.checkpoint
+                << "; continue with --restart " << s.checkpoint << "\n";
+        return false;
+      }
+      if (flags[2] != 0) checkpoint(k - 1);
+      if (flags[0] == 0) return true;
+    }
+  }
+
+  void progress(std::int64_t k, double t_stop, std::int64_t steps_before) {
+    std::int64_t steps = engine.total_steps() - steps_before;
+    comm::check_mpi(MPI_Allreduce(MPI_IN_PLACE, &steps, 1, MPI_INT64_T, MPI_SUM, comm.get()), "MPI_Allreduce");
+    const double elapsed = wall_seconds() - wall_start;
+    ctx.out << "kmc: t = " << std::scientific << std::setprecision(3) << t_stop << " s of " << s.horizon_s
+            << " s (segment " << k << "/" << s.segments << "), " << static_cast<double>(steps) << " steps, "
+            << static_cast<double>(steps) / elapsed << " steps/s, wall " << std::fixed << std::setprecision(1)
+            << elapsed << " s\n"
+            << std::defaultfloat;
+    last_progress = wall_seconds();
+  }
+};
+
+/// Every replica's totals on every rank, in replica order.
+std::vector<ReplicaTotals> gather_totals(const std::vector<ReplicaTotals>& local, std::int32_t replicas,
+                                         const comm::Communicator& comm) {
+  const int F = ReplicaTotals::kFields;
+  std::vector<double> mine(local.size() * F), all(static_cast<std::size_t>(replicas) * F);
+  for (std::size_t r = 0; r < local.size(); ++r) local[r].to_array(&mine[r * F]);
+  std::vector<int> counts(comm.size()), displs(comm.size());
+  for (int p = 0; p < comm.size(); ++p) {
+    const auto [first, count] = replica_share(replicas, p, comm.size());
+    counts[p] = count * F;
+    displs[p] = first * F;
+  }
+  comm::check_mpi(MPI_Allgatherv(mine.data(), static_cast<int>(mine.size()), MPI_DOUBLE, all.data(), counts.data(),
+                                 displs.data(), MPI_DOUBLE, comm.get()), "MPI_Allgatherv");
+  std::vector<ReplicaTotals> totals;
+  for (std::int32_t r = 0; r < replicas; ++r) totals.push_back(ReplicaTotals::from_array(&all[r * F]));
+  return totals;
+}
+
+void write_summary(const std::string& path, const Settings& s, const network::Network& net, double kappa,
+                   double steps, double wall, const std::string& fingerprint,
+                   const std::vector<ConditionEstimates>& groups) {
+  io::JsonWriter j;
+  j.begin_object().value("program", "pandakinetics kmc").value("network", net.source);
+  j.value("replicas", s.replicas).value("walkers_per_replica", s.walkers).value("seed", static_cast<long long>(s.seed));
+  j.value("time_horizon_s", s.horizon_s).value("start", s.start).value("kappa", kappa);
+  j.value("steps", steps).value("wall_time_s", wall).value("steps_per_s", steps / wall);
+  j.value("output", s.output).value("fingerprint", fingerprint);
+  write_estimates_json(j, groups);
+  j.end_object();
+  j.save(path);
+}
+
+}  // namespace
+
+int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
+  const double wall_start = wall_seconds();
+  const Settings s = read_settings(vm);
+  const network::Conditions base = network::conditions_from_options(vm);
+  const network::Network net = network::load_network_from_options(vm);
+  const StartSpec start = parse_start(s.start, net);
+  const std::vector<double> temps = per_replica(s.temperatures, base.temperature_K, s.replicas);
+  const std::vector<double> concs = per_replica(s.concentrations, base.concentration_M, s.replicas);
+  check_start_reachable(net, start, temps[0]);
+
+  comm::Communicator comm;
+  const auto [first, count] = replica_share(s.replicas, comm.rank(), comm.size());
+  const KmcParams P = make_params(s, net, first, count);
+  const KmcTables tables = build_tables(net, start, first, count, temps, concs, base.kappa);
+  const RunLayout L = make_layout(s, P, static_cast<std::int32_t>(net.states.size()),
+                                  static_cast<std::int64_t>(tables.targets.size()));
   const std::string print = fingerprint(net, trajectory_settings(s, base, s.start));
 
   KmcEngine engine(tables, P);
@@ -218,68 +343,16 @@ int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
   ctx.out << "kmc: " << net.states.size() << " states, " << L.nnz << " edges from " << net.source << "; "
           << s.replicas << " replicas x " << s.walkers << " walkers on " << comm.size() << " rank(s); horizon "
           << s.horizon_s << " s; reductions via " << engine.reduction_backend() << "\n";
-
-  g_signal = 0;
-  std::signal(SIGUSR1, on_signal);
-  std::signal(SIGTERM, on_signal);
-  const std::int64_t steps_before = engine.total_steps();
-  double last_progress = wall_seconds(), last_checkpoint = wall_seconds();
-  auto checkpoint = [&](std::int64_t completed) {
-    write_checkpoint(s.checkpoint, comm.get(), engine.snapshot(), L, print,
-                     s.horizon_s * static_cast<double>(completed) / s.segments, completed);
-    last_checkpoint = wall_seconds();
-  };
-  for (std::int64_t k = segment + 1; k <= s.segments; ++k) {
-    const double t_stop = k == s.segments ? s.horizon_s : s.horizon_s * static_cast<double>(k) / s.segments;
-    for (;;) {
-      std::int64_t flags[3] = {engine.advance(t_stop, s.steps_per_launch), static_cast<std::int64_t>(g_signal),
-                               s.checkpoint_wall_s > 0 && wall_seconds() - last_checkpoint > s.checkpoint_wall_s};
-      comm::check_mpi(MPI_Allreduce(MPI_IN_PLACE, flags, 3, MPI_INT64_T, MPI_MAX, comm.get()), "MPI_Allreduce");
-      if (flags[1] != 0) {
-        checkpoint(k - 1);
-        ctx.out << "kmc: received signal " << flags[1] << ": checkpoint written to " << s.checkpoint
-                << "; continue with --restart " << s.checkpoint << "\n";
-        return kExitOk;
-      }
-      if (flags[2] != 0) checkpoint(k - 1);
-      if (flags[0] == 0) break;
-    }
-    const double t_prev = s.horizon_s * static_cast<double>(k - 1) / s.segments;
-    if (s.checkpoint_sim_s > 0 && std::floor(t_stop / s.checkpoint_sim_s) > std::floor(t_prev / s.checkpoint_sim_s) &&
-        k < s.segments)
-      checkpoint(k);
-    if (wall_seconds() - last_progress >= s.progress_every_s || k == s.segments) {
-      std::int64_t steps = engine.total_steps() - steps_before;
-      comm::check_mpi(MPI_Allreduce(MPI_IN_PLACE, &steps, 1, MPI_INT64_T, MPI_SUM, comm.get()), "MPI_Allreduce");
-      const double elapsed = wall_seconds() - wall_start;
-      ctx.out << "kmc: t = " << std::scientific << std::setprecision(3) << t_stop << " s of " << s.horizon_s
-              << " s (segment " << k << "/" << s.segments << "), " << static_cast<double>(steps) << " steps, "
-              << static_cast<double>(steps) / elapsed << " steps/s, wall " << std::fixed << std::setprecision(1)
-              << elapsed << " s\n"
-              << std::defaultfloat;
-      last_progress = wall_seconds();
-    }
-  }
+  SegmentLoop loop{s, engine, comm, L, print, ctx, wall_start};
+  if (!loop.run(segment + 1)) return kExitOk;  // interrupted: checkpoint written
 
   // Results: per-replica totals on every rank (same bits for any rank count).
   const KmcSnapshot snap = engine.snapshot();
   const std::vector<ReplicaTotals> local =
-      replica_totals(snap, L.replicas_local, s.walkers, s.horizon_s,
-                     std::vector<double>(temps.begin() + L.first_replica, temps.begin() + L.first_replica + L.replicas_local),
-                     std::vector<double>(concs.begin() + L.first_replica, concs.begin() + L.first_replica + L.replicas_local));
-  std::vector<double> mine(local.size() * ReplicaTotals::kFields), all(static_cast<std::size_t>(s.replicas) * ReplicaTotals::kFields);
-  for (std::size_t r = 0; r < local.size(); ++r) local[r].to_array(&mine[r * ReplicaTotals::kFields]);
-  std::vector<int> counts(comm.size()), displs(comm.size());
-  for (int p = 0; p < comm.size(); ++p) {
-    const std::int64_t a = static_cast<std::int64_t>(s.replicas) * p / comm.size();
-    const std::int64_t b = static_cast<std::int64_t>(s.replicas) * (p + 1) / comm.size();
-    counts[p] = static_cast<int>((b - a) * ReplicaTotals::kFields);
-    displs[p] = static_cast<int>(a * ReplicaTotals::kFields);
-  }
-  comm::check_mpi(MPI_Allgatherv(mine.data(), static_cast<int>(mine.size()), MPI_DOUBLE, all.data(), counts.data(),
-                                 displs.data(), MPI_DOUBLE, comm.get()), "MPI_Allgatherv");
-  std::vector<ReplicaTotals> totals;
-  for (std::int32_t r = 0; r < s.replicas; ++r) totals.push_back(ReplicaTotals::from_array(&all[r * ReplicaTotals::kFields]));
+      replica_totals(snap, count, s.walkers, s.horizon_s,
+                     std::vector<double>(temps.begin() + first, temps.begin() + first + count),
+                     std::vector<double>(concs.begin() + first, concs.begin() + first + count));
+  const std::vector<ReplicaTotals> totals = gather_totals(local, s.replicas, comm);
   const std::vector<ConditionEstimates> groups = estimate(totals);
   const std::vector<std::int64_t> occupancy_total = engine.occupancy_total(comm.get());
   double total_steps = 0;
@@ -313,17 +386,7 @@ int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
     ctx.out << "kmc: " << std::setprecision(4) << total_steps << " steps in " << wall << " s wall ("
             << total_steps / wall << " steps/s); wrote " << s.output << "\n";
     print_estimates(ctx.out, groups);
-    if (!s.summary.empty()) {
-      io::JsonWriter j;
-      j.begin_object().value("program", "pandakinetics kmc").value("network", net.source);
-      j.value("replicas", s.replicas).value("walkers_per_replica", s.walkers).value("seed", static_cast<long long>(s.seed));
-      j.value("time_horizon_s", s.horizon_s).value("start", s.start).value("kappa", base.kappa);
-      j.value("steps", total_steps).value("wall_time_s", wall).value("steps_per_s", total_steps / wall);
-      j.value("output", s.output).value("fingerprint", print);
-      write_estimates_json(j, groups);
-      j.end_object();
-      j.save(s.summary);
-    }
+    if (!s.summary.empty()) write_summary(s.summary, s, net, base.kappa, total_steps, wall, print, groups);
   }
   return kExitOk;
 }
