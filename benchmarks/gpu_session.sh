@@ -4,16 +4,10 @@
 # the KMC benchmarks on the GPU and on the node's CPU cores. Logs go to $OUT
 # (default ./out): build.log, ctest.log, bench.jsonl, kmc_example.txt.
 set -uo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-cd "$here"
-OUT=${OUT:-$here/out}
-mkdir -p "$OUT"
-R=$here/.device-carry/root/usr
+source "$(dirname "$0")/gpu_env.sh"
 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv > "$OUT/device.txt" 2>&1
 { time bash scripts/gpu-node-build.sh cuda; } > "$OUT/build.log" 2>&1 || { tail -50 "$OUT/build.log"; exit 1; }
 { time bash scripts/gpu-node-build.sh cpu; } >> "$OUT/build.log" 2>&1 || { tail -50 "$OUT/build.log"; exit 1; }
-export LD_LIBRARY_PATH=$R/lib/x86_64-linux-gnu:$R/lib/x86_64-linux-gnu/hdf5/openmpi:$R/lib/x86_64-linux-gnu/hdf5/serial
-export PATH=$R/bin:$PATH OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 ctest --test-dir build/cuda -j4 --output-on-failure > "$OUT/ctest.log" 2>&1
 echo "ctest (cuda build) exit $?: $(grep -E 'tests passed' "$OUT/ctest.log")"
 gpu=build/cuda/src/pandakinetics cpu=build/cpu/src/pandakinetics

@@ -2,14 +2,8 @@
 # KMC launch-shape variants on the GPU node (speed only: results are the same,
 # which the KMC tests check under the chosen variants). Output: $OUT/tuning.jsonl.
 set -uo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-cd "$here"
-OUT=${OUT:-$here/out}
-mkdir -p "$OUT"
-R=$here/.device-carry/root/usr
+source "$(dirname "$0")/gpu_env.sh"
 bash scripts/gpu-node-build.sh cuda > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log"; exit 1; }
-export LD_LIBRARY_PATH=$R/lib/x86_64-linux-gnu:$R/lib/x86_64-linux-gnu/hdf5/openmpi:$R/lib/x86_64-linux-gnu/hdf5/serial
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 pk=build/cuda/src/pandakinetics
 args="--states 512 --out-degree 10 --replicas 64 --walkers 4096 --steps 2000"
 for lb in 0 1; do
