@@ -10,6 +10,7 @@
 // vice versa; states labelled `other` do not change the phase.
 #pragma once
 
+#include "kmc_codes.hpp"
 #include "philox.hpp"
 #include "pk_compat.hpp"
 
@@ -17,9 +18,15 @@
 
 namespace pk::kernels {
 
-enum : std::int8_t { kPhaseBound = 0, kPhaseUnbound = 1, kPhaseNone = 2 };
-enum : std::int8_t { kRunning = 0, kDoneHorizon = 1, kDoneSteps = 2 };
-enum : std::int8_t { kMacroBound = 0, kMacroUnbound = 1, kMacroOther = 2 };
+using kmc::kDoneHorizon;
+using kmc::kDoneSteps;
+using kmc::kMacroBound;
+using kmc::kMacroOther;
+using kmc::kMacroUnbound;
+using kmc::kPhaseBound;
+using kmc::kPhaseNone;
+using kmc::kPhaseUnbound;
+using kmc::kRunning;
 
 template <class MemSpace>
 struct KmcData {

@@ -24,8 +24,6 @@ class Communicator {
   int rank() const { return rank_; }
   int size() const { return size_; }
   bool is_root() const { return rank_ == 0; }
-  /// Rank among the ranks of the same node (for choosing a GPU).
-  int node_local_rank() const;
   void barrier() const;
 
  private:

@@ -4,6 +4,7 @@
 #include "core/build_info.hpp"
 #include "core/error.hpp"
 
+#include <cstdio>
 #include <type_traits>
 
 namespace pk::io {
@@ -311,11 +312,6 @@ PK_INSTANTIATE(std::uint64_t)
 PK_INSTANTIATE(std::int32_t)
 #undef PK_INSTANTIATE
 
-}  // namespace pk::io
-
-#include <cstdio>
-
-namespace pk::io {
 
 std::string temporary_name(const std::string& path) { return path + ".tmp"; }
 

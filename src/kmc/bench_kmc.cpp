@@ -69,8 +69,7 @@ int run_bench(const po::variables_map& vm, cli::Context& ctx) {
     throw UsageError("pandakinetics bench kmc: sizes, --steps and --repeats must be positive (--states >= 2)");
   comm::Communicator comm;
   const network::Network net = bench_network(n, degree, 12345);
-  const std::int32_t first = static_cast<std::int32_t>(static_cast<std::int64_t>(replicas) * comm.rank() / comm.size());
-  const std::int32_t count = static_cast<std::int32_t>(static_cast<std::int64_t>(replicas) * (comm.rank() + 1) / comm.size()) - first;
+  const auto [first, count] = replica_share(replicas, comm.rank(), comm.size());
   const StartSpec start = parse_start("bound", net);
   const KmcTables tables = build_tables(net, start, first, count, per_replica({}, 300.0, replicas),
                                         per_replica({}, 1.0, replicas), 1.0);

@@ -1,5 +1,4 @@
 #include "kmc/engine.hpp"
-#include "kmc/kmc_codes.hpp"
 
 #include "core/error.hpp"
 #include "kmc_walkers.hpp"
@@ -23,11 +22,6 @@ using Data = kernels::KmcData<Mem>;
 // Team path limits: 48 KiB of scratch is available per team on every backend.
 constexpr std::int32_t kWalkersPerTeam = 128;  // fastest in benchmarks/gpu_tuning.sh (RESULTS.md)
 constexpr std::int64_t kMaxTeamScratchBytes = 40 * 1024;
-
-static_assert(kernels::kPhaseBound == kPhaseBound && kernels::kPhaseUnbound == kPhaseUnbound &&
-              kernels::kPhaseNone == kPhaseNone && kernels::kRunning == kRunning &&
-              kernels::kDoneHorizon == kDoneHorizon && kernels::kDoneSteps == kDoneSteps,
-              "walker codes differ between host and device");
 
 namespace {
 

@@ -2,7 +2,7 @@
 
 #include "core/units.hpp"
 #include "io/json.hpp"
-#include "kmc/kmc_codes.hpp"
+#include "kmc_codes.hpp"
 
 #include <cmath>
 #include <limits>

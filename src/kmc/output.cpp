@@ -114,7 +114,7 @@ void write_checkpoint(const std::string& path, MPI_Comm comm, const KmcSnapshot&
 }
 
 KmcSnapshot read_checkpoint(const std::string& path, const RunLayout& L, const std::string& fingerprint,
-                            double& reached_s, std::int64_t& segment) {
+                            std::int64_t& segment) {
   io::File f = io::File::open_read(path, MPI_COMM_NULL);
   std::string found;
   try {
@@ -125,7 +125,6 @@ KmcSnapshot read_checkpoint(const std::string& path, const RunLayout& L, const s
   if (found != fingerprint)
     throw InputError(path, 0, "checkpoint of a different run (fingerprint " + found + ", this run " + fingerprint +
                                   "): network, seed, replicas, walkers and sampling options must match");
-  reached_s = io::read_double_attribute(f, "/checkpoint", "reached_s");
   segment = static_cast<std::int64_t>(io::read_double_attribute(f, "/checkpoint", "segment"));
   KmcSnapshot s;
   visit_fields(s, L, [&](const char* name, auto& v, std::int64_t per_replica) {

@@ -62,6 +62,6 @@ void write_checkpoint(const std::string& path, MPI_Comm comm, const KmcSnapshot&
 /// Reads this rank's replicas back; refuses a checkpoint of another run
 /// (fingerprint) or a damaged file with pk::InputError.
 KmcSnapshot read_checkpoint(const std::string& path, const RunLayout& layout, const std::string& fingerprint,
-                            double& reached_s, std::int64_t& segment);
+                            std::int64_t& segment);
 
 }  // namespace pk::kmc

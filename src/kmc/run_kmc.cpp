@@ -169,13 +169,6 @@ void check_start_reachable(const network::Network& net, const StartSpec& start, 
   network::check_reachable(net, starts);
 }
 
-/// Replicas [first, first + count) of rank `rank` out of `size`.
-std::pair<std::int32_t, std::int32_t> replica_share(std::int32_t replicas, int rank, int size) {
-  const auto first = static_cast<std::int32_t>(static_cast<std::int64_t>(replicas) * rank / size);
-  const auto next = static_cast<std::int32_t>(static_cast<std::int64_t>(replicas) * (rank + 1) / size);
-  return {first, next - first};
-}
-
 KmcParams make_params(const Settings& s, const network::Network& net, std::int32_t first, std::int32_t count) {
   KmcParams P;
   P.seed = s.seed;
@@ -332,10 +325,9 @@ int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
 
   KmcEngine engine(tables, P);
   engine.enable_device_reduction(comm.get());
-  double reached = 0.0;
   std::int64_t segment = 0;
   if (!s.restart.empty()) {
-    engine.restore(read_checkpoint(s.restart, L, print, reached, segment));
+    engine.restore(read_checkpoint(s.restart, L, print, segment));
     ctx.out << "kmc: restarting from " << s.restart << " at segment " << segment << " of " << s.segments << "\n";
   } else {
     engine.initialize();

@@ -54,6 +54,12 @@ std::vector<double> per_replica(const std::vector<double>& list, double fallback
   return out;
 }
 
+std::pair<std::int32_t, std::int32_t> replica_share(std::int32_t replicas, int rank, int size) {
+  const auto first = static_cast<std::int32_t>(static_cast<std::int64_t>(replicas) * rank / size);
+  const auto next = static_cast<std::int32_t>(static_cast<std::int64_t>(replicas) * (rank + 1) / size);
+  return {first, next - first};
+}
+
 std::vector<double> start_probabilities(const network::Network& net, const StartSpec& start, double temperature_K) {
   if (start.state >= 0) {
     std::vector<double> p(net.states.size(), 0.0);

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pk::kmc {
@@ -27,6 +28,10 @@ std::vector<double> parse_list(const std::string& text, const std::string& optio
 
 /// Value of each replica: the list cycled over replicas, or `fallback` if empty.
 std::vector<double> per_replica(const std::vector<double>& list, double fallback, std::int32_t replicas);
+
+/// Replicas [first, first + count) of rank `rank` out of `size`: contiguous
+/// blocks in replica order, so outputs do not depend on the rank count.
+std::pair<std::int32_t, std::int32_t> replica_share(std::int32_t replicas, int rank, int size);
 
 /// Start distribution of one replica.
 std::vector<double> start_probabilities(const network::Network& net, const StartSpec& start, double temperature_K);

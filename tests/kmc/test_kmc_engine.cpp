@@ -1,7 +1,7 @@
 // The KMC engine against analytic answers: two-state dwell times and
 // occupancy, birth-death chain MFPTs, a discrete-time chain, conservation
 // laws, and independence from how the run is cut into launches and ranks.
-#include "kmc/kmc_codes.hpp"
+#include "kmc_codes.hpp"
 #include "kmc_test_support.hpp"
 
 #include <gtest/gtest.h>
