@@ -11,6 +11,9 @@ packages=(
   libbenchmark-dev libeigen3-dev librandom123-dev
   python3 python3-h5py python3-numpy         # independent readers in tests, analysis/
   libtrilinos-kokkos-dev                     # Debian's packaged Kokkos: the external-Kokkos build is tested too
+  python3-matplotlib python3-scipy           # analysis/ plots and reports
+  autodock-vina openbabel                    # reference scores for docking parity tests, SDF/PDBQT readers
+  slurmctld slurmd slurm-client munge        # a real one-node Slurm for the jobscript tests
 )
 missing=()
 for p in "${packages[@]}"; do

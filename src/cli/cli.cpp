@@ -108,11 +108,37 @@ int run_cli(const std::vector<std::string>& args, Context& ctx) {
   }
   if (!first.empty() && first[0] == '-')
     throw UsageError("expected a subcommand before '" + first + "' (try: pandakinetics --help)");
-  const Subcommand& cmd = find_subcommand(first);
+  const Subcommand* picked = &find_subcommand(first);
+  std::size_t rest = 1;
+  if (!picked->targets.empty()) {
+    const Subcommand& group = *picked;
+    // Targets are named "<group> <target>", so their help and errors read as
+    // the command a user types.
+    const auto short_name = [&](const Subcommand& t) { return t.name.substr(group.name.size() + 1); };
+    std::string list;
+    for (const auto& t : group.targets) list += (list.empty() ? "" : ", ") + short_name(t);
+    if (args.size() < 2 || args[1] == "--help" || args[1] == "-h") {
+      std::ostringstream s;
+      s << "pandakinetics " << group.name << ": " << group.summary << "\n\nusage: pandakinetics " << group.name
+        << " <target> [options]     (pandakinetics " << group.name << " <target> --help)\n\ntargets:\n";
+      for (const auto& t : group.targets)
+        s << "  " << short_name(t) << std::string(short_name(t).size() < 10 ? 10 - short_name(t).size() : 1, ' ') << t.summary
+          << (t.implemented ? "" : " [not implemented yet]") << "\n";
+      (args.size() < 2 ? ctx.err : ctx.out) << s.str();
+      return args.size() < 2 ? kExitUsage : kExitOk;
+    }
+    picked = nullptr;
+    for (const auto& t : group.targets)
+      if (short_name(t) == args[1]) picked = &t;
+    if (!picked)
+      throw UsageError("pandakinetics " + group.name + ": unknown target '" + args[1] + "' (available: " + list + ")");
+    rest = 2;
+  }
+  const Subcommand& cmd = *picked;
   po::options_description desc("pandakinetics " + cmd.name + " options", 100, 50);
   add_common_options(desc);
   if (cmd.add_options) cmd.add_options(desc);
-  const po::variables_map vm = parse_options(cmd, desc, std::vector<std::string>(args.begin() + 1, args.end()));
+  const po::variables_map vm = parse_options(cmd, desc, std::vector<std::string>(args.begin() + static_cast<long>(rest), args.end()));
   if (vm.count("help")) {
     ctx.out << "pandakinetics " << cmd.name << ": " << cmd.summary << "\n";
     if (!cmd.implemented) ctx.out << "(not implemented yet in this version: running it exits with code 2)\n";

@@ -30,8 +30,11 @@ struct Subcommand {
   bool implemented = false;
   std::function<void(po::options_description&)> add_options;
   std::function<int(const po::variables_map&, Context&)> run;
-  /// Name of an option that also takes one positional argument (`bench kmc`).
+  /// Name of an option that also takes one positional argument.
   std::string positional;
+  /// A subcommand with targets (`bench kmc`, `bench score`): the word after
+  /// the subcommand picks one, which has its own options and run function.
+  std::vector<Subcommand> targets;
 };
 
 /// Every subcommand, in the order `--help` lists them.

@@ -24,8 +24,11 @@ const std::vector<Subcommand>& subcommands() {
                  true, add_solve_options, run_solve, ""},
       planned("analyze", "estimates with confidence intervals, plots and a report from an output file"),
       planned("run", "the whole pipeline: dock -> network -> kmc -> solve -> analyze"),
-      Subcommand{"bench", "benchmarks: `bench kmc` (KMC steps/s); docking, GEMM and HDF5 benchmarks are not implemented yet",
-                 true, kmc::add_bench_options, kmc::run_bench, "what"},
+      Subcommand{"bench", "benchmarks, one target each: kmc (KMC steps/s)", true, nullptr, nullptr, "",
+                 {
+                     Subcommand{"bench kmc", "KMC steps per second on a random network (median of repeats)", true,
+                                kmc::add_bench_options, kmc::run_bench, ""},
+                 }},
       Subcommand{"demo",
                  "check this installation: a Kokkos reduction on every rank, an MPI reduction and a "
                  "collective parallel-HDF5 write read back",

@@ -45,7 +45,6 @@ network::Network bench_network(int n, int degree, unsigned seed) {
 
 void add_bench_options(po::options_description& desc) {
   desc.add_options()
-      ("what", po::value<std::string>()->value_name("kmc"), "what to measure: kmc (others are not implemented yet)")
       ("states", po::value<int>()->default_value(512), "states of the random network")
       ("out-degree", po::value<int>()->default_value(10), "edges leaving each state")
       ("replicas", po::value<int>()->default_value(64), "replicas (over all ranks)")
@@ -57,11 +56,6 @@ void add_bench_options(po::options_description& desc) {
 }
 
 int run_bench(const po::variables_map& vm, cli::Context& ctx) {
-  const std::string what = vm.count("what") ? vm["what"].as<std::string>() : "";
-  if (what != "kmc") {
-    ctx.err << "pandakinetics bench: '" << what << "' is not implemented yet (available: kmc)\n";
-    return kExitUsage;
-  }
   const int n = vm["states"].as<int>(), degree = vm["out-degree"].as<int>();
   const int replicas = vm["replicas"].as<int>(), walkers = vm["walkers"].as<int>(), repeats = vm["repeats"].as<int>();
   const long steps = vm["steps"].as<long>();
