@@ -32,14 +32,21 @@ template <class MemSpace>
 struct KmcData {
   template <class T>
   using V = Kokkos::View<T*, MemSpace>;
-  // Network (shared topology) and per-replica tables.
-  V<std::int64_t> row_offsets;  // n + 1
-  V<std::int32_t> targets;      // nnz
-  V<std::int8_t> target_macro;  // nnz: macrostate of each edge's target (one dependent load less per step)
-  V<std::int8_t> macro;         // n
-  V<double> cum_prob;           // replicas x nnz: cumulative selection probability per row
-  V<double> inv_total_rate;     // replicas x n: 1 / (total exit rate), s; 0 for absorbing states
-  V<double> start_cdf;          // replicas x n: cumulative start distribution
+  // Read-only tables: through the read-only data cache on GPUs.
+  template <class T>
+  using R = Kokkos::View<const T*, MemSpace, Kokkos::MemoryTraits<Kokkos::RandomAccess>>;
+  // Network (shared topology) and the rate tables. Replicas under the same
+  // conditions (temperature, concentration) share one table, so the tables a
+  // step reads stay in the first-level cache: replica rl reads table
+  // table_of(rl).
+  R<std::int64_t> row_offsets;  // n + 1
+  R<std::int32_t> targets;      // nnz
+  R<std::int8_t> target_macro;  // nnz: macrostate of each edge's target (one dependent load less per step)
+  R<std::int8_t> macro;         // n
+  R<double> cum_prob;           // tables x nnz: cumulative selection probability per row
+  R<double> inv_total_rate;     // tables x n: 1 / (total exit rate), s; 0 for absorbing states
+  R<double> start_cdf;          // tables x n: cumulative start distribution
+  R<std::int32_t> table_of;     // replicas: which table a local replica reads
   // Walkers (replicas x walkers).
   V<std::int32_t> state;
   V<double> time;
@@ -80,7 +87,7 @@ struct KmcInitialize {
     const Philox4x32 rnd = kmc_random(d.seed, static_cast<std::uint32_t>(d.first_replica + rl),
                                       static_cast<std::uint32_t>(w), ~static_cast<std::uint64_t>(0));
     const double u = uniform53(rnd.v[0], rnd.v[1]);
-    const std::int64_t base = static_cast<std::int64_t>(rl) * d.n;
+    const std::int64_t base = static_cast<std::int64_t>(d.table_of(rl)) * d.n;
     std::int32_t s = 0;
     while (s < d.n - 1 && d.start_cdf(base + s) <= u) ++s;
     const std::int8_t m = d.macro(s);
@@ -135,8 +142,10 @@ struct KmcAdvance {
     const std::int32_t rl = static_cast<std::int32_t>(i / d.walkers);
     const std::int32_t w = static_cast<std::int32_t>(i % d.walkers);
     const std::uint32_t replica = static_cast<std::uint32_t>(d.first_replica + rl);
-    const std::int64_t rate_base = static_cast<std::int64_t>(rl) * d.n;
-    const std::int64_t edge_base = static_cast<std::int64_t>(rl) * d.nnz;
+    const std::int32_t table = d.table_of(rl);
+    const std::int64_t rate_base = static_cast<std::int64_t>(table) * d.n;
+    const std::int64_t prob_base = static_cast<std::int64_t>(table) * d.nnz;
+    const std::int64_t edge_base = static_cast<std::int64_t>(rl) * d.nnz;  // this replica's transition counts
     const bool discrete = d.lag > 0.0;
     std::int32_t s = d.state(i), g = d.next_grid(i), n_bind = d.n_bind(i), n_unbind = d.n_unbind(i);
     double t = d.time(i), phase_start = d.phase_start(i);
@@ -174,7 +183,7 @@ struct KmcAdvance {
         break;
       }
       const double v = uniform53(rnd.v[2], rnd.v[3]);
-      const std::int64_t e = select_edge(edge_base, d.row_offsets(s), d.row_offsets(s + 1) - 1, v);
+      const std::int64_t e = select_edge(prob_base, d.row_offsets(s), d.row_offsets(s + 1) - 1, v);
       const std::int32_t next = d.targets(e);
       if (team_counts) Kokkos::atomic_increment(&team_counts[e]);
       else if (d.count_transitions) Kokkos::atomic_increment(&d.transitions(edge_base + e));

@@ -6,6 +6,7 @@
 #   PK_GPU_ARCH=HOPPER90|AMPERE86|AMPERE80   (default HOPPER90)
 #   PK_CARRY=folder holding debs/            (default .device-carry)
 #   first argument: the preset (default cuda; cpu builds the OpenMP version)
+#   PK_BUILD_TARGETS="t1 t2"                 (default: everything)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -31,4 +32,6 @@ extra=()
 cmake --preset "$preset" "${extra[@]}" -DPK_HDF5_ROOT="$root/usr" \
       -DBoost_DIR="$lib/cmake/Boost-1.74.0" -DBoost_NO_SYSTEM_PATHS=ON \
       -DPK_RANDOM123_INCLUDE_DIR="$root/usr/include"
-cmake --build --preset "$preset" -j "$(nproc)"
+targets=()
+[[ -n ${PK_BUILD_TARGETS:-} ]] && targets=(--target ${PK_BUILD_TARGETS})
+cmake --build --preset "$preset" -j "$(nproc)" "${targets[@]}"

@@ -27,7 +27,7 @@ cmake -S . -B build/external -G Ninja -DCMAKE_BUILD_TYPE=Release -DPK_USE_EXTERN
 rm -f build-external.configure.log
 cmake --build build/external -j "$(nproc)"
 set +e
-ctest --test-dir build/external -j "$(nproc)" --output-on-failure > build/external/ctest.log 2>&1
+ctest --test-dir build/external -j "$(nproc)" -LE slurm --output-on-failure > build/external/ctest.log 2>&1
 rc=$?
 set -e
 echo "external Kokkos build: $(grep -E 'tests passed|tests failed' build/external/ctest.log | tail -1)"

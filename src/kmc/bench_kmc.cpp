@@ -52,6 +52,9 @@ void add_bench_options(po::options_description& desc) {
       ("steps", po::value<long>()->default_value(2000), "steps every walker takes per timed run")
       ("repeats", po::value<int>()->default_value(5), "timed runs after one warm-up; the median is reported")
       ("no-transition-counts", po::bool_switch()->default_value(false), "leave out the per-edge transition counts")
+      ("distinct-conditions", po::bool_switch()->default_value(false),
+       "scale every rate of replica r by (1 + 0.001 r), so no two replicas share a rate table (by default all "
+       "replicas run under the same conditions and share one, as replicas of one production run do)")
       ("json", po::value<std::string>()->value_name("FILE"), "also write the result as JSON to FILE");
 }
 
@@ -65,8 +68,12 @@ int run_bench(const po::variables_map& vm, cli::Context& ctx) {
   const network::Network net = bench_network(n, degree, 12345);
   const auto [first, count] = replica_share(replicas, comm.rank(), comm.size());
   const StartSpec start = parse_start("bound", net);
-  const KmcTables tables = build_tables(net, start, first, count, per_replica({}, 300.0, replicas),
-                                        per_replica({}, 1.0, replicas), 1.0);
+  const bool distinct = vm["distinct-conditions"].as<bool>();
+  KmcTables tables = build_tables(net, start, first, count, per_replica({}, 300.0, replicas),
+                                  per_replica({}, 1.0, replicas), 1.0);
+  if (distinct)
+    for (int r = 0; r < count; ++r)
+      for (int i = 0; i < n; ++i) tables.total_rate[static_cast<std::size_t>(r) * n + i] *= 1.0 + 0.001 * (first + r);
   KmcParams p;
   p.seed = 7;
   p.first_replica = first;
@@ -100,7 +107,7 @@ int run_bench(const po::variables_map& vm, cli::Context& ctx) {
   j.begin_object().value("benchmark", "kmc").value("execution_space", runtime::default_execution_space());
   j.value("ranks", comm.size()).value("states", n).value("out_degree", degree).value("replicas", replicas);
   j.value("walkers_per_replica", walkers).value("steps_per_walker", static_cast<long long>(steps));
-  j.value("transition_counts", p.count_transitions).value("repeats", repeats);
+  j.value("transition_counts", p.count_transitions).value("distinct_conditions", distinct).value("repeats", repeats);
   j.value("median_s", median).value("min_s", seconds.front()).value("max_s", seconds.back());
   j.value("steps_per_s", expected / median).end_object();
   ctx.out << j.str();

@@ -5,6 +5,7 @@
 
 #include <Kokkos_Core.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <numeric>
 
@@ -80,11 +81,35 @@ KmcEngine::KmcEngine(const KmcTables& t, const KmcParams& p) : impl_(std::make_u
   std::vector<std::int8_t> target_macro(t.targets.size());
   for (std::size_t e = 0; e < target_macro.size(); ++e) target_macro[e] = t.macro[t.targets[e]];
   d.target_macro = upload("target_macro", target_macro);
-  d.cum_prob = upload("cum_prob", t.cum_prob);
-  std::vector<double> inverse(t.total_rate.size());
-  for (std::size_t i = 0; i < inverse.size(); ++i) inverse[i] = t.total_rate[i] > 0 ? 1.0 / t.total_rate[i] : 0.0;
+  // One table per distinct set of replica tables (replicas under the same
+  // conditions have identical ones): bit-for-bit the same numbers, less cache.
+  std::vector<double> cum_prob, inverse, start_cdf;
+  std::vector<std::int32_t> table_of(static_cast<std::size_t>(R));
+  std::vector<std::int32_t> first_of_table;
+  const auto same = [&](const std::vector<double>& v, std::int64_t len, std::int64_t a, std::int64_t b) {
+    return std::equal(v.begin() + a * len, v.begin() + (a + 1) * len, v.begin() + b * len);
+  };
+  for (std::int64_t r = 0; r < R; ++r) {
+    std::int32_t found = -1;
+    for (std::size_t k = 0; k < first_of_table.size() && found < 0; ++k) {
+      const std::int64_t q = first_of_table[k];
+      if (same(t.cum_prob, nnz, r, q) && same(t.total_rate, n, r, q) && same(t.start_cdf, n, r, q))
+        found = static_cast<std::int32_t>(k);
+    }
+    if (found < 0) {
+      found = static_cast<std::int32_t>(first_of_table.size());
+      first_of_table.push_back(static_cast<std::int32_t>(r));
+      cum_prob.insert(cum_prob.end(), t.cum_prob.begin() + r * nnz, t.cum_prob.begin() + (r + 1) * nnz);
+      start_cdf.insert(start_cdf.end(), t.start_cdf.begin() + r * n, t.start_cdf.begin() + (r + 1) * n);
+      for (std::int64_t i = r * n; i < (r + 1) * n; ++i)
+        inverse.push_back(t.total_rate[i] > 0 ? 1.0 / t.total_rate[i] : 0.0);
+    }
+    table_of[r] = found;
+  }
+  d.cum_prob = upload("cum_prob", cum_prob);
   d.inv_total_rate = upload("inv_total_rate", inverse);
-  d.start_cdf = upload("start_cdf", t.start_cdf);
+  d.start_cdf = upload("start_cdf", start_cdf);
+  d.table_of = upload("table_of", table_of);
   const std::int64_t NW = R * W;
   d.state = alloc<std::int32_t>("state", NW, false);
   d.time = alloc<double>("time", NW, false);

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# KMC engine on the GPU node: build only what the KMC needs, run the KMC tests
+# on the GPU build, then `bench kmc` at the standard shape (512 states,
+# out-degree 10, 64 replicas x 4096 walkers, 2000 steps) with and without
+# transition counts, with a table per replica (--distinct-conditions), and at
+# 4096 states. Output: $OUT/build.log, $OUT/ctest.log, $OUT/kmc_perf.jsonl.
+set -uo pipefail
+source "$(dirname "$0")/gpu_env.sh"
+nvidia-smi --query-gpu=name,driver_version --format=csv,noheader > "$OUT/device.txt" 2>&1
+PK_BUILD_TARGETS="pandakinetics test_kmc_engine test_kmc_estimates test_kmc_vs_exact test_kmc_philox" \
+  bash scripts/gpu-node-build.sh cuda > "$OUT/build.log" 2>&1 || { tail -40 "$OUT/build.log"; exit 1; }
+ctest --test-dir build/cuda -R kmc --output-on-failure > "$OUT/ctest.log" 2>&1
+echo "ctest -R kmc (cuda build) exit $?: $(grep -E 'tests passed|tests failed' "$OUT/ctest.log")"
+pk=build/cuda/src/pandakinetics
+shape="--states 512 --out-degree 10 --replicas 64 --walkers 4096 --steps 2000"
+{
+  for extra in "" "--no-transition-counts" "--distinct-conditions" "--distinct-conditions --no-transition-counts" \
+               "--walkers 16384" "--walkers 16384 --no-transition-counts"; do
+    echo "{\"args\": \"$shape $extra\", \"result\": $($pk bench kmc $shape $extra | tr -d '\n')}"
+  done
+  big="--states 4096 --out-degree 10 --replicas 64 --walkers 4096 --steps 2000"
+  echo "{\"args\": \"$big\", \"result\": $($pk bench kmc $big | tr -d '\n')}"
+} > "$OUT/kmc_perf.jsonl"
+python3 - "$OUT/kmc_perf.jsonl" "$(cat "$OUT/device.txt")" <<'PY'
+import json, sys
+print("device:", sys.argv[2])
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    print(f"{r['result']['steps_per_s']:.3e} steps/s  {r['args']}")
+PY
