@@ -1,0 +1,234 @@
+// Kinematics of a ligand torsion tree (device-callable): a conformation is the
+// root origin position, a unit quaternion for the root orientation and one
+// angle per torsion; atom coordinates follow from it, and the gradient of an
+// energy with respect to the conformation follows from per-atom gradients
+// (position: their sum; orientation: torque about the root origin; torsion:
+// the subtree torque projected on the bond axis), as in AutoDock Vina.
+//
+// Per-chain working storage lives in a 2-D view (chain, slot); ChainSpan gives
+// one chain's slice. With the default layout the chain index is the fastest
+// on GPUs (coalesced) and the slot index on CPUs (cache-friendly).
+#pragma once
+
+#include "pk_compat.hpp"
+
+#include <Kokkos_Core.hpp>
+
+namespace pk::kernels::dock {
+
+#if KOKKOS_VERSION >= 30700
+using Kokkos::cos;
+using Kokkos::sin;
+#else
+using Kokkos::Experimental::cos;
+using Kokkos::Experimental::sin;
+#endif
+
+/// One chain's slice [offset, ...) of a (chain, slot) scratch view.
+template <class View2>
+struct ChainSpan {
+  View2 v;
+  int chain = 0;
+  int offset = 0;
+  KOKKOS_INLINE_FUNCTION double& operator[](int k) const { return v(chain, offset + k); }
+  /// Atom a, Cartesian component d of a coordinate array stored as 3 per atom.
+  KOKKOS_INLINE_FUNCTION double& operator()(int a, int d) const { return v(chain, offset + 3 * a + d); }
+  KOKKOS_INLINE_FUNCTION ChainSpan shifted(int k) const { return ChainSpan{v, chain, offset + k}; }
+};
+
+/// The torsion tree on the device. Nodes are in preorder (parent < child);
+/// node 0 is the root. Reference coordinates are the input pose, which is the
+/// conformation (root_origin_ref, identity, all torsions 0).
+template <class MemorySpace>
+struct TorsionTree {
+  int n_atoms = 0;
+  int n_nodes = 0;  ///< 1 + number of torsions
+  Kokkos::View<const int*, MemorySpace> atom_node;             ///< node that moves atom a
+  Kokkos::View<const double* [3], MemorySpace> atom_ref;       ///< input coordinates, Å
+  Kokkos::View<const int*, MemorySpace> node_parent;           ///< -1 for the root
+  Kokkos::View<const double* [3], MemorySpace> node_origin_ref;  ///< frame origin, Å (child-side axis atom)
+  Kokkos::View<const double* [3], MemorySpace> node_axis_ref;    ///< unit bond axis parent->child (root: unused)
+
+  KOKKOS_INLINE_FUNCTION int n_torsions() const { return n_nodes - 1; }
+  /// Doubles in a conformation: position 3, quaternion 4, torsions.
+  KOKKOS_INLINE_FUNCTION int conf_size() const { return 7 + n_torsions(); }
+  /// Doubles in a change (gradient, search direction): position 3, rotation 3, torsions.
+  KOKKOS_INLINE_FUNCTION int change_size() const { return 6 + n_torsions(); }
+  /// Scratch doubles per node for the frames: origin 3, matrix 9, world axis 3, force 3, torque 3.
+  static constexpr int kFrameSlots = 21;
+  KOKKOS_INLINE_FUNCTION int frame_size() const { return kFrameSlots * n_nodes; }
+};
+
+// ---- small vector and quaternion helpers ----------------------------------
+
+KOKKOS_INLINE_FUNCTION void cross3(const double a[3], const double b[3], double c[3]) {
+  c[0] = a[1] * b[2] - a[2] * b[1];
+  c[1] = a[2] * b[0] - a[0] * b[2];
+  c[2] = a[0] * b[1] - a[1] * b[0];
+}
+
+KOKKOS_INLINE_FUNCTION double normalize_angle(double x) {
+  constexpr double kPi = 3.14159265358979323846;
+  while (x > kPi) x -= 2 * kPi;
+  while (x < -kPi) x += 2 * kPi;
+  return x;
+}
+
+/// q = a * b (Hamilton product, w first).
+KOKKOS_INLINE_FUNCTION void quat_mul(const double a[4], const double b[4], double q[4]) {
+  q[0] = a[0] * b[0] - a[1] * b[1] - a[2] * b[2] - a[3] * b[3];
+  q[1] = a[0] * b[1] + a[1] * b[0] + a[2] * b[3] - a[3] * b[2];
+  q[2] = a[0] * b[2] - a[1] * b[3] + a[2] * b[0] + a[3] * b[1];
+  q[3] = a[0] * b[3] + a[1] * b[2] - a[2] * b[1] + a[3] * b[0];
+}
+
+/// Quaternion of a rotation by |v| radians about v / |v|.
+KOKKOS_INLINE_FUNCTION void quat_from_rotvec(const double v[3], double q[4]) {
+  const double angle = compat::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+  if (angle < 1e-12) {
+    q[0] = 1;
+    q[1] = 0.5 * v[0];
+    q[2] = 0.5 * v[1];
+    q[3] = 0.5 * v[2];
+  } else {
+    const double s = dock::sin(0.5 * angle) / angle;
+    q[0] = dock::cos(0.5 * angle);
+    q[1] = s * v[0];
+    q[2] = s * v[1];
+    q[3] = s * v[2];
+  }
+  const double n = compat::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
+  for (int i = 0; i < 4; ++i) q[i] /= n;
+}
+
+/// Row-major rotation matrix of a unit quaternion.
+KOKKOS_INLINE_FUNCTION void quat_to_matrix(const double q[4], double m[9]) {
+  const double w = q[0], x = q[1], y = q[2], z = q[3];
+  m[0] = 1 - 2 * (y * y + z * z);
+  m[1] = 2 * (x * y - w * z);
+  m[2] = 2 * (x * z + w * y);
+  m[3] = 2 * (x * y + w * z);
+  m[4] = 1 - 2 * (x * x + z * z);
+  m[5] = 2 * (y * z - w * x);
+  m[6] = 2 * (x * z - w * y);
+  m[7] = 2 * (y * z + w * x);
+  m[8] = 1 - 2 * (x * x + y * y);
+}
+
+// ---- coordinates from a conformation ---------------------------------------
+
+/// Fills `frames` (tree.frame_size() doubles) and `coords` (3 per atom) from
+/// `conf` (tree.conf_size() doubles).
+template <class Tree, class Span>
+KOKKOS_INLINE_FUNCTION void conformation_to_coords(const Tree& tree, const Span& conf, const Span& frames,
+                                                   const Span& coords) {
+  constexpr int F = Tree::kFrameSlots;
+  for (int k = 0; k < tree.n_nodes; ++k) {
+    double m[9];
+    double origin[3];
+    double axis[3] = {0, 0, 0};
+    if (k == 0) {
+      double q[4] = {conf[3], conf[4], conf[5], conf[6]};
+      const double n = compat::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
+      for (int i = 0; i < 4; ++i) q[i] /= n;
+      quat_to_matrix(q, m);
+      for (int d = 0; d < 3; ++d) origin[d] = conf[d];
+    } else {
+      const int j = tree.node_parent(k);
+      double pm[9];
+      for (int i = 0; i < 9; ++i) pm[i] = frames[F * j + 3 + i];
+      double rel[3], ax[3];
+      for (int d = 0; d < 3; ++d) {
+        rel[d] = tree.node_origin_ref(k, d) - tree.node_origin_ref(j, d);
+        ax[d] = tree.node_axis_ref(k, d);
+      }
+      // origin_k = origin_j + R_j rel; axis_world = R_j axis_ref
+      for (int r = 0; r < 3; ++r) {
+        origin[r] = frames[F * j + r] + pm[3 * r] * rel[0] + pm[3 * r + 1] * rel[1] + pm[3 * r + 2] * rel[2];
+        axis[r] = pm[3 * r] * ax[0] + pm[3 * r + 1] * ax[1] + pm[3 * r + 2] * ax[2];
+      }
+      // R_k = R_j * Rot(axis_ref, t_k)
+      const double t = conf[7 + k - 1];
+      double rv[3] = {ax[0] * t, ax[1] * t, ax[2] * t};
+      double qt[4], mt[9];
+      quat_from_rotvec(rv, qt);
+      quat_to_matrix(qt, mt);
+      for (int r = 0; r < 3; ++r)
+        for (int c = 0; c < 3; ++c)
+          m[3 * r + c] = pm[3 * r] * mt[c] + pm[3 * r + 1] * mt[3 + c] + pm[3 * r + 2] * mt[6 + c];
+    }
+    for (int d = 0; d < 3; ++d) {
+      frames[F * k + d] = origin[d];
+      frames[F * k + 12 + d] = axis[d];
+    }
+    for (int i = 0; i < 9; ++i) frames[F * k + 3 + i] = m[i];
+  }
+  for (int a = 0; a < tree.n_atoms; ++a) {
+    const int k = tree.atom_node(a);
+    double rel[3];
+    for (int d = 0; d < 3; ++d) rel[d] = tree.atom_ref(a, d) - tree.node_origin_ref(k, d);
+    for (int r = 0; r < 3; ++r)
+      coords(a, r) = frames[F * k + r] + frames[F * k + 3 + 3 * r] * rel[0] +
+                     frames[F * k + 3 + 3 * r + 1] * rel[1] + frames[F * k + 3 + 3 * r + 2] * rel[2];
+  }
+}
+
+/// dE/d(conformation change) from per-atom gradients dE/dx (3 per atom), for
+/// the coordinates and frames conformation_to_coords last produced. `change`
+/// gets tree.change_size() doubles: position 3, rotation vector 3 (torque
+/// about the root origin), torsions.
+template <class Tree, class Span>
+KOKKOS_INLINE_FUNCTION void coords_gradient_to_change(const Tree& tree, const Span& frames, const Span& coords,
+                                                      const Span& atom_grad, const Span& change) {
+  constexpr int F = Tree::kFrameSlots;
+  for (int k = 0; k < tree.n_nodes; ++k)
+    for (int i = 15; i < 21; ++i) frames[F * k + i] = 0;
+  for (int a = 0; a < tree.n_atoms; ++a) {
+    const int k = tree.atom_node(a);
+    double r[3], g[3], t[3];
+    for (int d = 0; d < 3; ++d) {
+      r[d] = coords(a, d) - frames[F * k + d];
+      g[d] = atom_grad(a, d);
+      frames[F * k + 15 + d] += g[d];
+    }
+    cross3(r, g, t);
+    for (int d = 0; d < 3; ++d) frames[F * k + 18 + d] += t[d];
+  }
+  for (int k = tree.n_nodes - 1; k >= 1; --k) {
+    const int j = tree.node_parent(k);
+    double r[3], f[3], t[3];
+    for (int d = 0; d < 3; ++d) {
+      r[d] = frames[F * k + d] - frames[F * j + d];
+      f[d] = frames[F * k + 15 + d];
+    }
+    cross3(r, f, t);
+    double proj = 0;
+    for (int d = 0; d < 3; ++d) {
+      proj += frames[F * k + 12 + d] * frames[F * k + 18 + d];
+      frames[F * j + 15 + d] += f[d];
+      frames[F * j + 18 + d] += frames[F * k + 18 + d] + t[d];
+    }
+    change[6 + k - 1] = proj;
+  }
+  for (int d = 0; d < 3; ++d) {
+    change[d] = frames[15 + d];
+    change[3 + d] = frames[18 + d];
+  }
+}
+
+/// conf_out = conf_in moved by alpha * change (position added, orientation
+/// rotated about world axes by the rotation vector, torsions added).
+template <class Tree, class Span>
+KOKKOS_INLINE_FUNCTION void apply_change(const Tree& tree, const Span& conf_in, const Span& change, double alpha,
+                                         const Span& conf_out) {
+  for (int d = 0; d < 3; ++d) conf_out[d] = conf_in[d] + alpha * change[d];
+  double rv[3] = {alpha * change[3], alpha * change[4], alpha * change[5]};
+  double dq[4], q[4] = {conf_in[3], conf_in[4], conf_in[5], conf_in[6]}, out[4];
+  quat_from_rotvec(rv, dq);
+  quat_mul(dq, q, out);
+  const double n = compat::sqrt(out[0] * out[0] + out[1] * out[1] + out[2] * out[2] + out[3] * out[3]);
+  for (int i = 0; i < 4; ++i) conf_out[3 + i] = out[i] / n;
+  for (int k = 0; k < tree.n_torsions(); ++k) conf_out[7 + k] = normalize_angle(conf_in[7 + k] + alpha * change[6 + k]);
+}
+
+}  // namespace pk::kernels::dock

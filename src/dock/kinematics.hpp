@@ -1,0 +1,87 @@
+// Host side of the torsion-tree kinematics: the tree as plain arrays (built
+// from a parsed ligand) and its upload to device views for the kernels in
+// kernels/dock_kinematics.hpp. Header-only because it is templated on the
+// memory space.
+#pragma once
+
+#include "dock_kinematics.hpp"
+
+#include <Kokkos_Core.hpp>
+
+#include <array>
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace pk::dock {
+
+/// A torsion tree on the host. Nodes in preorder (parent < child), node 0 the
+/// root; a branch node's frame origin is its child-side axis atom.
+struct TreeHost {
+  std::vector<int> atom_node;
+  std::vector<std::array<double, 3>> atom_ref;  ///< input coordinates, Å
+  std::vector<int> node_parent;                 ///< -1 for the root
+  std::vector<int> node_axis_from;              ///< parent-side axis atom (root: -1)
+  std::vector<int> node_axis_to;                ///< child-side axis atom = frame origin (root: origin atom)
+  std::array<double, 3> root_origin{0, 0, 0};   ///< Å
+
+  int n_atoms() const { return static_cast<int>(atom_node.size()); }
+  int n_torsions() const { return static_cast<int>(node_parent.size()) - 1; }
+  /// Conformation of the input pose: root origin, identity, zero torsions.
+  std::vector<double> input_conformation() const {
+    std::vector<double> c(7 + n_torsions(), 0.0);
+    for (int d = 0; d < 3; ++d) c[d] = root_origin[d];
+    c[3] = 1.0;
+    return c;
+  }
+};
+
+/// Copies the tree to `MemorySpace`.
+template <class MemorySpace>
+kernels::dock::TorsionTree<MemorySpace> upload_tree(const TreeHost& t) {
+  const int n = t.n_atoms(), m = static_cast<int>(t.node_parent.size());
+  Kokkos::View<int*, MemorySpace> atom_node("pk::dock::atom_node", n), node_parent("pk::dock::node_parent", m);
+  Kokkos::View<double* [3], MemorySpace> atom_ref("pk::dock::atom_ref", n),
+      origin("pk::dock::node_origin_ref", m), axis("pk::dock::node_axis_ref", m);
+  auto h_atom_node = Kokkos::create_mirror_view(atom_node);
+  auto h_parent = Kokkos::create_mirror_view(node_parent);
+  auto h_ref = Kokkos::create_mirror_view(atom_ref);
+  auto h_origin = Kokkos::create_mirror_view(origin);
+  auto h_axis = Kokkos::create_mirror_view(axis);
+  for (int a = 0; a < n; ++a) {
+    h_atom_node(a) = t.atom_node[a];
+    for (int d = 0; d < 3; ++d) h_ref(a, d) = t.atom_ref[a][d];
+  }
+  for (int k = 0; k < m; ++k) {
+    h_parent(k) = t.node_parent[k];
+    if (k == 0) {
+      for (int d = 0; d < 3; ++d) h_origin(k, d) = t.root_origin[d], h_axis(k, d) = 0;
+      continue;
+    }
+    const auto& to = t.atom_ref[t.node_axis_to[k]];
+    const auto& from = t.atom_ref[t.node_axis_from[k]];
+    double len = 0;
+    for (int d = 0; d < 3; ++d) len += (to[d] - from[d]) * (to[d] - from[d]);
+    len = std::sqrt(len);
+    for (int d = 0; d < 3; ++d) h_origin(k, d) = to[d], h_axis(k, d) = (to[d] - from[d]) / len;
+  }
+  Kokkos::deep_copy(atom_node, h_atom_node);
+  Kokkos::deep_copy(node_parent, h_parent);
+  Kokkos::deep_copy(atom_ref, h_ref);
+  Kokkos::deep_copy(origin, h_origin);
+  Kokkos::deep_copy(axis, h_axis);
+  kernels::dock::TorsionTree<MemorySpace> tree;
+  tree.n_atoms = n;
+  tree.n_nodes = m;
+  tree.atom_node = atom_node;
+  tree.atom_ref = atom_ref;
+  tree.node_parent = node_parent;
+  tree.node_origin_ref = origin;
+  tree.node_axis_ref = axis;
+  return tree;
+}
+
+/// Atom coordinates of one conformation, computed on the host (for output).
+std::vector<std::array<double, 3>> coordinates_of(const TreeHost& tree, const std::vector<double>& conf);
+
+}  // namespace pk::dock
