@@ -12,14 +12,18 @@ PK_BUILD_TARGETS="pandakinetics test_kmc_engine test_kmc_estimates test_kmc_vs_e
 ctest --test-dir build/cuda -R kmc --output-on-failure > "$OUT/ctest.log" 2>&1
 echo "ctest -R kmc (cuda build) exit $?: $(grep -E 'tests passed|tests failed' "$OUT/ctest.log")"
 pk=build/cuda/src/pandakinetics
-shape="--states 512 --out-degree 10 --replicas 64 --walkers 4096 --steps 2000"
+s512="--states 512 --out-degree 10 --steps 2000"
 {
-  for extra in "" "--no-transition-counts" "--distinct-conditions" "--distinct-conditions --no-transition-counts" \
-               "--walkers 16384" "--walkers 16384 --no-transition-counts"; do
-    echo "{\"args\": \"$shape $extra\", \"result\": $($pk bench kmc $shape $extra | tr -d '\n')}"
+  for args in "$s512 --replicas 64 --walkers 4096" "$s512 --replicas 64 --walkers 4096 --no-transition-counts" \
+              "$s512 --replicas 64 --walkers 4096 --distinct-conditions" \
+              "$s512 --replicas 64 --walkers 4096 --distinct-conditions --no-transition-counts" \
+              "$s512 --replicas 256 --walkers 4096" "$s512 --replicas 256 --walkers 4096 --no-transition-counts" \
+              "--states 4096 --out-degree 10 --steps 2000 --replicas 64 --walkers 4096"; do
+    echo "{\"args\": \"$args\", \"result\": $($pk bench kmc $args | tr -d '\n')}"
   done
-  big="--states 4096 --out-degree 10 --replicas 64 --walkers 4096 --steps 2000"
-  echo "{\"args\": \"$big\", \"result\": $($pk bench kmc $big | tr -d '\n')}"
+  for args in "$s512 --replicas 64 --walkers 4096" "$s512 --replicas 64 --walkers 4096 --no-transition-counts"; do
+    echo "{\"args\": \"PK_KMC_LAUNCH_BOUNDS=1 $args\", \"result\": $(PK_KMC_LAUNCH_BOUNDS=1 $pk bench kmc $args | tr -d '\n')}"
+  done
 } > "$OUT/kmc_perf.jsonl"
 python3 - "$OUT/kmc_perf.jsonl" "$(cat "$OUT/device.txt")" <<'PY'
 import json, sys

@@ -131,8 +131,16 @@ struct KmcAdvance {
     }
   }
 
-  KOKKOS_INLINE_FUNCTION void operator()(const std::int64_t i, std::int64_t& capped) const {
+  /// Walkers stopped by step_cap in this launch (one element). Counted with
+  /// an atomic by the few walkers that hit the cap, so the launch is a
+  /// parallel_for: a reduction would cap the grid and with it the number of
+  /// walkers in flight.
+  Kokkos::View<std::int64_t*, MemSpace> capped_total;
+
+  KOKKOS_INLINE_FUNCTION void operator()(const std::int64_t i) const {
+    std::int64_t capped = 0;
     walk(i, capped, nullptr);
+    if (capped) Kokkos::atomic_add(&capped_total(0), capped);
   }
 
   /// One walker. Transitions are counted in `team_counts` (a team's scratch
@@ -277,7 +285,7 @@ struct KmcAdvanceTeam {
   KmcAdvance<Mem> a;
   std::int32_t walkers_per_team = 0, teams_per_replica = 0;
 
-  KOKKOS_INLINE_FUNCTION void operator()(const Member& m, std::int64_t& capped) const {
+  KOKKOS_INLINE_FUNCTION void operator()(const Member& m) const {
     const std::int32_t rl = m.league_rank() / teams_per_replica;
     const std::int32_t block = m.league_rank() % teams_per_replica;
     const std::int64_t nnz = a.d.nnz;
@@ -287,19 +295,16 @@ struct KmcAdvanceTeam {
     const std::int32_t first = block * walkers_per_team;
     const std::int32_t count =
         first + walkers_per_team <= a.d.walkers ? walkers_per_team : a.d.walkers - first;
-    std::int64_t team_capped = 0;
-    Kokkos::parallel_reduce(
-        Kokkos::TeamThreadRange(m, count),
-        [&](const std::int32_t k, std::int64_t& c) {
-          a.walk(static_cast<std::int64_t>(rl) * a.d.walkers + first + k, c, counts);
-        },
-        team_capped);
+    Kokkos::parallel_for(Kokkos::TeamThreadRange(m, count), [&](const std::int32_t k) {
+      std::int64_t c = 0;
+      a.walk(static_cast<std::int64_t>(rl) * a.d.walkers + first + k, c, counts);
+      if (c) Kokkos::atomic_add(&a.capped_total(0), c);
+    });
     m.team_barrier();
     const std::int64_t base = static_cast<std::int64_t>(rl) * nnz;
     Kokkos::parallel_for(Kokkos::TeamThreadRange(m, nnz), [&](const std::int64_t e) {
       if (counts[e] != 0) Kokkos::atomic_add(&a.d.transitions(base + e), static_cast<std::int64_t>(counts[e]));
     });
-    Kokkos::single(Kokkos::PerTeam(m), [&]() { capped += team_capped; });
   }
 };
 

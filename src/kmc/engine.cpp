@@ -61,6 +61,7 @@ struct KmcEngine::Impl {
   Data d;
   KmcParams p;
   std::int64_t n_walkers = 0;
+  Kokkos::View<std::int64_t*, Mem> capped;  ///< one counter for advance()
 #ifdef PK_HAVE_NCCL
   ncclComm_t nccl = nullptr;
   ~Impl() {
@@ -168,16 +169,20 @@ long env_long(const char* name, long fallback) {
 }
 
 template <class Policy, class Functor>
-std::int64_t launch(const char* label, const Policy& policy, const Functor& f) {
-  std::int64_t capped = 0;
-  Kokkos::parallel_reduce(label, policy, f, capped);
+std::int64_t launch(const char* label, const Policy& policy, const Functor& f,
+                    const Kokkos::View<std::int64_t*, Mem>& capped) {
+  Kokkos::deep_copy(capped, 0);
+  Kokkos::parallel_for(label, policy, f);
+  std::int64_t n = 0;
+  Kokkos::deep_copy(n, Kokkos::subview(capped, 0));  // waits for the kernel
   Kokkos::fence();
-  return capped;
+  return n;
 }
 }  // namespace
 
 std::int64_t KmcEngine::advance(double t_stop_s, std::int64_t step_cap) {
-  kernels::KmcAdvance<Mem> step{impl_->d, t_stop_s, step_cap};
+  if (impl_->capped.extent(0) == 0) impl_->capped = Kokkos::View<std::int64_t*, Mem>("pk::kmc::capped", 1);
+  kernels::KmcAdvance<Mem> step{impl_->d, t_stop_s, step_cap, impl_->capped};
   static const long team_walkers = env_long("PK_KMC_TEAM_WALKERS", kWalkersPerTeam);
   static const long team_size = env_long("PK_KMC_TEAM_SIZE", 0);
   static const bool bounded = env_long("PK_KMC_LAUNCH_BOUNDS", 0) != 0;
@@ -195,17 +200,18 @@ std::int64_t KmcEngine::advance(double t_stop_s, std::int64_t step_cap) {
     if (bounded) {
       Kokkos::TeamPolicy<Space, Bounds> policy = team_size > 0 ? Kokkos::TeamPolicy<Space, Bounds>(league, team_size)
                                                                : Kokkos::TeamPolicy<Space, Bounds>(league, Kokkos::AUTO);
-      return launch("pk::kmc::advance_team", policy.set_scratch_size(0, Kokkos::PerTeam(scratch)), team);
+      return launch("pk::kmc::advance_team", policy.set_scratch_size(0, Kokkos::PerTeam(scratch)), team, impl_->capped);
     }
     Kokkos::TeamPolicy<Space> policy = team_size > 0 ? Kokkos::TeamPolicy<Space>(league, team_size)
                                                      : Kokkos::TeamPolicy<Space>(league, Kokkos::AUTO);
-    return launch("pk::kmc::advance_team", policy.set_scratch_size(0, Kokkos::PerTeam(scratch)), team);
+    return launch("pk::kmc::advance_team", policy.set_scratch_size(0, Kokkos::PerTeam(scratch)), team, impl_->capped);
   }
   if (bounded)
     return launch("pk::kmc::advance",
-                  Kokkos::RangePolicy<Space, Bounds, Kokkos::IndexType<std::int64_t>>(0, impl_->n_walkers), step);
+                  Kokkos::RangePolicy<Space, Bounds, Kokkos::IndexType<std::int64_t>>(0, impl_->n_walkers), step,
+                  impl_->capped);
   return launch("pk::kmc::advance", Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(0, impl_->n_walkers),
-                step);
+                step, impl_->capped);
 }
 
 std::int64_t KmcEngine::running_walkers() const {
