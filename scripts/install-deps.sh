@@ -13,6 +13,7 @@ packages=(
   libtrilinos-kokkos-dev                     # Debian's packaged Kokkos: the external-Kokkos build is tested too
   python3-matplotlib python3-scipy           # analysis/ plots and reports
   autodock-vina openbabel                    # reference scores for docking parity tests, SDF/PDBQT readers
+  python3-rdkit                              # second independent SDF reader in the docking output tests
   slurmctld slurmd slurm-client munge        # a real one-node Slurm for the jobscript tests
 )
 missing=()
