@@ -2,9 +2,12 @@
 // never print made-up results.
 #include "cli/cli.hpp"
 #include "cli/demo.hpp"
+#include "bench/bench_gemm.hpp"
+#include "bench/bench_io.hpp"
 #include "cli/solve_cmd.hpp"
 #include "kmc/bench_kmc.hpp"
 #include "kmc/run_kmc.hpp"
+#include "pipeline/commands.hpp"
 
 namespace pk::cli {
 
@@ -22,12 +25,21 @@ const std::vector<Subcommand>& subcommands() {
                  kmc::add_kmc_options, kmc::run_kmc, ""},
       Subcommand{"solve", "exact master-equation solution of a network: koff, kon, Kd, MFPTs, committors, P(t)",
                  true, add_solve_options, run_solve, ""},
-      planned("analyze", "estimates with confidence intervals, plots and a report from an output file"),
+      Subcommand{"analyze",
+                 "kon, koff, residence time, Kd, dG with bootstrap 95% CIs from KMC output, next to the exact values; "
+                 "selectivity across receptors; Eyring fit over temperatures",
+                 true, pipeline::add_analyze_options, pipeline::run_analyze, "input", {}},
       planned("run", "the whole pipeline: dock -> network -> kmc -> solve -> analyze"),
       Subcommand{"bench", "benchmarks, one target each: kmc (KMC steps/s)", true, nullptr, nullptr, "",
                  {
                      Subcommand{"bench kmc", "KMC steps per second on a random network (median of repeats)", true,
                                 kmc::add_bench_options, kmc::run_bench, ""},
+                     Subcommand{"bench gemm",
+                                "cuBLAS GEMM TFLOP/s in fp32, tf32, bf16 and the fraction of the device's peak "
+                                "(CUDA builds)",
+                                true, bench::add_gemm_options, bench::run_gemm, ""},
+                     Subcommand{"bench io", "parallel-HDF5 collective write bandwidth, MB/s (run under mpirun)",
+                                true, bench::add_io_options, bench::run_io, ""},
                  }},
       Subcommand{"demo",
                  "check this installation: a Kokkos reduction on every rank, an MPI reduction and a "

@@ -1,0 +1,9 @@
+// The pipeline's subcommands: `analyze` (and, as they land, `network`, `run`).
+#pragma once
+
+#include "cli/cli.hpp"
+
+namespace pk::pipeline {
+void add_analyze_options(cli::po::options_description& desc);
+int run_analyze(const cli::po::variables_map& vm, cli::Context& ctx);
+}  // namespace pk::pipeline
