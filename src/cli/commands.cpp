@@ -2,6 +2,8 @@
 // never print made-up results.
 #include "cli/cli.hpp"
 #include "cli/demo.hpp"
+#include "bench/bench_gemm.hpp"
+#include "bench/bench_io.hpp"
 #include "cli/solve_cmd.hpp"
 #include "kmc/bench_kmc.hpp"
 #include "kmc/run_kmc.hpp"
@@ -32,6 +34,12 @@ const std::vector<Subcommand>& subcommands() {
                  {
                      Subcommand{"bench kmc", "KMC steps per second on a random network (median of repeats)", true,
                                 kmc::add_bench_options, kmc::run_bench, ""},
+                     Subcommand{"bench gemm",
+                                "cuBLAS GEMM TFLOP/s in fp32, tf32, bf16 and the fraction of the device's peak "
+                                "(CUDA builds)",
+                                true, bench::add_gemm_options, bench::run_gemm, "", {}},
+                     Subcommand{"bench io", "parallel-HDF5 collective write bandwidth, MB/s (run under mpirun)",
+                                true, bench::add_io_options, bench::run_io, "", {}},
                  }},
       Subcommand{"demo",
                  "check this installation: a Kokkos reduction on every rank, an MPI reduction and a "
