@@ -319,4 +319,32 @@ SearchState<ExecSpace> run_mc_chains(const Tree& tree, const Energy& energy,
   return st;
 }
 
+/// Local optimisation of `confs` (n, conf_size) in place, `rounds` BFGS runs
+/// of `max_steps` each with softening `cap` (Vina's --local_only: 5 rounds,
+/// v = 1000). Returns the final energies.
+template <class ExecSpace, class Tree, class Energy>
+Kokkos::View<double*, typename ExecSpace::memory_space> run_local_optimization(
+    const Tree& tree, const Energy& energy, const Kokkos::View<double**, typename ExecSpace::memory_space>& confs,
+    int rounds, int max_steps, double cap) {
+  using Mem = typename ExecSpace::memory_space;
+  const SearchLayout l = SearchLayout::of(tree);
+  const int n = static_cast<int>(confs.extent(0));
+  Kokkos::View<double**, Mem> scratch(Kokkos::view_alloc(Kokkos::WithoutInitializing, "pk::dock::local_scratch"), n,
+                                      l.total);
+  Kokkos::View<double*, Mem> energies("pk::dock::local_energy", n);
+  using Span = ChainSpan<Kokkos::View<double**, Mem>>;
+  Kokkos::parallel_for(
+      "pk::dock::local_opt", Kokkos::RangePolicy<ExecSpace>(0, n), KOKKOS_LAMBDA(const int c) {
+        const Span row{scratch, c, 0};
+        const Span x = row.shifted(l.cur);
+        for (int i = 0; i < l.C; ++i) x[i] = confs(c, i);
+        double e = 0;
+        for (int r = 0; r < rounds; ++r) e = bfgs_minimize(tree, energy, l, row, x, max_steps, cap);
+        for (int i = 0; i < l.C; ++i) confs(c, i) = x[i];
+        energies(c) = e;
+      });
+  Kokkos::fence();
+  return energies;
+}
+
 }  // namespace pk::kernels::dock
