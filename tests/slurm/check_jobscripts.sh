@@ -77,7 +77,7 @@ step "1. cpu.sbatch"
 job=$(submit -n 2 -c 1 -t 5 --job-name=cpu "$src/jobscripts/cpu.sbatch" --replicas 4 $small)
 [[ -n $job ]] || fail "sbatch cpu.sbatch"
 mpi 1 kmc $PK_KMC_ARGS --replicas 4 $small --output ref_cpu.h5 > ref_cpu.log 2>&1 || fail "reference run"
-wait_jobs "$job" 120 || fail "cpu.sbatch did not finish"
+wait_jobs "$job" 90 || fail "cpu.sbatch did not finish"
 all_completed "$job" || { fail "cpu.sbatch state $(pk_job_states "$job")"; cat "pk-cpu-$job.log"; }
 out=$W/pk-cpu-$job
 [[ -f $out/run.h5 && -f $out/run.json ]] || { fail "cpu.sbatch wrote no run.h5/run.json"; cat "pk-cpu-$job.log"; }
@@ -106,8 +106,8 @@ sj=$(PK_REPLICAS=4 PK_RESULTS=$W/strong.csv submit --array=1,2 -n 2 -t 5 --job-n
        "$src/jobscripts/strong-scaling.sbatch" $small)
 wj=$(PK_REPLICAS_PER_RANK=2 PK_RESULTS=$W/weak.csv submit --array=1,2 -n 2 -t 5 --job-name=weak \
        "$src/jobscripts/weak-scaling.sbatch" $small)
-wait_jobs "$sj" 120 || fail "strong scaling array did not finish"
-wait_jobs "$wj" 120 || fail "weak scaling array did not finish"
+wait_jobs "$sj" 90 || fail "strong scaling array did not finish"
+wait_jobs "$wj" 60 || fail "weak scaling array did not finish"
 all_completed "$sj" || { fail "strong array: $(pk_job_states "$sj" | tr '\n' ' ')"; cat pk-strong-*.log; }
 all_completed "$wj" || { fail "weak array: $(pk_job_states "$wj" | tr '\n' ' ')"; cat pk-weak-*.log; }
 "$py" "$src/tests/kmc/compare_h5.py" "$W/pk-strong-${sj}_1/run.h5" "$W/pk-strong-${sj}_2/run.h5" ||
@@ -155,7 +155,7 @@ done
 [[ ! -f $W/pk-preempt-$pj/run.h5 ]] || fail "the interrupted run wrote its output"
 scontrol update JobId="$pj" StartTime=now || fail "scontrol update StartTime"
 mpi 1 kmc $PK_KMC_ARGS $long --output ref_long.h5 > ref_long.log 2>&1 || fail "uninterrupted reference run"
-wait_jobs "$pj" 150 || fail "requeued job did not finish"
+wait_jobs "$pj" 120 || fail "requeued job did not finish"
 all_completed "$pj" || fail "requeued job state $(pk_job_states "$pj")"
 scontrol show job "$pj" -o | grep -q "Restarts=1" || fail "job did not restart exactly once"
 for pattern in "received SIGUSR1" "checkpoint written to" "requeueing job $pj" "resuming from checkpoint" \
