@@ -49,7 +49,7 @@ else
 fi
 
 timeout 170 "$py" "$src/benchmarks/run_benchmarks" --quick --output quick --pk "$pk" --pk-cuda none \
-    --mpiexec "$mpiexec" --max-ranks 2 > quick.log 2>&1 || { fail "run_benchmarks --quick"; cat quick.log; }
+    --mpiexec "$mpiexec" --max-ranks 2 --sections kmc,gemm,io,scaling > quick.log 2>&1 || { fail "run_benchmarks --quick"; cat quick.log; }
 "$py" - quick <<'PY' || { fail "run_benchmarks --quick output"; cat quick.log; }
 import csv, json, os, sys
 d = sys.argv[1]
@@ -82,5 +82,19 @@ if "plots" not in r["skipped"]:
         assert os.path.getsize(os.path.join(d, png)) > 1000, png
 print("run_benchmarks --quick:", len(r["records"]), "runs in", r["wall_s"], "s; skipped:", sorted(r["skipped"]))
 PY
+# The jobscripts that cannot run here (GPU ones need a Slurm with GPUs): they
+# parse, go through pk-job.sh, and ask for what the preemption protocol needs.
+for f in "$src"/jobscripts/*.sbatch; do
+  bash -n "$f" || fail "$f does not parse"
+  grep -qE '^pk_(kmc|scaling)_step' "$f" || fail "$f does not run through pk-job.sh"
+done
+for f in single-gpu node multi-node cpu; do
+  for opt in "--signal=B:USR1@120" "--requeue" "--open-mode=append"; do
+    grep -q -- "^#SBATCH $opt" "$src/jobscripts/$f.sbatch" || fail "$f.sbatch lacks #SBATCH $opt"
+  done
+done
+for f in node multi-node; do
+  grep -q -- "^#SBATCH --gpus-per-task=1" "$src/jobscripts/$f.sbatch" || fail "$f.sbatch: not one GPU per task"
+done
 echo "$fails failed"
 [[ $fails == 0 ]]
