@@ -1,0 +1,279 @@
+#include "pipeline/network_build.hpp"
+
+#include "core/error.hpp"
+#include "core/units.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <queue>
+#include <sstream>
+
+namespace pk::pipeline {
+
+namespace {
+
+std::vector<int> heavy_atoms(const LigandPoses& lig) {
+  std::vector<int> h;
+  for (int a = 0; a < lig.n_atoms; ++a)
+    if (lig.element[a] != "H" && lig.element[a] != "h") h.push_back(a);
+  if (h.empty())
+    for (int a = 0; a < lig.n_atoms; ++a) h.push_back(a);
+  return h;
+}
+
+Coords subset(const Coords& c, const std::vector<int>& idx) {
+  Coords out;
+  for (int a : idx) out.push_back(c[a]);
+  return out;
+}
+
+Vec3 centroid(const Coords& c) {
+  Vec3 m{0, 0, 0};
+  for (const auto& x : c)
+    for (int d = 0; d < 3; ++d) m[d] += x[d] / static_cast<double>(c.size());
+  return m;
+}
+
+double distance(const Vec3& a, const Vec3& b) {
+  return std::sqrt((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) + (a[2] - b[2]) * (a[2] - b[2]));
+}
+
+/// Poses in a canonical order: score, then site, then coordinates (so the
+/// order they come in does not matter).
+std::vector<int> canonical_order(const LigandPoses& lig) {
+  std::vector<int> order(lig.n_poses());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int x, int y) {
+    if (lig.score_kcal_per_mol[x] != lig.score_kcal_per_mol[y]) return lig.score_kcal_per_mol[x] < lig.score_kcal_per_mol[y];
+    if (lig.site[x] != lig.site[y]) return lig.site[x] < lig.site[y];
+    return lig.coordinates[x] < lig.coordinates[y];
+  });
+  return order;
+}
+
+double contact_fraction(const Coords& heavy, const Coords& receptor, double cutoff) {
+  if (receptor.empty()) return 0.0;
+  const double c2 = cutoff * cutoff;
+  int in_contact = 0;
+  for (const auto& x : heavy)
+    for (const auto& r : receptor) {
+      const double d2 = (x[0] - r[0]) * (x[0] - r[0]) + (x[1] - r[1]) * (x[1] - r[1]) + (x[2] - r[2]) * (x[2] - r[2]);
+      if (d2 <= c2) {
+        ++in_contact;
+        break;
+      }
+    }
+  return static_cast<double>(in_contact) / static_cast<double>(heavy.size());
+}
+
+double surface_distance(const Vec3& c, const SearchBox& box) {
+  double d = INFINITY;
+  for (int k = 0; k < 3; ++k) d = std::min(d, 0.5 * box.size_angstrom[k] - std::abs(c[k] - box.center_angstrom[k]));
+  return d;
+}
+
+/// Indices of states with a path to `target` (the unbound state) along the edges.
+std::vector<bool> reaches(int n, int target, const std::vector<BuiltEdge>& edges) {
+  std::vector<std::vector<int>> adj(n);
+  for (const auto& e : edges) {
+    const int b = e.b < 0 ? target : e.b;
+    adj[e.a].push_back(b);
+    adj[b].push_back(e.a);
+  }
+  std::vector<bool> seen(n, false);
+  std::queue<int> q;
+  q.push(target);
+  seen[target] = true;
+  while (!q.empty()) {
+    const int s = q.front();
+    q.pop();
+    for (int t : adj[s])
+      if (!seen[t]) {
+        seen[t] = true;
+        q.push(t);
+      }
+  }
+  return seen;
+}
+
+std::string fmt(double v, int prec = 2) {
+  std::ostringstream s;
+  s.setf(std::ios::fixed);
+  s.precision(prec);
+  s << v;
+  return s.str();
+}
+
+}  // namespace
+
+double diffusion_limited_rate_per_M_per_s(double diffusion_m2_per_s, double radius_angstrom) {
+  constexpr double kLitresPerCubicMetre = 1000.0;
+  return 4.0 * M_PI * diffusion_m2_per_s * (radius_angstrom * 1e-10) * units::kAvogadro_per_mol * kLitresPerCubicMetre;
+}
+
+double rmsd(const Coords& a, const Coords& b) {
+  double s = 0;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    for (int d = 0; d < 3; ++d) s += (a[i][d] - b[i][d]) * (a[i][d] - b[i][d]);
+  return std::sqrt(s / static_cast<double>(a.size()));
+}
+
+void check_settings(const NetworkSettings& s) {
+  auto positive = [](double v, const char* opt) {
+    if (!(v > 0) || !std::isfinite(v)) throw UsageError(std::string("pandakinetics network: --") + opt + " must be a positive number");
+  };
+  positive(s.cluster_rmsd_angstrom, "cluster-rmsd");
+  positive(s.edge_rmsd_angstrom, "edge-rmsd");
+  positive(s.edge_centroid_angstrom, "edge-centroid");
+  positive(s.scale, "score-scale");
+  positive(s.temperature_K, "temperature");
+  positive(s.kappa, "kappa");
+  positive(s.diffusion_m2_per_s, "diffusion");
+  positive(s.capture_radius_angstrom, "capture-radius");
+  positive(s.contact_distance_angstrom, "contact-distance");
+  if (s.kappa > 1) throw UsageError("pandakinetics network: --kappa must be in (0, 1]");
+  if (!std::isfinite(s.offset_kcal_per_mol)) throw UsageError("pandakinetics network: --score-offset must be finite");
+  if (!std::isfinite(s.surface_margin_angstrom)) throw UsageError("pandakinetics network: --surface-margin must be finite");
+  if (!(s.exposed_contact_fraction >= 0 && s.exposed_contact_fraction <= 1))
+    throw UsageError("pandakinetics network: --exposed-contact-fraction must be in [0, 1]");
+  if (s.images < 1) throw UsageError("pandakinetics network: --images must be >= 1");
+}
+
+BuiltNetwork build_network(const LigandPoses& lig, const std::vector<SearchBox>& boxes, const Coords& receptor,
+                           const NetworkSettings& cfg, const PathEnergy& path_energy, const std::string& source) {
+  check_settings(cfg);
+  const std::vector<int> heavy = heavy_atoms(lig);
+  std::vector<Coords> hc;
+  for (const auto& c : lig.coordinates) hc.push_back(subset(c, heavy));
+  BuiltNetwork out;
+
+  // Leader clustering in canonical order.
+  std::vector<BuiltState> states;
+  for (int p : canonical_order(lig)) {
+    BuiltState* home = nullptr;
+    for (auto& s : states)
+      if (rmsd(hc[p], hc[s.representative]) <= cfg.cluster_rmsd_angstrom) {
+        home = &s;
+        break;
+      }
+    if (home) {
+      home->members.push_back(p);
+      continue;
+    }
+    BuiltState s;
+    s.representative = p;
+    s.members = {p};
+    s.score_kcal_per_mol = lig.score_kcal_per_mol[p];
+    s.free_energy_kcal_per_mol = cfg.offset_kcal_per_mol + cfg.scale * s.score_kcal_per_mol;
+    s.centroid_angstrom = centroid(hc[p]);
+    s.site = lig.site[p];
+    s.surface_distance_angstrom = surface_distance(s.centroid_angstrom, boxes.at(s.site));
+    s.contact_fraction = contact_fraction(hc[p], receptor, cfg.contact_distance_angstrom);
+    s.exposed = s.surface_distance_angstrom <= cfg.surface_margin_angstrom ||
+                s.contact_fraction < cfg.exposed_contact_fraction;
+    states.push_back(s);
+  }
+  for (auto& s : states) std::sort(s.members.begin(), s.members.end());
+
+  // Edges between neighbouring states: the highest energy along the path.
+  std::vector<BuiltEdge> edges;
+  for (std::size_t i = 0; i < states.size(); ++i)
+    for (std::size_t j = i + 1; j < states.size(); ++j) {
+      const int pa = states[i].representative, pb = states[j].representative;
+      BuiltEdge e;
+      e.a = static_cast<int>(i);
+      e.b = static_cast<int>(j);
+      e.rmsd_angstrom = rmsd(hc[pa], hc[pb]);
+      e.centroid_distance_angstrom = distance(states[i].centroid_angstrom, states[j].centroid_angstrom);
+      if (e.rmsd_angstrom > cfg.edge_rmsd_angstrom && e.centroid_distance_angstrom > cfg.edge_centroid_angstrom) continue;
+      double top = std::max(lig.score_kcal_per_mol[pa], lig.score_kcal_per_mol[pb]);
+      for (double x : path_energy(lig, pa, pb, cfg.images)) {
+        if (!std::isfinite(x))
+          throw InputError(source, 0, "path energy between poses " + std::to_string(pa) + " and " + std::to_string(pb) + " is not finite");
+        top = std::max(top, x);
+      }
+      e.path_max_score_kcal_per_mol = top;
+      e.ts_free_energy_kcal_per_mol = cfg.offset_kcal_per_mol + cfg.scale * top;
+      edges.push_back(e);
+    }
+
+  // Bulk exchange for the exposed states.
+  out.k_diffusion_per_M_per_s = diffusion_limited_rate_per_M_per_s(cfg.diffusion_m2_per_s, cfg.capture_radius_angstrom);
+  for (const auto& s : states) out.exposed += s.exposed;
+  const double rt = units::rt_kcal_per_mol(cfg.temperature_K);
+  const double prefactor_per_s = cfg.kappa * units::eyring_prefactor_per_s(cfg.temperature_K);
+  const double g_unbound = 0.0;
+  if (out.exposed > 0) {
+    const double k_assoc_at_1M_per_s = out.k_diffusion_per_M_per_s / out.exposed * units::kStandardConcentration_M;
+    const double ts = g_unbound - rt * std::log(k_assoc_at_1M_per_s / prefactor_per_s);
+    for (std::size_t i = 0; i < states.size(); ++i) {
+      if (!states[i].exposed) continue;
+      BuiltEdge e;
+      e.a = static_cast<int>(i);
+      e.b = -1;
+      e.ts_free_energy_kcal_per_mol = std::max({ts, states[i].free_energy_kcal_per_mol, g_unbound});
+      e.clamped = e.ts_free_energy_kcal_per_mol > ts;
+      edges.push_back(e);
+    }
+  }
+
+  // States with no path to unbound: an error naming them, or dropped.
+  const int n = static_cast<int>(states.size());
+  const std::vector<bool> ok = reaches(n + 1, n, [&] {
+    std::vector<BuiltEdge> shifted = edges;
+    for (auto& e : shifted)
+      if (e.b < 0) e.b = n;
+    return shifted;
+  }());
+  std::vector<int> lost;
+  for (int i = 0; i < n; ++i)
+    if (!ok[i]) lost.push_back(i);
+  auto label = [&](int i) { return "c" + std::to_string(i + 1) + " (" + fmt(states[i].free_energy_kcal_per_mol) + " kcal/mol, pose " +
+                                   std::to_string(states[i].representative) + ")"; };
+  if (!lost.empty() && (!cfg.drop_unconnected || static_cast<int>(lost.size()) == n)) {
+    std::string list;
+    for (std::size_t k = 0; k < lost.size() && k < 10; ++k) list += (k ? ", " : "") + label(lost[k]);
+    if (lost.size() > 10) list += ", ... (" + std::to_string(lost.size()) + " in all)";
+    throw InputError(source, 0, "ligand " + lig.name + ": no path to the unbound state from " + list + "; " +
+                                    std::to_string(out.exposed) + " of " + std::to_string(n) +
+                                    " states are solvent-exposed. Loosen --edge-rmsd/--edge-centroid or "
+                                    "--surface-margin/--exposed-contact-fraction" +
+                                    (cfg.drop_unconnected ? "" : ", or drop them with --drop-unconnected"));
+  }
+  std::vector<int> new_index(n, -1);
+  for (int i = 0; i < n; ++i)
+    if (ok[i]) {
+      new_index[i] = static_cast<int>(out.states.size());
+      out.states.push_back(states[i]);
+    } else {
+      out.dropped.push_back(label(i));
+    }
+  for (auto e : edges) {
+    if (new_index[e.a] < 0) continue;
+    e.a = new_index[e.a];
+    if (e.b >= 0) e.b = new_index[e.b];
+    out.edges.push_back(e);
+  }
+  out.exposed = 0;
+  for (const auto& s : out.states) out.exposed += s.exposed;
+
+  // The network: built states (ids 1..n, names c1..cn by rank), then unbound (id 0).
+  network::Network& net = out.net;
+  net.source = source;
+  for (std::size_t i = 0; i < out.states.size(); ++i) {
+    out.states[i].name = "c" + std::to_string(i + 1);
+    net.states.push_back({static_cast<std::int64_t>(i + 1), out.states[i].free_energy_kcal_per_mol,
+                          network::Macrostate::Bound, out.states[i].name});
+  }
+  const auto u = static_cast<std::int32_t>(out.states.size());
+  net.states.push_back({0, g_unbound, network::Macrostate::Unbound, "unbound"});
+  for (const auto& e : out.edges) {
+    const std::int32_t b = e.b < 0 ? u : e.b;
+    net.edges.push_back({e.a, b, network::EdgeKind::Eyring, e.ts_free_energy_kcal_per_mol});
+    net.edges.push_back({b, e.a, network::EdgeKind::Eyring, e.ts_free_energy_kcal_per_mol});
+  }
+  return out;
+}
+
+}  // namespace pk::pipeline

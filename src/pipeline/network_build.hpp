@@ -1,0 +1,93 @@
+// Docked poses -> a kinetic network (`pandakinetics network`).
+//
+// States: the poses of one ligand, over all search boxes, clustered by RMSD
+// (leader clustering in a canonical order: score, then coordinates, so the
+// result does not depend on the order the poses are given in); each cluster
+// is a `bound` state whose free energy is offset + scale x (its best pose's
+// score), plus one `unbound` state at G = 0 (1 M standard state).
+// Edges: clusters whose representatives are within an RMSD or centroid
+// cutoff; the transition-state free energy is offset + scale x (the highest
+// energy along a path between the two representatives, endpoints included),
+// so both directions' Eyring rates satisfy detailed balance.
+// Bulk exchange: solvent-exposed states (centroid near the surface of their
+// search box, or few ligand atoms in contact with the receptor) connect to
+// `unbound`; association k_D = 4 pi D R N_A, split evenly over the exposed
+// states, stored as the Eyring transition state that gives that rate at the
+// build temperature and kappa; dissociation follows by detailed balance.
+#pragma once
+
+#include "network/network.hpp"
+#include "pipeline/poses.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace pk::pipeline {
+
+struct NetworkSettings {
+  std::string ligand;                    ///< "" = the only ligand of the file
+  double cluster_rmsd_angstrom = 2.0;    ///< poses within this of a cluster's best pose join it
+  double edge_rmsd_angstrom = 6.0;       ///< states connected when their representatives' RMSD <= this ...
+  double edge_centroid_angstrom = 4.0;   ///< ... or their centroids are within this
+  double offset_kcal_per_mol = 0.0;      ///< G = offset + scale * score
+  double scale = 1.0;
+  double temperature_K = 300.0, kappa = 1.0;  ///< for the bulk transition state (Eyring form)
+  double diffusion_m2_per_s = 6e-10;     ///< relative diffusion coefficient ligand/receptor
+  double capture_radius_angstrom = 5.0;  ///< encounter radius R of k_D = 4 pi D R N_A
+  double surface_margin_angstrom = 3.0;  ///< exposed: centroid within this of its box surface ...
+  double contact_distance_angstrom = 4.0;  ///< ... or fewer than exposed_contact_fraction of the heavy atoms
+  double exposed_contact_fraction = 0.5;   ///<     have a receptor heavy atom within contact_distance
+  int images = 8;                        ///< interior images along each path
+  bool drop_unconnected = false;         ///< drop states with no path to unbound (else an error)
+};
+
+/// Energies (kcal/mol, on the scale of the pose scores) of `images` interior
+/// images of the path from pose a to pose b of `lig` (endpoints excluded).
+using PathEnergy = std::function<std::vector<double>(const LigandPoses& lig, int pose_a, int pose_b, int images)>;
+
+struct BuiltState {
+  std::string name;
+  int representative = 0;         ///< pose index in the file
+  std::vector<int> members;       ///< pose indices in the file
+  double score_kcal_per_mol = 0, free_energy_kcal_per_mol = 0;
+  Vec3 centroid_angstrom{0, 0, 0};
+  int site = 0;
+  double surface_distance_angstrom = 0;  ///< centroid to its box's surface (negative: outside)
+  double contact_fraction = 0;           ///< heavy atoms with a receptor heavy atom within the contact distance
+  bool exposed = false;
+};
+
+struct BuiltEdge {
+  int a = 0, b = 0;                 ///< indices into BuiltNetwork::states; b = -1: the unbound state
+  double rmsd_angstrom = 0, centroid_distance_angstrom = 0;
+  double path_max_score_kcal_per_mol = 0;  ///< path edges: highest energy along the path
+  double ts_free_energy_kcal_per_mol = 0;
+  bool clamped = false;             ///< bulk edge whose transition state was raised to its upper endpoint
+};
+
+struct BuiltNetwork {
+  network::Network net;             ///< states: the built states in order, then `unbound` (last)
+  std::vector<BuiltState> states;
+  std::vector<BuiltEdge> edges;
+  std::vector<std::string> dropped;  ///< states removed for having no path to unbound
+  double k_diffusion_per_M_per_s = 0;
+  int exposed = 0;
+};
+
+/// k_D = 4 pi D R N_A in 1/(M s) (D in m^2/s, R in Å).
+double diffusion_limited_rate_per_M_per_s(double diffusion_m2_per_s, double radius_angstrom);
+
+/// RMSD atom i against atom i (Å), the same atom order in both.
+double rmsd(const Coords& a, const Coords& b);
+
+/// Throws pk::InputError (the poses file) listing the states without a path to
+/// unbound, unless settings.drop_unconnected (then they are dropped and listed).
+BuiltNetwork build_network(const LigandPoses& lig, const std::vector<SearchBox>& boxes, const Coords& receptor_heavy,
+                           const NetworkSettings& settings, const PathEnergy& path_energy,
+                           const std::string& source);
+
+/// The settings' checks (positive cutoffs, scale > 0, ...); pk::UsageError naming the option.
+void check_settings(const NetworkSettings& s);
+
+}  // namespace pk::pipeline
