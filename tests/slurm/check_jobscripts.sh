@@ -40,7 +40,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 step "start munged, slurmctld, slurmd in $T"
-pk_slurm_start "$T/slurm" || { fail "could not start Slurm"; exit 1; }
+PK_SLURM_GPUS=2 pk_slurm_start "$T/slurm" || { fail "could not start Slurm"; exit 1; }
 srun --mpi=list 2>&1 | grep -q pmix || { fail "srun has no pmix MPI plugin"; exit 1; }
 sinfo
 
@@ -165,6 +165,42 @@ done
 "$py" "$src/tests/kmc/compare_h5.py" ref_long.h5 "$W/pk-preempt-$pj/run.h5" ||
   fail "preempted + resumed job differs from the uninterrupted run"
 [[ $fails == 0 ]] || { echo "--- preempted job's log"; cat "$log"; }
+
+# 4. The GPU jobscripts' Slurm side on 2 stand-in GPUs (slurm_daemons.sh):
+#    they run the CPU build through a wrapper that records each task's
+#    CUDA_VISIBLE_DEVICES. Slurm must accept their options, give every task
+#    of node.sbatch / multi-node.sbatch its own GPU, and the results must
+#    equal the reference run's.
+if (( pk_slurm_gpus == 2 )); then
+  step "4. single-gpu, node, multi-node.sbatch on 2 stand-in GPUs"
+  cat > gpu-wrap.sh <<WRAP
+#!/bin/bash
+echo "\$SLURM_PROCID \${CUDA_VISIBLE_DEVICES-unset}" >> "$W/gpus-\$SLURM_JOB_ID.txt"
+exec "$pk" "\$@"
+WRAP
+  chmod +x gpu-wrap.sh
+  declare -A gjobs
+  gjobs[single-gpu]=$(PK_BIN=$W/gpu-wrap.sh submit -c 1 -t 5 "$src/jobscripts/single-gpu.sbatch" --replicas 4 $small)
+  gjobs[node]=$(PK_BIN=$W/gpu-wrap.sh submit --ntasks-per-node=2 -c 1 -t 5 "$src/jobscripts/node.sbatch" --replicas 4 $small)
+  gjobs[multi-node]=$(PK_BIN=$W/gpu-wrap.sh submit --nodes=1 --ntasks-per-node=2 -c 1 -t 5 \
+                        "$src/jobscripts/multi-node.sbatch" --replicas 4 $small)
+  for name in single-gpu node multi-node; do
+    j=${gjobs[$name]}
+    wait_jobs "$j" 90 || fail "$name.sbatch did not finish"
+    all_completed "$j" || { fail "$name.sbatch state $(pk_job_states "$j")"; cat "$W"/pk-*-"$j".log; continue; }
+    out=$(ls -d "$W"/pk-*-"$j")
+    "$py" "$src/tests/kmc/compare_h5.py" ref_cpu.h5 "$out/run.h5" || fail "$name.sbatch result differs"
+    devs=$(sort "$W/gpus-$j.txt" | awk '{print $2}' | tr '\n' ' ')
+    echo "$name.sbatch: CUDA_VISIBLE_DEVICES per task: $devs"
+    if [[ $name == single-gpu ]]; then
+      [[ $devs =~ ^[01]\ $ ]] || fail "single-gpu.sbatch: task devices '$devs'"
+    else
+      [[ $devs == "0 1 " || $devs == "1 0 " ]] || fail "$name.sbatch: tasks do not each get their own GPU: '$devs'"
+    fi
+  done
+else
+  echo "4. GPU jobscripts: skipped (could not make stand-in GPU device files with mknod)"
+fi
 
 step "stop the daemons"
 pk_slurm_stop

@@ -8,6 +8,11 @@
 #   pk_slurm_stop        cancels the jobs, stops the daemons by pid, and ends
 #                        any process still carrying this SLURM_CONF
 #   pk_job_states ID     the JobState of every job (array task) of ID
+# PK_SLURM_GPUS=N before pk_slurm_start declares N stand-in GPUs (GRES gpu)
+# whose device files are character devices with /dev/null's numbers: Slurm
+# then allocates and binds "GPUs" (CUDA_VISIBLE_DEVICES per task) on a machine
+# without one, so the GPU jobscripts' Slurm options can be exercised. If the
+# device files cannot be made, no GPUs are declared (pk_slurm_gpus=0).
 
 pk_slurm_dir=""
 pk_free_ports() {  # two TCP ports free right now on this machine
@@ -40,6 +45,19 @@ pk_slurm_start() {
   mem=$(grep -o 'RealMemory=[0-9]*' <<<"$node" | cut -d= -f2)
   node=$(sed -E "s/RealMemory=[0-9]+/RealMemory=$((mem > 1024 ? mem - 512 : mem))/" <<<"$node")
   read -r -a ports <<<"$(pk_free_ports)"
+  pk_slurm_gpus=0
+  local gres_types="" gres_node=""
+  if (( ${PK_SLURM_GPUS:-0} > 0 )); then
+    mkdir -p "$d/dev"
+    local g ok=1
+    for ((g = 0; g < PK_SLURM_GPUS; g++)); do mknod "$d/dev/nvidia$g" c 1 3 2>/dev/null || ok=0; done
+    if (( ok )); then
+      pk_slurm_gpus=$PK_SLURM_GPUS
+      gres_types="GresTypes=gpu"
+      gres_node="Gres=gpu:$pk_slurm_gpus"
+      echo "NodeName=$host Name=gpu File=$d/dev/nvidia[0-$((pk_slurm_gpus - 1))]" > "$d/gres.conf"
+    fi
+  fi
   cat > "$d/slurm.conf" <<CONF
 # Written by tests/slurm/slurm_daemons.sh for one test run.
 ClusterName=pktest
@@ -69,7 +87,8 @@ KillWait=10
 AccountingStorageType=accounting_storage/none
 JobAcctGatherType=jobacct_gather/none
 JobCompType=jobcomp/none
-$node NodeAddr=127.0.0.1 State=UNKNOWN
+$gres_types
+$node $gres_node NodeAddr=127.0.0.1 State=UNKNOWN
 PartitionName=pktest Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
   export SLURM_CONF=$d/slurm.conf
