@@ -34,6 +34,10 @@
 pk_log() { echo "pk-job $(date -u +%FT%TZ): $*"; }
 
 pk_setup() {  # pk_setup BUILD (cpu|cuda)
+  # From here on USR1/TERM are caught (bash's default for USR1 would end the
+  # job without a requeue); pk_kmc_step acts on them.
+  trap 'pk_forward USR1' USR1
+  trap 'pk_forward TERM' TERM
   PK_ROOT=${PK_ROOT:-${SLURM_SUBMIT_DIR:-$PWD}}
   if [[ -z ${PK_BIN:-} ]]; then
     PK_BIN=$PK_ROOT/build/$1/src/pandakinetics
@@ -78,6 +82,13 @@ pk_kmc_step() {
   fi
   trap 'pk_forward USR1' USR1
   trap 'pk_forward TERM' TERM
+  if [[ -n $pk_signal ]]; then  # signalled before the run started: nothing to checkpoint
+    if [[ $pk_signal == USR1 ]]; then
+      pk_log "signalled before the job step started; requeueing job $SLURM_JOB_ID"
+      scontrol requeue "$SLURM_JOB_ID" || { pk_log "scontrol requeue failed"; exit 1; }
+    fi
+    exit 0
+  fi
   # shellcheck disable=SC2086  # PK_KMC_ARGS and PK_SRUN_ARGS are word lists
   srun --mpi=pmix ${PK_SRUN_ARGS:-} "${srun_opts[@]}" "$PK_BIN" kmc $PK_KMC_ARGS "$@" \
        --output "$out" --summary "$PK_OUTDIR/run.json" --checkpoint "$ckpt" "${restart[@]}" &
