@@ -31,6 +31,19 @@ python3 benchmarks/run_benchmarks --full --output "$OUT/full" --pk build/cpu/src
     --pk-cuda build/cuda/src/pandakinetics --max-ranks 16 --io-dir /tmp --timeout 150 \
     --sections gemm,kmc,io,scaling >> "$log" 2>&1
 echo "run_benchmarks exit $?, total $SECONDS s" >> "$log"
+{
+  # The strong-scaling run as 1 rank x 16 OpenMP threads (against 16 ranks x 1 thread).
+  echo "== 1 rank x 16 threads: bench kmc --replicas 64 --states 512 --walkers 1024 --steps 1000 --repeats 3"
+  OMP_NUM_THREADS=16 OMP_PROC_BIND=spread OMP_PLACES=threads build/cpu/src/pandakinetics bench kmc \
+      --replicas 64 --states 512 --walkers 1024 --steps 1000 --repeats 3 | tr -d '\n'; echo
+  # A whole `kmc` run on the GPU: 500 states, 1 us, 64 x 4096 walkers (load, run, write).
+  python3 benchmarks/make_random_network.py 500 700 1 /tmp/rn500 > /dev/null
+  echo "== kmc 500 states, --time 1e-6, 64 x 4096 walkers (GPU)"
+  /usr/bin/time -f "whole process: %e s wall, %M kB max RSS" build/cuda/src/pandakinetics kmc \
+      --states /tmp/rn500/states.csv --edges /tmp/rn500/edges.csv --time 1e-6 --output /tmp/rn.h5 \
+      --progress-every 1000 2>&1 | grep -E "steps in|whole process"
+} >> "$log" 2>&1
+echo "total $SECONDS s" >> "$log"
 for f in results.json kmc.csv gemm.csv io.csv scaling_strong.csv scaling_weak.csv scaling.png; do
   [[ -f $OUT/full/$f ]] && mv "$OUT/full/$f" "$OUT/$f"
 done
