@@ -4,8 +4,9 @@
 # benchmarks/run_benchmarks --full: bench gemm (cuBLAS), bench kmc on the GPU
 # (walkers and network-size sweeps, the one-GPU throughput), bench io at 1..16
 # ranks, CPU strong and weak scaling at 1..16 ranks of the cpu build.
-# Brings back at most 8 files in $OUT: session.log, results.json and the CSVs
-# (+ scaling.png where the node's python has matplotlib).
+# Leaves at most 8 files in $OUT: session.log, results.json (written after
+# every section, so a run cut short keeps what it measured), the CSVs, and
+# scaling.png where the node's python has matplotlib.
 #   OUT=DIR bash benchmarks/gpu_hpc.sh
 set -uo pipefail
 source "$(dirname "$0")/gpu_env.sh"
@@ -27,7 +28,7 @@ echo "builds: $SECONDS s" >> "$log"
 grep -E "^real" "$OUT"/build-*.log >> "$log"
 rm -f "$OUT"/build-*.log
 build/cuda/src/pandakinetics --version >> "$log" 2>&1
-python3 benchmarks/run_benchmarks --full --output "$OUT/full" --pk build/cpu/src/pandakinetics \
+python3 benchmarks/run_benchmarks --full --output "$OUT" --pk build/cpu/src/pandakinetics \
     --pk-cuda build/cuda/src/pandakinetics --max-ranks 16 --io-dir /tmp --timeout 150 \
     --sections gemm,kmc,io,scaling >> "$log" 2>&1
 echo "run_benchmarks exit $?, total $SECONDS s" >> "$log"
@@ -44,8 +45,6 @@ echo "run_benchmarks exit $?, total $SECONDS s" >> "$log"
       --progress-every 1000 2>&1 | grep -E "steps in|whole process"
 } >> "$log" 2>&1
 echo "total $SECONDS s" >> "$log"
-for f in results.json kmc.csv gemm.csv io.csv scaling_strong.csv scaling_weak.csv scaling.png; do
-  [[ -f $OUT/full/$f ]] && mv "$OUT/full/$f" "$OUT/$f"
-done
-rm -rf "$OUT/full"
+# At most 8 files come back: the plots other than scaling.png are redrawn from the CSVs.
+rm -f "$OUT/kmc.png" "$OUT/io.png" "$OUT/scaling_efficiency.json"
 tail -45 "$log"
