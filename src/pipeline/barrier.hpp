@@ -1,0 +1,29 @@
+// The energy along a path between two docked poses, for the barriers of
+// `pandakinetics network`: evaluated with the docking scoring function so
+// that a transition state is on the same scale as the states' scores.
+#pragma once
+
+#include "pipeline/network_build.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace pk::pipeline {
+
+/// A stage that needs a part of the program this build does not have (exit 2).
+class NotAvailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct PathEnergyModel {
+  PathEnergy energy;
+  std::string description;  ///< what is computed, for --help, the output file and the summary
+};
+
+/// The path energy this build provides for `lig` docked into `receptor`.
+/// Throws NotAvailable when the docking scorer is not part of this build.
+PathEnergyModel make_path_energy(const PosesFile& poses, const LigandPoses& lig, const std::string& receptor,
+                                 int images, int relax_steps);
+
+}  // namespace pk::pipeline

@@ -1,0 +1,167 @@
+// `pandakinetics network`: options, the build, the printed summary and the
+// output files (HDF5 network + CSV + optional JSON).
+#include "core/error.hpp"
+#include "core/units.hpp"
+#include "io/json.hpp"
+#include "network/validate.hpp"
+#include "pipeline/barrier.hpp"
+#include "pipeline/commands.hpp"
+#include "pipeline/network_io.hpp"
+#include "pipeline/receptor.hpp"
+
+#include <cstdio>
+#include <ostream>
+
+namespace pk::pipeline {
+
+namespace po = cli::po;
+
+void add_network_options(po::options_description& desc) {
+  const NetworkSettings d;
+  desc.add_options()
+      ("poses", po::value<std::string>()->value_name("POSES.h5"),
+       "docked poses (pandakinetics dock --out_h5); may be given without --poses")
+      ("ligand", po::value<std::string>()->default_value(""), "ligand group in the poses file (default: the only one)")
+      ("receptor", po::value<std::string>()->value_name("FILE.pdbqt"),
+       "receptor for the contact count (default: the poses file's `receptor` attribute)")
+      ("output", po::value<std::string>()->default_value("network.h5"),
+       "network HDF5 file: /network (read by kmc/solve --network) and /builder (per-state and per-edge details)")
+      ("csv-dir", po::value<std::string>()->value_name("DIR"),
+       "also write DIR/states.csv and DIR/edges.csv (kmc --states --edges); default: the folder of --output")
+      ("summary", po::value<std::string>()->value_name("FILE.json"), "also write a JSON summary")
+      ("cluster-rmsd", po::value<double>()->default_value(d.cluster_rmsd_angstrom),
+       "poses within this heavy-atom RMSD (Å, no symmetry) of a cluster's best pose form one state")
+      ("edge-rmsd", po::value<double>()->default_value(d.edge_rmsd_angstrom),
+       "two states are neighbours (an edge) when their best poses are within this RMSD (Å) ...")
+      ("edge-centroid", po::value<double>()->default_value(d.edge_centroid_angstrom),
+       "... or their heavy-atom centroids are within this distance (Å)")
+      ("score-offset", po::value<double>()->default_value(d.offset_kcal_per_mol),
+       "free-energy model G = offset + scale x score: offset in kcal/mol (unbound: G = 0 at 1 M)")
+      ("score-scale", po::value<double>()->default_value(d.scale), "free-energy model: scale (> 0, dimensionless)")
+      ("temperature", po::value<double>()->default_value(d.temperature_K),
+       "K: the bulk-exchange transition state reproduces k_D at this temperature and kappa")
+      ("kappa", po::value<double>()->default_value(d.kappa), "Eyring transmission coefficient in (0, 1]")
+      ("diffusion", po::value<double>()->default_value(d.diffusion_m2_per_s),
+       "relative diffusion coefficient of ligand and receptor, m^2/s, for k_D = 4 pi D R N_A")
+      ("capture-radius", po::value<double>()->default_value(d.capture_radius_angstrom), "encounter radius R, Å")
+      ("surface-margin", po::value<double>()->default_value(d.surface_margin_angstrom),
+       "a state is solvent-exposed when its centroid is within this distance (Å) of its search box's surface ...")
+      ("contact-distance", po::value<double>()->default_value(d.contact_distance_angstrom),
+       "... or when fewer than --exposed-contact-fraction of its heavy atoms have a receptor heavy atom within "
+       "this distance (Å)")
+      ("exposed-contact-fraction", po::value<double>()->default_value(d.exposed_contact_fraction), "see --contact-distance")
+      ("images", po::value<int>()->default_value(d.images), "interior images along each path between two states")
+      ("relax-steps", po::value<int>()->default_value(3),
+       "BFGS steps relaxing each image orthogonally to the path (internal-coordinate paths only)")
+      ("drop-unconnected", po::bool_switch(),
+       "drop states with no path to unbound (listed) instead of stopping with an error");
+}
+
+namespace {
+
+NetworkSettings settings_from(const po::variables_map& vm) {
+  NetworkSettings s;
+  s.ligand = vm["ligand"].as<std::string>();
+  s.cluster_rmsd_angstrom = vm["cluster-rmsd"].as<double>();
+  s.edge_rmsd_angstrom = vm["edge-rmsd"].as<double>();
+  s.edge_centroid_angstrom = vm["edge-centroid"].as<double>();
+  s.offset_kcal_per_mol = vm["score-offset"].as<double>();
+  s.scale = vm["score-scale"].as<double>();
+  s.temperature_K = vm["temperature"].as<double>();
+  s.kappa = vm["kappa"].as<double>();
+  s.diffusion_m2_per_s = vm["diffusion"].as<double>();
+  s.capture_radius_angstrom = vm["capture-radius"].as<double>();
+  s.surface_margin_angstrom = vm["surface-margin"].as<double>();
+  s.contact_distance_angstrom = vm["contact-distance"].as<double>();
+  s.exposed_contact_fraction = vm["exposed-contact-fraction"].as<double>();
+  s.images = vm["images"].as<int>();
+  s.drop_unconnected = vm["drop-unconnected"].as<bool>();
+  check_settings(s);
+  if (vm["relax-steps"].as<int>() < 0) throw UsageError("pandakinetics network: --relax-steps must be >= 0");
+  return s;
+}
+
+std::string folder_of(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
+}
+
+std::string num(double v, const char* f = "%.3f") {
+  char b[48];
+  std::snprintf(b, sizeof b, f, v);
+  return b;
+}
+
+void print(std::ostream& out, const BuiltNetwork& b, const std::string& method, double rt) {
+  out << "network: " << b.states.size() << " states from docked poses + unbound, " << b.exposed
+      << " solvent-exposed, " << b.edges.size() << " connections; k_D = " << num(b.k_diffusion_per_M_per_s, "%.4e")
+      << " 1/(M s)\n  barriers: " << method << "\n"
+      << "  state  G (kcal/mol)  poses  site  exposed  contacts  Kd if alone (M)\n";
+  for (const auto& s : b.states)
+    out << "  " << s.name << std::string(s.name.size() < 6 ? 6 - s.name.size() : 1, ' ') << num(s.free_energy_kcal_per_mol, "%12.3f")
+        << num(static_cast<double>(s.members.size()), "%7.0f") << num(s.site, "%6.0f") << (s.exposed ? "      yes" : "       no")
+        << num(s.contact_fraction, "%10.2f") << "  " << num(std::exp(s.free_energy_kcal_per_mol / rt), "%.3e") << "\n";
+  int clamped = 0;
+  for (const auto& e : b.edges) clamped += e.clamped;
+  if (clamped)
+    out << "  " << clamped << " bulk connection(s) from states above the bulk transition state: barrierless, association "
+        << "slower than k_D there\n";
+  for (const auto& d : b.dropped) out << "  dropped (no path to unbound): " << d << "\n";
+  out << "  Absolute rates from a docking score are estimates: good for ranking, selectivity and orders of magnitude.\n";
+}
+
+}  // namespace
+
+int run_network(const po::variables_map& vm, cli::Context& ctx) {
+  if (!vm.count("poses")) throw UsageError("pandakinetics network: no poses file given (--poses POSES.h5)");
+  const NetworkSettings cfg = settings_from(vm);
+  const std::string poses_path = vm["poses"].as<std::string>();
+  const PosesFile poses = read_poses_h5(poses_path);
+  const LigandPoses& lig = poses.ligand(cfg.ligand);
+  const std::string receptor = vm.count("receptor") ? vm["receptor"].as<std::string>() : poses.receptor;
+  const Coords receptor_atoms = read_receptor_heavy_atoms(receptor);
+  PathEnergyModel model;
+  try {
+    model = make_path_energy(poses, lig, receptor, cfg.images, vm["relax-steps"].as<int>());
+  } catch (const NotAvailable& e) {
+    ctx.err << e.what() << "\n";
+    return kExitUsage;
+  }
+  const BuiltNetwork built = build_network(lig, poses.boxes, receptor_atoms, cfg, model.energy, poses_path);
+  network::check_network(built.net, poses_path, "/network");
+  std::vector<std::int32_t> all(built.net.states.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::int32_t>(i);
+  network::check_reachable(built.net, all);
+
+  const std::string output = vm["output"].as<std::string>();
+  const std::string csv = vm.count("csv-dir") ? vm["csv-dir"].as<std::string>() : folder_of(output);
+  if (ctx.rank == 0) {
+    write_network_csv(built.net, csv + "/states.csv", csv + "/edges.csv");
+    NetworkProvenance prov{poses_path, receptor, lig.name, model.description, ctx.command_line, cli::option_values(vm)};
+    write_network_file(output, built, cfg, prov);  // last: its presence marks the stage finished
+    if (vm.count("summary")) {
+      io::JsonWriter j;
+      j.begin_object().value("program", "pandakinetics network").value("poses", poses_path).value("ligand", lig.name);
+      j.value("barrier_method", model.description).value("k_diffusion_per_M_per_s", built.k_diffusion_per_M_per_s);
+      j.value("states", static_cast<int>(built.states.size())).value("exposed", built.exposed);
+      j.value("connections", static_cast<int>(built.edges.size()));
+      j.begin_array("state_list");
+      for (const auto& s : built.states) {
+        j.begin_object().value("name", s.name).value("free_energy_kcal_per_mol", s.free_energy_kcal_per_mol);
+        j.value("score_kcal_per_mol", s.score_kcal_per_mol).value("representative_pose", s.representative);
+        j.value("poses", static_cast<int>(s.members.size())).value("site", s.site).value("exposed", s.exposed);
+        j.value("contact_fraction", s.contact_fraction).end_object();
+      }
+      j.end_array();
+      j.begin_array("dropped");
+      for (const auto& d : built.dropped) j.begin_object().value("state", d).end_object();
+      j.end_array().end_object();
+      j.save(vm["summary"].as<std::string>());
+    }
+  }
+  print(ctx.out, built, model.description, units::rt_kcal_per_mol(cfg.temperature_K));
+  ctx.out << "  wrote " << output << ", " << csv << "/states.csv, " << csv << "/edges.csv\n";
+  return kExitOk;
+}
+
+}  // namespace pk::pipeline

@@ -1,0 +1,272 @@
+// `pandakinetics run`: the whole pipeline from one config into one folder:
+// dock -> network -> kmc -> solve -> analyze -> report. Each stage is the
+// subcommand of the same name, run in this process with the config's
+// [<stage>] section and the paths of the folder; a stage whose output file
+// exists is finished (every stage writes its outputs atomically) and is
+// skipped, so an interrupted run resumes where it stopped.
+#include "core/error.hpp"
+#include "io/ini.hpp"
+#include "pipeline/analyze.hpp"
+#include "pipeline/commands.hpp"
+#include "pipeline/poses.hpp"
+
+#include <mpi.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+#include <sys/stat.h>
+
+#ifndef PK_ANALYSIS_DIR
+#define PK_ANALYSIS_DIR ""
+#endif
+
+namespace pk::pipeline {
+
+namespace po = cli::po;
+
+void add_run_options(po::options_description& desc) {
+  desc.add_options()
+      ("output", po::value<std::string>()->value_name("DIR"),
+       "output folder (created): poses.h5, network.h5, states.csv, edges.csv, kmc.h5, kmc.json, solve.h5, "
+       "solve.json, analysis.json, report/ (one subfolder per ligand when the poses file holds several)")
+      ("poses", po::value<std::string>()->value_name("POSES.h5"),
+       "start from these docked poses instead of the dock stage (a poses HDF5 file of pandakinetics dock)")
+      ("temperature", po::value<double>()->default_value(300.0), "K, passed to network, kmc, solve")
+      ("kappa", po::value<double>()->default_value(1.0), "Eyring transmission coefficient, passed to network, kmc, solve")
+      ("concentration", po::value<double>()->default_value(1e-6), "ligand concentration in M, passed to kmc and solve")
+      ("temperatures", po::value<std::string>()->value_name("T1,T2,..."),
+       "temperature scan (K): the KMC replicas cycle over these temperatures and analyze fits ln(koff/T) against 1/T "
+       "(Eyring): activation enthalpy dH (kcal/mol) and entropy dS (cal/(mol K)) of unbinding")
+      ("kmc-lifetimes", po::value<double>()->default_value(20.0),
+       "when the config's [kmc] section sets no `time`: simulate this many of the slower exact time scale "
+       "(residence time or MFPT unbound -> bound, from the solve stage, which runs before kmc)")
+      ("python", po::value<std::string>()->default_value(""),
+       "python3 with numpy, h5py and matplotlib for the report (default: $PK_PYTHON, /usr/bin/python3, python3)")
+      ("no-report", po::bool_switch(), "skip the plots and report.html");
+}
+
+namespace {
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+/// Rank 0 decides, every rank follows.
+bool shared_decision(bool mine) {
+  int v = mine ? 1 : 0;
+  MPI_Bcast(&v, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  return v != 0;
+}
+
+std::string join(const std::vector<std::string>& args) {
+  std::string s;
+  for (const auto& a : args) s += (s.empty() ? "" : " ") + a;
+  return s;
+}
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+struct Runner {
+  cli::Context& ctx;
+  std::string config;
+  int stage = 0, stages = 0;
+  std::vector<std::pair<std::string, double>> timings;
+
+  /// Runs `args` as a subcommand unless `done_file` exists; returns its exit code.
+  int step(const std::string& name, const std::string& done_file, const std::vector<std::string>& args) {
+    ++stage;
+    ctx.out << "run: [" << stage << "/" << stages << "] " << name << ": ";
+    if (shared_decision(ctx.rank == 0 && exists(done_file))) {
+      ctx.out << "skipped, " << done_file << " exists (delete it to recompute)\n";
+      timings.emplace_back(name + " (skipped)", 0.0);
+      return kExitOk;
+    }
+    std::vector<std::string> full = args;
+    if (!config.empty()) full.insert(full.begin() + 1, {"--config", config});
+    ctx.out << "pandakinetics " << join(full) << "\n" << std::flush;
+    cli::Context sub{ctx.out, ctx.err, ctx.rank, ctx.size, "pandakinetics " + join(full) + "  (stage of: " + ctx.command_line + ")"};
+    MPI_Barrier(MPI_COMM_WORLD);
+    const double t0 = MPI_Wtime();
+    const int rc = cli::run_cli(full, sub);
+    MPI_Barrier(MPI_COMM_WORLD);  // outputs of rank 0 are complete before the next stage reads them
+    const double dt = MPI_Wtime() - t0;
+    timings.emplace_back(name, dt);
+    ctx.out << "run: " << name << " finished in " << std::fixed << std::setprecision(2) << dt << " s wall (exit " << rc
+            << ")\n" << std::defaultfloat;
+    return rc;
+  }
+};
+
+std::string find_python(const std::string& chosen) {
+  std::vector<std::string> candidates;
+  if (!chosen.empty()) candidates.push_back(chosen);
+  if (const char* env = std::getenv("PK_PYTHON")) candidates.emplace_back(env);
+  candidates.emplace_back("/usr/bin/python3");
+  candidates.emplace_back("python3");
+  for (const auto& py : candidates)
+    if (std::system((quote(py) + " -c 'import numpy, h5py, matplotlib' > /dev/null 2>&1").c_str()) == 0) return py;
+  return "";
+}
+
+/// True when the config file sets `key` for subcommand `section` (or for all).
+bool config_sets(const std::string& config, const std::string& section, const std::string& key) {
+  if (config.empty()) return false;
+  for (const auto& e : io::read_ini(config))
+    if (e.key == key && (e.section.empty() || e.section == section)) return true;
+  return false;
+}
+
+std::string analysis_dir() {
+  if (const char* env = std::getenv("PK_ANALYSIS_DIR")) return env;
+  return PK_ANALYSIS_DIR;
+}
+
+}  // namespace
+
+int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
+  if (!vm.count("output")) throw UsageError("pandakinetics run: no output folder given (--output DIR)");
+  const std::string dir = vm["output"].as<std::string>();
+  Runner r{ctx, vm.count("config") ? vm["config"].as<std::string>() : "", 0, 6, {}};
+  if (ctx.rank == 0 && !exists(dir) && ::mkdir(dir.c_str(), 0777) != 0)
+    throw SystemError("pandakinetics run: cannot create the output folder " + dir);
+  MPI_Barrier(MPI_COMM_WORLD);
+  auto num = [](double v) {
+    std::ostringstream s;
+    s.precision(17);
+    s << v;
+    return s.str();
+  };
+  const std::vector<std::string> conditions = {"--temperature", num(vm["temperature"].as<double>()), "--kappa",
+                                               num(vm["kappa"].as<double>())};
+
+  // 1. dock
+  std::string poses = dir + "/poses.h5";
+  if (vm.count("poses")) {
+    poses = vm["poses"].as<std::string>();
+    ++r.stage;
+    ctx.out << "run: [1/" << r.stages << "] dock: using the poses in " << poses << " (--poses)\n";
+  } else {
+    const cli::Subcommand* dock = nullptr;
+    for (const auto& c : cli::subcommands())
+      if (c.name == "dock") dock = &c;
+    if (!dock || !dock->implemented) {
+      if (!shared_decision(ctx.rank == 0 && exists(poses))) {
+        ctx.err << "pandakinetics run: the dock stage needs docking, which is not implemented in this build; give "
+                   "docked poses with --poses POSES.h5 (or place them at " << poses << ")\n";
+        return kExitUsage;
+      }
+    }
+    if (const int rc = r.step("dock", poses, {"dock", "--out_h5", poses}); rc != kExitOk) return rc;
+  }
+
+  // The ligands: one folder each when there are several (screening).
+  std::vector<std::string> ligands;
+  for (const auto& lig : read_poses_h5(poses).ligands) ligands.push_back(lig.name);
+  const bool screening = ligands.size() > 1;
+  std::vector<std::string> analyses;
+  for (const std::string& lig : ligands) {
+    const std::string d = screening ? dir + "/" + lig : dir;
+    if (screening && ctx.rank == 0 && !exists(d) && ::mkdir(d.c_str(), 0777) != 0)
+      throw SystemError("pandakinetics run: cannot create " + d);
+    if (screening) ctx.out << "run: ligand " << lig << " -> " << d << "\n";
+    r.stage = 1;
+    std::vector<std::string> net = {"network", "--poses", poses, "--ligand", lig, "--output", d + "/network.h5",
+                                    "--csv-dir", d, "--summary", d + "/network.json"};
+    net.insert(net.end(), conditions.begin(), conditions.end());
+    if (const int rc = r.step("network", d + "/network.h5", net); rc != kExitOk) return rc;
+    std::vector<std::string> solve = {"solve", "--network", d + "/network.h5", "--output", d + "/solve.h5", "--summary",
+                                      d + "/solve.json", "--concentration", num(vm["concentration"].as<double>())};
+    solve.insert(solve.end(), conditions.begin(), conditions.end());
+    if (const int rc = r.step("solve", d + "/solve.h5", solve); rc != kExitOk) return rc;
+    std::vector<std::string> kmc = {"kmc", "--network", d + "/network.h5", "--output", d + "/kmc.h5", "--summary",
+                                    d + "/kmc.json", "--concentration", num(vm["concentration"].as<double>())};
+    kmc.insert(kmc.end(), conditions.begin(), conditions.end());
+    if (vm.count("temperatures")) kmc.insert(kmc.end(), {"--replica-temperatures", vm["temperatures"].as<std::string>()});
+    if (!config_sets(r.config, "kmc", "time")) {
+      // The horizon from the exact time scales, so that unbinding and rebinding are both sampled.
+      const solve::ExactKinetics x = read_exact_h5(d + "/solve.h5");
+      const double slow = std::max(x.residence_time_s, x.mfpt_unbound_to_bound_s);
+      if (!(slow > 0) || !std::isfinite(slow))
+        throw InputError(d + "/solve.h5", 0, "no finite exact time scale to size the KMC horizon; set [kmc] time in the config");
+      kmc.insert(kmc.end(), {"--time", num(vm["kmc-lifetimes"].as<double>() * slow)});
+    }
+    if (const int rc = r.step("kmc", d + "/kmc.h5", kmc); rc != kExitOk) return rc;
+    if (const int rc = r.step("analyze", d + "/analysis.json", {"analyze", "--input", d + "/kmc.h5", "--labels", lig,
+                                                                "--output", d + "/analysis.json"});
+        rc != kExitOk)
+      return rc;
+    analyses.push_back(d + "/kmc.h5");
+    ++r.stage;
+    ctx.out << "run: [" << r.stage << "/" << r.stages << "] report: ";
+    if (vm["no-report"].as<bool>()) {
+      ctx.out << "skipped (--no-report)\n";
+    } else if (shared_decision(ctx.rank == 0 && exists(d + "/report/report.html"))) {
+      ctx.out << "skipped, " << d << "/report/report.html exists\n";
+    } else if (ctx.rank == 0) {
+      const std::string py = find_python(vm["python"].as<std::string>());
+      const std::string script = analysis_dir() + "/report.py";
+      if (py.empty() || !exists(script)) {
+        ctx.out << "skipped: " << (py.empty() ? "no python3 with numpy, h5py and matplotlib (--python)" : "no " + script + " (set PK_ANALYSIS_DIR)") << "\n";
+      } else {
+        const std::string cmd = quote(py) + " " + quote(script) + " --summary " + quote(d + "/analysis.json") + " --kmc " +
+                                quote(d + "/kmc.h5") + " --exact " + quote(d + "/solve.h5") + " --network " +
+                                quote(d + "/network.h5") + " --poses " + quote(poses) + " --output-dir " + quote(d + "/report");
+        ctx.out << cmd << "\n" << std::flush;
+        const double t0 = MPI_Wtime();
+        const int rc = std::system(cmd.c_str());
+        ctx.out << "run: report finished in " << std::fixed << std::setprecision(2) << MPI_Wtime() - t0 << " s wall"
+                << (rc == 0 ? "" : " (FAILED: the report script exited non-zero)") << "\n" << std::defaultfloat;
+        r.timings.emplace_back("report", MPI_Wtime() - t0);
+      }
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+  }
+
+  // Summary (recomputed from the KMC files: the same numbers as analysis.json).
+  AnalyzeSettings a;
+  a.inputs = analyses;
+  a.labels = ligands;
+  a.exact = "none";
+  const Analysis res = analyze(a);
+  ctx.out << "run: summary (" << dir << ")\n  stage wall times:";
+  for (const auto& [name, t] : r.timings) ctx.out << " " << name << " " << std::fixed << std::setprecision(2) << t << " s;";
+  ctx.out << std::defaultfloat << "\n";
+  std::vector<std::pair<double, std::string>> ranking;
+  for (const auto& run : res.runs)
+    for (const auto& g : run.groups) {
+      char line[400];
+      std::snprintf(line, sizeof line,
+                    "  %-16s T = %.1f K: koff %.3e 1/s [%.3e, %.3e], kon %.3e 1/(M s) [%.3e, %.3e], residence time "
+                    "%.3e s [%.3e, %.3e], Kd %.3e M\n",
+                    run.label.c_str(), g.temperature_K, g.koff_per_s.value, g.koff_per_s.ci_low, g.koff_per_s.ci_high,
+                    g.kon_per_M_per_s.value, g.kon_per_M_per_s.ci_low, g.kon_per_M_per_s.ci_high,
+                    g.residence_time_s.value, g.residence_time_s.ci_low, g.residence_time_s.ci_high, g.kd_M.value);
+      ctx.out << line;
+      if (g.temperature_K == res.runs.front().groups.front().temperature_K) ranking.emplace_back(g.residence_time_s.value, run.label);
+    }
+  for (const auto& e : res.eyring)
+    ctx.out << "  " << e.label << ": Eyring fit over " << e.temperature_K.size() << " temperatures: dH_act = " << std::fixed
+            << std::setprecision(3) << e.dH_kcal_per_mol.value << " kcal/mol [" << e.dH_kcal_per_mol.ci_low << ", "
+            << e.dH_kcal_per_mol.ci_high << "], dS_act = " << e.dS_cal_per_mol_K.value << " cal/(mol K) ["
+            << e.dS_cal_per_mol_K.ci_low << ", " << e.dS_cal_per_mol_K.ci_high << "]\n" << std::defaultfloat;
+  if (screening) {
+    std::sort(ranking.rbegin(), ranking.rend());
+    ctx.out << "  ranking by residence time (longest first):";
+    for (std::size_t i = 0; i < ranking.size(); ++i) ctx.out << " " << i + 1 << ". " << ranking[i].second;
+    ctx.out << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace pk::pipeline
