@@ -10,6 +10,7 @@
 #include "pipeline/network_build.hpp"
 #include "pipeline/network_io.hpp"
 #include "pipeline/path.hpp"
+#include "pipeline/path_relax.hpp"
 #include "solve/exact.hpp"
 #include "solve/solver.hpp"
 
@@ -252,4 +253,44 @@ TEST(PipelinePath, InterpolationKeepsEndpointsUnitQuaternionsAndShortArcs) {
   ASSERT_EQ(imgs.size(), 3u);
   EXPECT_DOUBLE_EQ(imgs[0][0][0], 1.0);
   EXPECT_DOUBLE_EQ(imgs[2][0][0], 3.0);
+}
+
+TEST(PipelinePath, ChangesRoundTrip) {
+  std::mt19937 gen(5);
+  std::uniform_real_distribution<double> u(-1, 1);
+  for (int trial = 0; trial < 50; ++trial) {
+    Conformation a(10), b(10);
+    for (auto* c : {&a, &b}) {
+      for (double& x : *c) x = 3 * u(gen);
+      double n = 0;
+      for (int k = 3; k < 7; ++k) n += (*c)[k] * (*c)[k];
+      for (int k = 3; k < 7; ++k) (*c)[k] /= std::sqrt(n);
+    }
+    const Conformation back = apply_change(a, difference(a, b));
+    const double sign = back[3] * b[3] + back[4] * b[4] + back[5] * b[5] + back[6] * b[6] < 0 ? -1 : 1;  // q ~ -q
+    for (int k = 0; k < 3; ++k) EXPECT_NEAR(back[k], b[k], 1e-12);
+    for (int k = 3; k < 7; ++k) EXPECT_NEAR(sign * back[k], b[k], 1e-12);
+    for (int k = 7; k < 10; ++k) EXPECT_NEAR(std::remainder(back[k] - b[k], 2 * M_PI), 0, 1e-12);
+  }
+}
+
+TEST(PipelinePath, OrthogonalRelaxationFindsTheSaddle) {
+  // Double well along x with a valley at y = 0: E = (x^2 - 1)^2 + 5 y^2 (saddle 1 at the origin).
+  // The straight path at y = 0.6 crosses x = 0 at E = 2.8; relaxing across the path reaches the saddle.
+  const ConformationEnergy f = [](const Conformation& c) {
+    return (c[0] * c[0] - 1) * (c[0] * c[0] - 1) + 5 * c[1] * c[1];
+  };
+  const Conformation a = {-1, 0.6, 0, 1, 0, 0, 0}, b = {1, 0.6, 0, 1, 0, 0, 0};
+  const RelaxedPath straight = relaxed_path(a, b, 9, 0, f);
+  EXPECT_NEAR(straight.energies[4], 2.8, 1e-12);
+  const RelaxedPath relaxed = relaxed_path(a, b, 9, 4, f);
+  EXPECT_NEAR(relaxed.images[4][0], 0.0, 1e-9);  // stays in its place along the path
+  EXPECT_NEAR(relaxed.energies[4], 1.0, 1e-3);
+  for (int k = 0; k < 9; ++k) {
+    EXPECT_LE(relaxed.energies[k], straight.energies[k] + 1e-12);
+    EXPECT_NEAR(relaxed.images[k][0], straight.images[k][0], 1e-9);
+  }
+  double top = 0;
+  for (double e : relaxed.energies) top = std::max(top, e);
+  EXPECT_NEAR(top, 1.0, 1e-3);
 }

@@ -1,0 +1,137 @@
+#include "pipeline/path_relax.hpp"
+
+#include <cmath>
+
+namespace pk::pipeline {
+
+namespace {
+
+void quat_mul(const double a[4], const double b[4], double q[4]) {
+  q[0] = a[0] * b[0] - a[1] * b[1] - a[2] * b[2] - a[3] * b[3];
+  q[1] = a[0] * b[1] + a[1] * b[0] + a[2] * b[3] - a[3] * b[2];
+  q[2] = a[0] * b[2] - a[1] * b[3] + a[2] * b[0] + a[3] * b[1];
+  q[3] = a[0] * b[3] + a[1] * b[2] - a[2] * b[1] + a[3] * b[0];
+}
+
+double dot(const std::vector<double>& a, const std::vector<double>& b) {
+  double s = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
+  return s;
+}
+
+/// Removes the component of g along the unit vector t.
+void project_out(std::vector<double>& g, const std::vector<double>& t) {
+  const double c = dot(g, t);
+  for (std::size_t i = 0; i < g.size(); ++i) g[i] -= c * t[i];
+}
+
+}  // namespace
+
+Conformation apply_change(const Conformation& c, const std::vector<double>& d) {
+  Conformation out = c;
+  for (int k = 0; k < 3; ++k) out[k] += d[k];
+  const double angle = std::sqrt(d[3] * d[3] + d[4] * d[4] + d[5] * d[5]);
+  if (angle > 0) {
+    const double s = std::sin(angle / 2) / angle;
+    const double r[4] = {std::cos(angle / 2), d[3] * s, d[4] * s, d[5] * s};
+    const double q[4] = {c[3], c[4], c[5], c[6]};
+    double n[4];
+    quat_mul(r, q, n);
+    const double norm = std::sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2] + n[3] * n[3]);
+    for (int k = 0; k < 4; ++k) out[3 + k] = n[k] / norm;
+  }
+  for (std::size_t k = 7; k < c.size(); ++k) out[k] = std::remainder(c[k] + d[k - 1], 2 * M_PI);
+  return out;
+}
+
+std::vector<double> difference(const Conformation& a, const Conformation& b) {
+  std::vector<double> d(a.size() - 1, 0.0);
+  for (int k = 0; k < 3; ++k) d[k] = b[k] - a[k];
+  // r = q_b q_a^-1 on the short arc, as a rotation vector.
+  const double qa_inv[4] = {a[3], -a[4], -a[5], -a[6]}, qb[4] = {b[3], b[4], b[5], b[6]};
+  double r[4];
+  quat_mul(qb, qa_inv, r);
+  if (r[0] < 0)
+    for (double& x : r) x = -x;
+  const double sin_half = std::sqrt(r[1] * r[1] + r[2] * r[2] + r[3] * r[3]);
+  const double angle = 2 * std::atan2(sin_half, r[0]);
+  for (int k = 0; k < 3; ++k) d[3 + k] = sin_half > 0 ? r[1 + k] / sin_half * angle : 0.0;
+  for (std::size_t k = 7; k < a.size(); ++k) d[k - 1] = std::remainder(b[k] - a[k], 2 * M_PI);
+  return d;
+}
+
+std::vector<double> numerical_gradient(const ConformationEnergy& f, const Conformation& c) {
+  const double h = 1e-4;
+  std::vector<double> g(c.size() - 1), step(c.size() - 1, 0.0);
+  for (std::size_t k = 0; k < g.size(); ++k) {
+    step[k] = h;
+    const double up = f(apply_change(c, step));
+    step[k] = -h;
+    const double down = f(apply_change(c, step));
+    step[k] = 0;
+    g[k] = (up - down) / (2 * h);
+  }
+  return g;
+}
+
+RelaxedPath relaxed_path(const Conformation& a, const Conformation& b, int images, int steps, const ConformationEnergy& f) {
+  RelaxedPath out;
+  const std::vector<Conformation> base = conformation_images(a, b, images);
+  out.images = base;
+  const int n = static_cast<int>(a.size()) - 1;
+  for (int k = 0; k < images; ++k) {
+    Conformation& x = out.images[k];
+    double e = f(x);
+    if (steps > 0) {
+      // Tangent from the neighbours of the unrelaxed path (fixed during the relaxation).
+      const Conformation& prev = k == 0 ? a : base[k - 1];
+      const Conformation& next = k == images - 1 ? b : base[k + 1];
+      std::vector<double> t = difference(prev, next);
+      const double tn = std::sqrt(dot(t, t));
+      for (double& v : t) v = tn > 0 ? v / tn : 0.0;
+      std::vector<double> H(static_cast<std::size_t>(n) * n, 0.0);  // inverse Hessian, starts as identity
+      for (int i = 0; i < n; ++i) H[i * n + i] = 1.0;
+      std::vector<double> g = numerical_gradient(f, x);
+      project_out(g, t);
+      for (int s = 0; s < steps; ++s) {
+        std::vector<double> p(n, 0.0);
+        for (int i = 0; i < n; ++i)
+          for (int j = 0; j < n; ++j) p[i] -= H[i * n + j] * g[j];
+        project_out(p, t);
+        const double slope = dot(p, g);
+        if (!(slope < 0)) break;
+        double alpha = 1.0, e_new = e;
+        Conformation trial;
+        for (int tries = 0; tries < 12; ++tries, alpha *= 0.5) {  // Armijo backtracking
+          std::vector<double> step(n);
+          for (int i = 0; i < n; ++i) step[i] = alpha * p[i];
+          trial = apply_change(x, step);
+          e_new = f(trial);
+          if (e_new <= e + 1e-4 * alpha * slope) break;
+        }
+        if (!(e_new < e)) break;
+        std::vector<double> g_new = numerical_gradient(f, trial);
+        project_out(g_new, t);
+        std::vector<double> sv(n), yv(n);
+        for (int i = 0; i < n; ++i) sv[i] = alpha * p[i], yv[i] = g_new[i] - g[i];
+        const double sy = dot(sv, yv);
+        if (sy > 1e-12) {  // BFGS update of the inverse Hessian
+          std::vector<double> Hy(n, 0.0);
+          for (int i = 0; i < n; ++i)
+            for (int j = 0; j < n; ++j) Hy[i] += H[i * n + j] * yv[j];
+          const double yHy = dot(yv, Hy);
+          for (int i = 0; i < n; ++i)
+            for (int j = 0; j < n; ++j)
+              H[i * n + j] += ((sy + yHy) * sv[i] * sv[j]) / (sy * sy) - (Hy[i] * sv[j] + sv[i] * Hy[j]) / sy;
+        }
+        x = trial;
+        e = e_new;
+        g = g_new;
+      }
+    }
+    out.energies.push_back(e);
+  }
+  return out;
+}
+
+}  // namespace pk::pipeline
