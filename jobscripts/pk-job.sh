@@ -14,10 +14,13 @@
 #   4. The next start finds the checkpoint and passes `--restart` to kmc; the
 #      results are bitwise those of an uninterrupted run (Philox draws depend
 #      only on seed, replica, walker and step; the rank count may differ).
-# SIGTERM (Slurm's own preemption, or the limit itself) is forwarded the same
-# way; kmc checkpoints and exits, and this shell does not requeue: a
-# PreemptMode=REQUEUE cluster requeues itself, and a plain resubmission of
-# the script with the same PK_OUTDIR resumes.
+# SIGTERM to this shell (`scancel --signal=TERM --batch`, a preemption
+# script) is passed on the same way, as USR1 (srun kills the step on TERM
+# rather than forwarding it); kmc checkpoints and exits, and this shell does
+# not requeue: a resubmission of the script with the same PK_OUTDIR resumes.
+# At the time limit itself Slurm sends TERM to every process and kills them
+# KillWait seconds later: kmc still checkpoints on TERM, but only the early
+# USR1 leaves it time enough for a large checkpoint.
 #
 # Environment (all optional):
 #   PK_ROOT     the PandaKinetics checkout (default: the submit directory)
@@ -60,10 +63,12 @@ pk_setup() {  # pk_setup BUILD (cpu|cuda)
 
 pk_signal=""
 pk_step_pid=""
-pk_forward() {  # trap handler: pass the signal on to the job step
+pk_forward() {  # trap handler: ask the job step to checkpoint
   pk_signal=$1
   pk_log "received SIG$1: asking the job step to checkpoint"
-  [[ -n $pk_step_pid ]] && kill -"$1" "$pk_step_pid" 2>/dev/null
+  # Always USR1 (kmc treats USR1 and TERM alike): srun forwards USR1 to every
+  # task, but on TERM it kills the step instead of forwarding.
+  [[ -n $pk_step_pid ]] && kill -USR1 "$pk_step_pid" 2>/dev/null
 }
 
 # pk_kmc_step [srun options --] kmc options...: runs `pandakinetics kmc` as one

@@ -166,6 +166,25 @@ done
   fail "preempted + resumed job differs from the uninterrupted run"
 [[ $fails == 0 ]] || { echo "--- preempted job's log"; cat "$log"; }
 
+# 3b. SIGTERM (Slurm's own preemption, or the limit): checkpoint and end
+#     without a requeue; submitting again with the same PK_OUTDIR resumes.
+step "3b. TERM -> checkpoint, no requeue; a resubmission resumes"
+tdir=$W/term
+tj=$(PK_OUTDIR=$tdir submit -n 2 -c 1 -t 10 --job-name=term -o "$W/pk-term-%j.log" "$src/jobscripts/cpu.sbatch" $long)
+tlog=$W/pk-term-$tj.log
+for _ in $(seq 1 240); do grep -q "segment 2/" "$tlog" 2>/dev/null && break; sleep 0.25; done
+scancel --signal=TERM --batch "$tj" || fail "scancel --signal=TERM --batch"
+wait_jobs "$tj" 60 || fail "TERM job did not end"
+[[ $(pk_job_states "$tj") == COMPLETED ]] || { fail "TERM job state $(pk_job_states "$tj")"; cat "$tlog"; }
+scontrol show job "$tj" -o | grep -q "Restarts=0" || fail "TERM job was requeued"
+[[ -f $tdir/run.ckpt.h5 && ! -f $tdir/run.h5 ]] || { fail "TERM: expected a checkpoint and no result"; cat "$tlog"; }
+tj2=$(PK_OUTDIR=$tdir submit -n 1 -c 1 -t 10 --job-name=term2 -o "$W/pk-term-%j.log" "$src/jobscripts/cpu.sbatch" $long)
+wait_jobs "$tj2" 90 || fail "resubmitted job did not finish"
+all_completed "$tj2" || fail "resubmitted job state $(pk_job_states "$tj2")"
+grep -q "resuming from checkpoint" "$W/pk-term-$tj2.log" || fail "the resubmission did not resume"
+"$py" "$src/tests/kmc/compare_h5.py" ref_long.h5 "$tdir/run.h5" ||
+  fail "TERM + resubmission (on 1 rank) differs from the uninterrupted run"
+
 # 4. The GPU jobscripts' Slurm side on 2 stand-in GPUs (slurm_daemons.sh):
 #    they run the CPU build through a wrapper that records each task's
 #    CUDA_VISIBLE_DEVICES. Slurm must accept their options, give every task
