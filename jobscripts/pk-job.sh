@@ -26,8 +26,9 @@
 #   PK_ROOT     the PandaKinetics checkout (default: the submit directory)
 #   PK_BIN      the executable (default: $PK_ROOT/build/$PK_BUILD/src/pandakinetics,
 #               PK_BUILD = cpu or cuda as the jobscript says; else `pandakinetics` on PATH)
-#   PK_OUTDIR   folder for run.h5, run.json, the checkpoint and the log
-#               (default: $SLURM_SUBMIT_DIR/pk-$SLURM_JOB_NAME-<job id>; kept across requeues)
+#   PK_OUTDIR   folder for run.h5, run.json and the checkpoint (default:
+#               $SLURM_SUBMIT_DIR/$SLURM_JOB_NAME-<job id>, e.g. pk-cpu-1234, next to
+#               the job's log pk-cpu-1234.log; the same across requeues)
 #   PK_KMC_ARGS options for `pandakinetics kmc` (network, --time, --replicas, ...);
 #               the jobscript's own arguments are appended. Default: the bundled
 #               two-state example for 1e-2 s.
@@ -52,7 +53,7 @@ pk_setup() {  # pk_setup BUILD (cpu|cuda)
   fi
   local id=${SLURM_ARRAY_JOB_ID:+${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}}
   id=${id:-${SLURM_JOB_ID:-local}}
-  PK_OUTDIR=${PK_OUTDIR:-${SLURM_SUBMIT_DIR:-$PWD}/pk-${SLURM_JOB_NAME:-job}-$id}
+  PK_OUTDIR=${PK_OUTDIR:-${SLURM_SUBMIT_DIR:-$PWD}/${SLURM_JOB_NAME:-pk}-$id}
   mkdir -p "$PK_OUTDIR"
   PK_PYTHON=${PK_PYTHON:-python3}
   local net=$PK_ROOT/inputs/networks/two_state

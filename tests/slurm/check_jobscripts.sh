@@ -74,7 +74,7 @@ mpi() { local n=$1; shift; timeout 300 "$mpiexec" -n "$n" --oversubscribe "$pk" 
 # 1. cpu.sbatch: 2 ranks x 1 thread; the same run outside Slurm on 1 rank
 #    must give bitwise the same datasets (results do not depend on ranks).
 step "1. cpu.sbatch"
-job=$(submit -n 2 -c 1 -t 5 --job-name=cpu "$src/jobscripts/cpu.sbatch" --replicas 4 $small)
+job=$(submit -n 2 -c 1 -t 5 --job-name=pk-cpu "$src/jobscripts/cpu.sbatch" --replicas 4 $small)
 [[ -n $job ]] || fail "sbatch cpu.sbatch"
 mpi 1 kmc $PK_KMC_ARGS --replicas 4 $small --output ref_cpu.h5 > ref_cpu.log 2>&1 || fail "reference run"
 wait_jobs "$job" 90 || fail "cpu.sbatch did not finish"
@@ -102,9 +102,9 @@ PY
 # 2. Job arrays: strong scaling over 1 and 2 ranks of a 4-replica run, weak
 #    scaling with 2 replicas per rank; one CSV/JSONL row per array task.
 step "2. strong-scaling.sbatch and weak-scaling.sbatch (arrays over 1, 2 ranks)"
-sj=$(PK_REPLICAS=4 PK_RESULTS=$W/strong.csv submit --array=1,2 -n 2 -t 5 --job-name=strong \
+sj=$(PK_REPLICAS=4 PK_RESULTS=$W/strong.csv submit --array=1,2 -n 2 -t 5 --job-name=pk-strong \
        "$src/jobscripts/strong-scaling.sbatch" $small)
-wj=$(PK_REPLICAS_PER_RANK=2 PK_RESULTS=$W/weak.csv submit --array=1,2 -n 2 -t 5 --job-name=weak \
+wj=$(PK_REPLICAS_PER_RANK=2 PK_RESULTS=$W/weak.csv submit --array=1,2 -n 2 -t 5 --job-name=pk-weak \
        "$src/jobscripts/weak-scaling.sbatch" $small)
 wait_jobs "$sj" 90 || fail "strong scaling array did not finish"
 wait_jobs "$wj" 60 || fail "weak scaling array did not finish"
@@ -138,7 +138,7 @@ PY
 #    uninterrupted run's bit for bit.
 step "3. preemption: USR1 -> checkpoint -> requeue -> resume"
 long="--replicas 2 --walkers 64 --time 1e4 --seed 7 --segments 400"
-pj=$(submit -n 2 -c 1 -t 10 --job-name=preempt -o "$W/pk-preempt-%j.log" "$src/jobscripts/cpu.sbatch" $long)
+pj=$(submit -n 2 -c 1 -t 10 --job-name=pk-preempt -o "$W/pk-preempt-%j.log" "$src/jobscripts/cpu.sbatch" $long)
 log=$W/pk-preempt-$pj.log
 for _ in $(seq 1 240); do grep -q "segment 2/" "$log" 2>/dev/null && break; sleep 0.25; done
 grep -q "segment 2/" "$log" 2>/dev/null || { fail "preempt job never got going"; cat "$log"; }
@@ -170,7 +170,7 @@ done
 #     without a requeue; submitting again with the same PK_OUTDIR resumes.
 step "3b. TERM -> checkpoint, no requeue; a resubmission resumes"
 tdir=$W/term
-tj=$(PK_OUTDIR=$tdir submit -n 2 -c 1 -t 10 --job-name=term -o "$W/pk-term-%j.log" "$src/jobscripts/cpu.sbatch" $long)
+tj=$(PK_OUTDIR=$tdir submit -n 2 -c 1 -t 10 --job-name=pk-term -o "$W/pk-term-%j.log" "$src/jobscripts/cpu.sbatch" $long)
 tlog=$W/pk-term-$tj.log
 for _ in $(seq 1 240); do grep -q "segment 2/" "$tlog" 2>/dev/null && break; sleep 0.25; done
 scancel --signal=TERM --batch "$tj" || fail "scancel --signal=TERM --batch"
@@ -178,7 +178,7 @@ wait_jobs "$tj" 60 || fail "TERM job did not end"
 [[ $(pk_job_states "$tj") == COMPLETED ]] || { fail "TERM job state $(pk_job_states "$tj")"; cat "$tlog"; }
 scontrol show job "$tj" -o | grep -q "Restarts=0" || fail "TERM job was requeued"
 [[ -f $tdir/run.ckpt.h5 && ! -f $tdir/run.h5 ]] || { fail "TERM: expected a checkpoint and no result"; cat "$tlog"; }
-tj2=$(PK_OUTDIR=$tdir submit -n 1 -c 1 -t 10 --job-name=term2 -o "$W/pk-term-%j.log" "$src/jobscripts/cpu.sbatch" $long)
+tj2=$(PK_OUTDIR=$tdir submit -n 1 -c 1 -t 10 --job-name=pk-term2 -o "$W/pk-term-%j.log" "$src/jobscripts/cpu.sbatch" $long)
 wait_jobs "$tj2" 90 || fail "resubmitted job did not finish"
 all_completed "$tj2" || fail "resubmitted job state $(pk_job_states "$tj2")"
 grep -q "resuming from checkpoint" "$W/pk-term-$tj2.log" || fail "the resubmission did not resume"
