@@ -32,7 +32,7 @@ void write_text_atomically(const std::string& path, const std::string& text) {
 }  // namespace
 
 void write_network_file(const std::string& path, const BuiltNetwork& b, const NetworkSettings& cfg,
-                        const NetworkProvenance& prov) {
+                        const NetworkProvenance& prov, const network::Network* unlumped) {
   const std::string tmp = io::temporary_name(path);
   {
     io::File f = io::File::create(tmp, MPI_COMM_NULL);
@@ -40,6 +40,7 @@ void write_network_file(const std::string& path, const BuiltNetwork& b, const Ne
     for (const auto& [name, value] : prov.options) io::write_attribute(f, "/parameters", name, value);
     io::write_attribute(f, "/parameters", "command_line", prov.command_line);
     network::write_network_h5(f, b.net, "/network");
+    if (unlumped) network::write_network_h5(f, *unlumped, "/network_unlumped");
     io::write_attribute(f, "/builder", "poses_file", prov.poses_file);
     io::write_attribute(f, "/builder", "receptor", prov.receptor);
     io::write_attribute(f, "/builder", "ligand", prov.ligand);
@@ -48,7 +49,12 @@ void write_network_file(const std::string& path, const BuiltNetwork& b, const Ne
                         "G = " + num(cfg.offset_kcal_per_mol) + " kcal/mol + " + num(cfg.scale) +
                             " x (Vina score, kcal/mol); unbound G = 0 at 1 M");
     io::write_attribute(f, "/builder", "k_diffusion_per_M_per_s", b.k_diffusion_per_M_per_s);
-    std::vector<std::int32_t> rep, count, site, exposed;
+    std::vector<std::int32_t> rep, count, site, exposed, member_poses, member_state;
+    for (std::size_t i = 0; i < b.states.size(); ++i)
+      for (int p : b.states[i].members) {
+        member_poses.push_back(p);
+        member_state.push_back(static_cast<std::int32_t>(i));
+      }
     std::vector<double> score, centroid, surface, contact;
     for (const auto& s : b.states) {
       rep.push_back(s.representative);
@@ -70,6 +76,8 @@ void write_network_file(const std::string& path, const BuiltNetwork& b, const Ne
     io::write_attribute(f, st + "centroid_angstrom", "shape", "states x 3");
     io::write_replicated(f, st + "surface_distance_angstrom", surface, "angstrom");
     io::write_replicated(f, st + "contact_fraction", contact, "1");
+    io::write_replicated(f, st + "member_pose", member_poses, "1");
+    io::write_replicated(f, st + "member_state", member_state, "state index");
     io::write_attribute(f, "/builder/states", "legend",
                         "one row per built state, in /network/states order (the unbound state, last there, has none)");
     std::vector<std::int32_t> ea, eb, bulk, clamped;

@@ -17,9 +17,10 @@ struct NetworkProvenance {
   std::vector<std::pair<std::string, std::string>> options;
 };
 
-/// Written by the calling rank alone.
+/// Written by the calling rank alone. `unlumped`, when given, is the network
+/// before fast states were merged (stored as /network_unlumped).
 void write_network_file(const std::string& path, const BuiltNetwork& built, const NetworkSettings& cfg,
-                        const NetworkProvenance& prov);
+                        const NetworkProvenance& prov, const network::Network* unlumped = nullptr);
 
 /// states.csv (id,free_energy_kcal_per_mol,macrostate,name) and edges.csv
 /// (from,to,ts_free_energy_kcal_per_mol), numbers with 17 significant digits.

@@ -108,6 +108,17 @@ struct Runner {
   }
 };
 
+/// Whether subcommand `name` declares the long option `option`.
+bool has_option(const std::string& name, const std::string& option) {
+  for (const auto& c : cli::subcommands())
+    if (c.name == name && c.add_options) {
+      po::options_description d;
+      c.add_options(d);
+      return d.find_nothrow(option, false) != nullptr;
+    }
+  return false;
+}
+
 std::string find_python(const std::string& chosen) {
   std::vector<std::string> candidates;
   if (!chosen.empty()) candidates.push_back(chosen);
@@ -167,7 +178,12 @@ int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
         return kExitUsage;
       }
     }
-    if (const int rc = r.step("dock", poses, {"dock", "--out_h5", poses}); rc != kExitOk) return rc;
+    // Everything docking can write goes into the folder: poses HDF5 (the network's input), PDBQT, SDF, JSON.
+    std::vector<std::string> dock_args = {"dock", "--out_h5", poses};
+    for (const auto& [option, file] : std::vector<std::pair<std::string, std::string>>{
+             {"out", "poses.pdbqt"}, {"sdf", "poses.sdf"}, {"json", "dock.json"}})
+      if (has_option("dock", option)) dock_args.insert(dock_args.end(), {"--" + option, dir + "/" + file});
+    if (const int rc = r.step("dock", poses, dock_args); rc != kExitOk) return rc;
   }
 
   // The ligands: one folder each when there are several (screening).

@@ -9,6 +9,7 @@
 #include "network/network_h5.hpp"
 #include "pipeline/network_build.hpp"
 #include "pipeline/network_io.hpp"
+#include "pipeline/network_lump.hpp"
 #include "pipeline/path.hpp"
 #include "pipeline/path_relax.hpp"
 #include "solve/exact.hpp"
@@ -293,4 +294,59 @@ TEST(PipelinePath, OrthogonalRelaxationFindsTheSaddle) {
   double top = 0;
   for (double e : relaxed.energies) top = std::max(top, e);
   EXPECT_NEAR(top, 1.0, 1e-3);
+}
+
+namespace {
+/// A hand-made built network: states with free energies, path edges (a, b, G‡), bulk edges (a, G‡).
+BuiltNetwork hand_network(const std::vector<double>& G, const std::vector<std::tuple<int, int, double>>& path,
+                          const std::vector<std::pair<int, double>>& bulk) {
+  BuiltNetwork b;
+  for (double g : G) {
+    BuiltState s;
+    s.free_energy_kcal_per_mol = g;
+    s.members = {static_cast<int>(b.states.size())};
+    b.states.push_back(s);
+  }
+  for (const auto& [a, c, ts] : path) {
+    BuiltEdge e;
+    e.a = a;
+    e.b = c;
+    e.ts_free_energy_kcal_per_mol = ts;
+    b.edges.push_back(e);
+  }
+  for (const auto& [a, ts] : bulk) {
+    BuiltEdge e;
+    e.a = a;
+    e.b = -1;
+    e.ts_free_energy_kcal_per_mol = ts;
+    b.edges.push_back(e);
+    b.states[a].exposed = true;
+  }
+  return lump_fast_states(b, 0.0, 300).lumped;  // lays out the network, merges nothing
+}
+}  // namespace
+
+TEST(PipelineLump, FastPairsMergeAndKeepTheExactKoff) {
+  // A (-10) and B (-9.5) exchange over 1 kcal/mol; C (-6) is exposed; escape is slow.
+  const BuiltNetwork full = hand_network({-10, -9.5, -6}, {{0, 1, -9.0}, {1, 2, -2.0}, {0, 2, 0.0}}, {{2, 4.4}});
+  ASSERT_EQ(full.net.states.size(), 4u);
+  const LumpResult r = lump_fast_states(full, 3.0, 300);
+  ASSERT_EQ(r.lumped.states.size(), 2u);
+  EXPECT_EQ(r.merged_states, 1);
+  const double rt = pk::units::rt_kcal_per_mol(300);
+  EXPECT_NEAR(r.lumped.states[0].free_energy_kcal_per_mol, -rt * std::log(std::exp(10 / rt) + std::exp(9.5 / rt)), 1e-12);
+  EXPECT_EQ(r.lumped.states[0].members, (std::vector<int>{0, 1}));
+  // The merged state's edge to C: both parallel transition states combined.
+  double ts = NAN;
+  for (const auto& e : r.lumped.edges)
+    if (e.b == 1) ts = e.ts_free_energy_kcal_per_mol;
+  EXPECT_NEAR(ts, -rt * std::log(std::exp(2.0 / rt) + 1.0), 1e-12);
+  const auto rates = pk::network::build_rates(r.lumped.net, {300, 1.0, 1e-6});
+  EXPECT_TRUE(pk::solve::satisfies_detailed_balance(rates));
+  const auto xf = pk::solve::exact_kinetics(full.net, {300, 1.0, 1e-6}, {});
+  const auto xl = pk::solve::exact_kinetics(r.lumped.net, {300, 1.0, 1e-6}, {});
+  EXPECT_NEAR(xl.koff_per_s / xf.koff_per_s, 1.0, 1e-6);
+  EXPECT_NEAR(xl.kd_M / xf.kd_M, 1.0, 1e-9);  // equilibrium: exact whatever the rates
+  // Nothing merges below the threshold of the fast pair.
+  EXPECT_EQ(lump_fast_states(full, 0.9, 300).lumped.states.size(), 3u);
 }
