@@ -1,0 +1,59 @@
+// `pandakinetics dock` options under AutoDock Vina's names (a Vina command
+// line or config file works unchanged) and the DockConfig they produce.
+#pragma once
+
+#include "dock/scoring.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace boost::program_options {
+class options_description;
+class variables_map;
+}  // namespace boost::program_options
+
+namespace pk::dock {
+
+/// Everything a docking or scoring run needs, validated.
+struct DockConfig {
+  std::string receptor;                 ///< rigid receptor PDBQT
+  std::vector<std::string> ligands;     ///< --ligand, in order (repeatable)
+  std::string ligand_directory;         ///< --ligand_directory: every *.pdbqt in it
+  std::array<double, 3> center{0, 0, 0};  ///< box centre, Å
+  std::array<double, 3> size{0, 0, 0};    ///< box size, Å
+  bool have_box = false;                ///< all six --center/--size given
+  bool autobox = false;                 ///< box = ligand extent + 4 Å (score_only/local_only)
+  double spacing = kGridSpacingAngstrom;  ///< grid spacing, Å
+  int exhaustiveness = 8;
+  std::uint64_t seed = 0;               ///< 0: Vina picks a random seed; we use 0 as a fixed seed and say so
+  bool seed_given = false;
+  int num_modes = 9;
+  double energy_range = 3.0;            ///< kcal/mol
+  double min_rmsd = 1.0;                ///< Å
+  int chains = 0;                       ///< Monte Carlo chains (0: one per exhaustiveness unit)
+  int steps_per_chain = 0;              ///< 0: Vina's heuristic
+  std::string out;                      ///< --out PDBQT (docking) ; default <ligand>_out.pdbqt
+  std::string out_h5;                   ///< --out_h5 poses HDF5
+  std::string json;                     ///< --json result file
+  std::string sdf;                      ///< --out_sdf
+  std::string summary;                  ///< --summary table (screening)
+  bool score_only = false;
+  bool local_only = false;
+  bool grid = false;                    ///< --grid: score_only through the grid maps (Vina's --no_refine)
+  bool no_refine = false;               ///< Vina's --no_refine (same as --grid for score_only)
+  int cpu = 0;                          ///< accepted for Vina compatibility, ignored
+  int verbosity = 1;
+  ScoringWeights weights;
+  std::vector<std::pair<std::string, std::string>> option_values;  ///< provenance for output files
+};
+
+/// Adds the dock options to `desc`.
+void add_dock_options(boost::program_options::options_description& desc);
+
+/// Builds and checks the config (throws pk::UsageError naming the option).
+DockConfig dock_config_from(const boost::program_options::variables_map& vm);
+
+}  // namespace pk::dock
