@@ -2,7 +2,23 @@
 // run on host views) for writing poses.
 #include "dock/kinematics.hpp"
 
+#include "dock/molecule.hpp"
+
 namespace pk::dock {
+
+TreeHost tree_of(const Ligand& lig) {
+  TreeHost t;
+  t.atom_node = lig.atom_node;
+  for (const auto& a : lig.atoms) t.atom_ref.push_back(a.xyz);
+  for (const auto& n : lig.nodes) {
+    t.node_parent.push_back(n.parent);
+    t.node_axis_from.push_back(n.axis_from);
+    t.node_axis_to.push_back(n.axis_to);
+  }
+  const int origin = lig.nodes.at(0).atoms.empty() ? 0 : lig.nodes[0].atoms.front();
+  t.root_origin = lig.atoms.at(origin).xyz;
+  return t;
+}
 
 std::vector<std::array<double, 3>> coordinates_of(const TreeHost& tree, const std::vector<double>& conf) {
   using Host = Kokkos::HostSpace;

@@ -81,6 +81,11 @@ kernels::dock::TorsionTree<MemorySpace> upload_tree(const TreeHost& t) {
   return tree;
 }
 
+/// The torsion tree of a parsed ligand: every atom of the file is moved
+/// (hydrogens with their node); the root origin is the first ROOT atom.
+struct Ligand;
+TreeHost tree_of(const Ligand& lig);
+
 /// Atom coordinates of one conformation, computed on the host (for output).
 std::vector<std::array<double, 3>> coordinates_of(const TreeHost& tree, const std::vector<double>& conf);
 
