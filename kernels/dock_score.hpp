@@ -1,0 +1,200 @@
+// Vina 1.2 scoring on the device (Kokkos, device-callable): per-XS-type grid
+// maps with Vina's trilinear interpolation, analytic gradient, softening of a
+// positive per-atom energy and out-of-box slope penalty (grid::evaluate_aux);
+// and the intramolecular pair term with its per-atom gradient (analytic
+// terms, each positive pair energy softened as Vina's eval_interacting_pairs_deriv).
+//
+// Everything is a plain struct of Kokkos::Views, cheap to copy by value into a
+// kernel. VinaEnergy is the energy docking kernels call:
+//   double e = energy(coords, grad, cap);   // coords(a, d), grad(a, d): Å, kcal/mol/Å
+// with `cap` the softening v (10 while searching, 1000 for final scores).
+// Built on the host by src/dock/grid.hpp.
+#pragma once
+
+#include "pk_compat.hpp"
+
+#include <Kokkos_Core.hpp>
+
+namespace pk::kernels::dock {
+
+/// Grid maps, one per XS type the ligand(s) need, spacing `1/factor` Å.
+/// values(((slot * nz + z) * ny + y) * nx + x): x fastest, points n + 1 a side.
+template <class MemorySpace>
+struct GridMaps {
+  Kokkos::View<const double*, MemorySpace> values;  ///< kcal/mol
+  Kokkos::View<const int*, MemorySpace> type_slot;  ///< XS type -> map slot, -1 if no map
+  int nx = 0, ny = 0, nz = 0;                       ///< points a side
+  double begin[3] = {0, 0, 0};                      ///< Å, the first point
+  double factor[3] = {1, 1, 1};                     ///< points per Å (n voxels / span)
+  double factor_inv[3] = {1, 1, 1};                 ///< Å per voxel
+  double slope = 1e6;                               ///< out-of-box penalty, kcal/mol per Å
+
+  KOKKOS_INLINE_FUNCTION int dim(int d) const { return d == 0 ? nx : (d == 1 ? ny : nz); }
+
+  /// Energy of one atom of map `slot` at `xyz` (Å), softened with v = cap,
+  /// plus the out-of-box penalty; `g` gets dE/dx (kcal/mol/Å). Vina's
+  /// grid::evaluate_aux: outside the box the atom is evaluated on the
+  /// nearest face and pays slope x distance.
+  KOKKOS_INLINE_FUNCTION double atom_energy(int slot, const double xyz[3], double cap, double g[3]) const {
+    double s[3], miss[3];
+    int a[3], region[3];
+    for (int d = 0; d < 3; ++d) {
+      s[d] = (xyz[d] - begin[d]) * factor[d];
+      const double last = dim(d) - 1.0;
+      if (s[d] < 0) {
+        miss[d] = -s[d];
+        region[d] = -1;
+        a[d] = 0;
+        s[d] = 0;
+      } else if (s[d] >= last) {
+        miss[d] = s[d] - last;
+        region[d] = 1;
+        a[d] = dim(d) - 2;
+        s[d] = 1;
+      } else {
+        miss[d] = 0;
+        region[d] = 0;
+        a[d] = static_cast<int>(s[d]);
+        s[d] -= a[d];
+      }
+    }
+    const double penalty = slope * (miss[0] * factor_inv[0] + miss[1] * factor_inv[1] + miss[2] * factor_inv[2]);
+    const long base = ((static_cast<long>(slot) * nz + a[2]) * ny + a[1]) * nx + a[0];
+    const long sy = nx, sz = static_cast<long>(nx) * ny;
+    const double f000 = values(base), f100 = values(base + 1), f010 = values(base + sy),
+                 f110 = values(base + sy + 1), f001 = values(base + sz), f101 = values(base + sz + 1),
+                 f011 = values(base + sz + sy), f111 = values(base + sz + sy + 1);
+    const double x = s[0], y = s[1], z = s[2], mx = 1 - x, my = 1 - y, mz = 1 - z;
+    double f = f000 * mx * my * mz + f100 * x * my * mz + f010 * mx * y * mz + f110 * x * y * mz +
+               f001 * mx * my * z + f101 * x * my * z + f011 * mx * y * z + f111 * x * y * z;
+    double gx = (f100 - f000) * my * mz + (f110 - f010) * y * mz + (f101 - f001) * my * z + (f111 - f011) * y * z;
+    double gy = (f010 - f000) * mx * mz + (f110 - f100) * x * mz + (f011 - f001) * mx * z + (f111 - f101) * x * z;
+    double gz = (f001 - f000) * mx * my + (f101 - f100) * x * my + (f011 - f010) * mx * y + (f111 - f110) * x * y;
+    if (f > 0) {
+      const double t = cap / (cap + f);
+      f *= t;
+      gx *= t * t;
+      gy *= t * t;
+      gz *= t * t;
+    }
+    g[0] = gx * factor[0] + region[0] * slope;
+    g[1] = gy * factor[1] + region[1] * slope;
+    g[2] = gz * factor[2] + region[2] * slope;
+    return f + penalty;
+  }
+};
+
+/// Weights of the five terms (kcal/mol per unit term).
+struct TermWeights {
+  double gauss1 = -0.035579, gauss2 = -0.005156, repulsion = 0.840245, hydrophobic = -0.035069,
+         hydrogen = -0.587439;
+};
+
+/// Weighted Vina pair energy at distance r (Å) for XS radius sum `rsum`;
+/// `de_dr` gets dE/dr. Zero at r >= 8 Å.
+KOKKOS_INLINE_FUNCTION double vina_pair(const TermWeights& w, double rsum, bool hydrophobic, bool hbond, double r,
+                                        double& de_dr) {
+  de_dr = 0;
+  if (r >= 8.0) return 0;
+  const double d = r - rsum;
+  const double g1 = compat::exp(-4.0 * d * d);
+  const double g2 = compat::exp(-0.25 * (d - 3.0) * (d - 3.0));
+  double e = w.gauss1 * g1 + w.gauss2 * g2;
+  de_dr = w.gauss1 * (-8.0 * d) * g1 + w.gauss2 * (-0.5 * (d - 3.0)) * g2;
+  if (d < 0) {
+    e += w.repulsion * d * d;
+    de_dr += w.repulsion * 2 * d;
+  }
+  if (hydrophobic) {
+    if (d <= 0.5) {
+      e += w.hydrophobic;
+    } else if (d < 1.5) {
+      e += w.hydrophobic * (1.5 - d);
+      de_dr -= w.hydrophobic;
+    }
+  }
+  if (hbond) {
+    if (d <= -0.7) {
+      e += w.hydrogen;
+    } else if (d < 0) {
+      e += w.hydrogen * (d / -0.7);
+      de_dr += w.hydrogen / -0.7;
+    }
+  }
+  return e;
+}
+
+/// The ligand side: which map scores each atom, and the intramolecular pairs.
+template <class MemorySpace>
+struct LigandTerms {
+  int n_atoms = 0;
+  int n_pairs = 0;
+  Kokkos::View<const int*, MemorySpace> atom_slot;      ///< map slot of atom a, -1: not scored (hydrogen)
+  Kokkos::View<const int* [2], MemorySpace> pairs;      ///< intramolecular atom pairs
+  Kokkos::View<const double* [3], MemorySpace> pair_param;  ///< radius sum (Å), hydrophobic (0/1), H-bond (0/1)
+  TermWeights weights;
+};
+
+/// Inter (grid) + intra energy and per-atom gradient of one ligand pose.
+template <class MemorySpace>
+struct VinaEnergy {
+  GridMaps<MemorySpace> grid;
+  LigandTerms<MemorySpace> ligand;
+
+  /// Grid term: sum over scored atoms; adds dE/dx to grad.
+  template <class Span>
+  KOKKOS_INLINE_FUNCTION double inter(const Span& coords, const Span& grad, double cap) const {
+    double e = 0;
+    for (int a = 0; a < ligand.n_atoms; ++a) {
+      const int slot = ligand.atom_slot(a);
+      if (slot < 0) continue;
+      const double x[3] = {coords(a, 0), coords(a, 1), coords(a, 2)};
+      double g[3];
+      e += grid.atom_energy(slot, x, cap, g);
+      for (int d = 0; d < 3; ++d) grad(a, d) += g[d];
+    }
+    return e;
+  }
+
+  /// Intramolecular term: sum over pairs (each softened); adds dE/dx to grad.
+  template <class Span>
+  KOKKOS_INLINE_FUNCTION double intra(const Span& coords, const Span& grad, double cap) const {
+    double e = 0;
+    for (int p = 0; p < ligand.n_pairs; ++p) {
+      const int i = ligand.pairs(p, 0), j = ligand.pairs(p, 1);
+      double r[3], r2 = 0;
+      for (int d = 0; d < 3; ++d) {
+        r[d] = coords(i, d) - coords(j, d);
+        r2 += r[d] * r[d];
+      }
+      if (r2 >= 64.0) continue;
+      const double rr = compat::sqrt(r2);
+      double de_dr;
+      double pe = vina_pair(ligand.weights, ligand.pair_param(p, 0), ligand.pair_param(p, 1) > 0.5,
+                            ligand.pair_param(p, 2) > 0.5, rr, de_dr);
+      if (pe > 0) {
+        const double t = cap / (cap + pe);
+        pe *= t;
+        de_dr *= t * t;
+      }
+      e += pe;
+      const double k = rr > 1e-12 ? de_dr / rr : 0.0;
+      for (int d = 0; d < 3; ++d) {
+        grad(i, d) += k * r[d];
+        grad(j, d) -= k * r[d];
+      }
+    }
+    return e;
+  }
+
+  /// Energy (kcal/mol) of the atoms at coords(a, d) (Å); grad(a, d) is
+  /// overwritten with dE/dx. The interface kernels/dock_search.hpp expects.
+  template <class Span>
+  KOKKOS_INLINE_FUNCTION double operator()(const Span& coords, const Span& grad, double cap) const {
+    for (int a = 0; a < ligand.n_atoms; ++a)
+      for (int d = 0; d < 3; ++d) grad(a, d) = 0;
+    return inter(coords, grad, cap) + intra(coords, grad, cap);
+  }
+};
+
+}  // namespace pk::kernels::dock

@@ -1,0 +1,208 @@
+// Grid maps on the device and the device scorer's ligand side (see grid.hpp).
+#include "dock/grid.hpp"
+
+#include "core/error.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace pk::dock {
+
+namespace {
+
+constexpr int kBlock = 8;  // grid points per block edge for the receptor-atom lists
+
+template <class T>
+Kokkos::View<T*, DockMem> to_device(const std::vector<T>& v, const char* label) {
+  Kokkos::View<T*, DockMem> d(std::string(label), v.size());
+  auto h = Kokkos::create_mirror_view(d);
+  for (std::size_t i = 0; i < v.size(); ++i) h(i) = v[i];
+  Kokkos::deep_copy(d, h);
+  return d;
+}
+
+}  // namespace
+
+std::vector<int> xs_types_of(const std::vector<Ligand>& ligands) {
+  std::set<int> s;
+  for (const auto& l : ligands)
+    for (const auto& a : l.atoms)
+      if (a.xs != kXsNone) s.insert(a.xs);
+  return {s.begin(), s.end()};
+}
+
+DeviceGrid build_grid_maps(const Receptor& receptor, const GridBox& box, const std::vector<int>& types,
+                           const ScoringWeights& w) {
+  DeviceGrid g;
+  g.nx = box.n[0] + 1;
+  g.ny = box.n[1] + 1;
+  g.nz = box.n[2] + 1;
+  double span[3];
+  for (int d = 0; d < 3; ++d) {
+    if (box.n[d] < 1) throw UsageError("the search box needs a positive size in every dimension");
+    span[d] = box.end[d] - box.begin[d];
+    g.begin[d] = box.begin[d];
+    g.factor[d] = box.n[d] / span[d];
+    g.factor_inv[d] = 1 / g.factor[d];
+  }
+  g.slope = kOutOfBoxSlope;
+  const long points = static_cast<long>(g.nx) * g.ny * g.nz;
+  const int n_slots = static_cast<int>(types.size());
+  const double bytes = 8.0 * points * n_slots;
+  if (bytes > 8e9)
+    throw UsageError("the search box needs " + std::to_string(bytes / 1e9) +
+                     " GB of grid maps (more than 8 GB): make --size_x/_y/_z smaller");
+  std::vector<int> slot_of(kXsCount, -1), slot_xs(kXsCount, 0);
+  for (int s = 0; s < n_slots; ++s) slot_of[types[s]] = s, slot_xs[s] = types[s];
+
+  // Receptor atoms within 8 Å of each block of kBlock^3 grid points (CSR).
+  const ReceptorAtoms rec = ReceptorAtoms::of(receptor);
+  const int bx = (g.nx + kBlock - 1) / kBlock, by = (g.ny + kBlock - 1) / kBlock, bz = (g.nz + kBlock - 1) / kBlock;
+  std::vector<int> offsets(1, 0), atoms;
+  std::vector<double> rxyz;
+  std::vector<int> rxs;
+  for (std::size_t j = 0; j < rec.xyz.size(); ++j) {
+    for (int d = 0; d < 3; ++d) rxyz.push_back(rec.xyz[j][d]);
+    rxs.push_back(rec.xs[j]);
+  }
+  for (int k = 0; k < bz; ++k)
+    for (int j = 0; j < by; ++j)
+      for (int i = 0; i < bx; ++i) {
+        const int lo[3] = {i * kBlock, j * kBlock, k * kBlock};
+        const int hi[3] = {std::min(lo[0] + kBlock, g.nx) - 1, std::min(lo[1] + kBlock, g.ny) - 1,
+                           std::min(lo[2] + kBlock, g.nz) - 1};
+        for (std::size_t a = 0; a < rec.xyz.size(); ++a) {
+          double r2 = 0;
+          for (int d = 0; d < 3; ++d) {
+            const double l = box.begin[d] + span[d] * lo[d] / box.n[d], h = box.begin[d] + span[d] * hi[d] / box.n[d];
+            const double x = rec.xyz[a][d];
+            const double out = x < l ? l - x : (x > h ? x - h : 0.0);
+            r2 += out * out;
+          }
+          if (r2 <= kCutoffAngstrom * kCutoffAngstrom) atoms.push_back(static_cast<int>(a));
+        }
+        offsets.push_back(static_cast<int>(atoms.size()));
+      }
+  const PairTable table(w);
+  const auto d_table = to_device(table.fast_values(), "pk::dock::pair_table");
+  const auto d_offsets = to_device(offsets, "pk::dock::block_offsets");
+  const auto d_atoms = to_device(atoms, "pk::dock::block_atoms");
+  const auto d_rxyz = to_device(rxyz, "pk::dock::receptor_xyz");
+  const auto d_rxs = to_device(rxs, "pk::dock::receptor_xs");
+  const auto d_slot_xs = to_device(slot_xs, "pk::dock::slot_xs");
+  Kokkos::View<double*, DockMem> values(Kokkos::view_alloc(Kokkos::WithoutInitializing, "pk::dock::grid_maps"),
+                                        static_cast<std::size_t>(points) * std::max(n_slots, 1));
+  const int nx = g.nx, ny = g.ny, nz = g.nz, n_samples = table.n_samples();
+  const double b0 = box.begin[0], b1 = box.begin[1], b2 = box.begin[2];
+  const double s0 = span[0] / box.n[0], s1 = span[1] / box.n[1], s2 = span[2] / box.n[2];
+  Kokkos::parallel_for(
+      "pk::dock::build_grid_maps", Kokkos::RangePolicy<DockExec>(0, points), KOKKOS_LAMBDA(const long p) {
+        const int x = static_cast<int>(p % nx), y = static_cast<int>((p / nx) % ny), z = static_cast<int>(p / nx / ny);
+        const double px = b0 + s0 * x, py = b1 + s1 * y, pz = b2 + s2 * z;
+        double acc[kXsCount];
+        for (int s = 0; s < n_slots; ++s) acc[s] = 0;
+        const int blk = ((z / kBlock) * by + (y / kBlock)) * bx + (x / kBlock);
+        for (int q = d_offsets(blk); q < d_offsets(blk + 1); ++q) {
+          const int a = d_atoms(q);
+          const double dx = d_rxyz(3 * a) - px, dy = d_rxyz(3 * a + 1) - py, dz = d_rxyz(3 * a + 2) - pz;
+          const double r2 = dx * dx + dy * dy + dz * dz;
+          if (r2 > 64.0) continue;
+          const int t2 = d_rxs(a), i = static_cast<int>(32.0 * r2);
+          for (int s = 0; s < n_slots; ++s) {
+            const int t1 = d_slot_xs(s);
+            const int pair = t1 < t2 ? t1 * kXsCount + t2 : t2 * kXsCount + t1;
+            acc[s] += d_table(static_cast<long>(pair) * n_samples + i);
+          }
+        }
+        for (int s = 0; s < n_slots; ++s) values(((static_cast<long>(s) * nz + z) * ny + y) * nx + x) = acc[s];
+      });
+  Kokkos::fence();
+  g.values = values;
+  g.type_slot = to_device(slot_of, "pk::dock::type_slot");
+  return g;
+}
+
+DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const ScoringWeights& w) {
+  auto h_slot = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), grid.type_slot);
+  std::vector<int> slot(lig.n_atoms(), -1);
+  for (int a = 0; a < lig.n_atoms(); ++a) {
+    const int t = lig.atoms[a].xs;
+    if (t == kXsNone) continue;
+    slot[a] = h_slot(t);
+    if (slot[a] < 0)
+      throw UsageError(std::string("no grid map for XS type ") + xs_name(t) + " (ligand " + lig.file + ")");
+  }
+  const int np = static_cast<int>(lig.intra_pairs.size());
+  Kokkos::View<int* [2], DockMem> pairs("pk::dock::intra_pairs", np);
+  Kokkos::View<double* [3], DockMem> param("pk::dock::intra_pair_param", np);
+  auto hp = Kokkos::create_mirror_view(pairs);
+  auto hq = Kokkos::create_mirror_view(param);
+  for (int p = 0; p < np; ++p) {
+    const int i = lig.intra_pairs[p][0], j = lig.intra_pairs[p][1];
+    const int ti = lig.atoms[i].xs, tj = lig.atoms[j].xs;
+    hp(p, 0) = i;
+    hp(p, 1) = j;
+    hq(p, 0) = xs_radius_angstrom(ti) + xs_radius_angstrom(tj);
+    hq(p, 1) = xs_is_hydrophobic(ti) && xs_is_hydrophobic(tj) ? 1.0 : 0.0;
+    hq(p, 2) = (xs_is_donor(ti) && xs_is_acceptor(tj)) || (xs_is_donor(tj) && xs_is_acceptor(ti)) ? 1.0 : 0.0;
+  }
+  Kokkos::deep_copy(pairs, hp);
+  Kokkos::deep_copy(param, hq);
+  DeviceLigand d;
+  d.n_atoms = lig.n_atoms();
+  d.n_pairs = np;
+  d.atom_slot = to_device(slot, "pk::dock::atom_slot");
+  d.pairs = pairs;
+  d.pair_param = param;
+  d.weights.gauss1 = w.gauss1;
+  d.weights.gauss2 = w.gauss2;
+  d.weights.repulsion = w.repulsion;
+  d.weights.hydrophobic = w.hydrophobic;
+  d.weights.hydrogen = w.hydrogen;
+  return d;
+}
+
+namespace {
+/// coords(a, d) / grad(a, d) of one pose inside (pose, atom, 3) views.
+template <class View3>
+struct PoseSpan {
+  View3 v;
+  int pose;
+  KOKKOS_INLINE_FUNCTION double& operator()(int a, int d) const { return v(pose, a, d); }
+};
+}  // namespace
+
+PoseEnergies evaluate_poses(const DeviceEnergy& energy, const std::vector<std::vector<std::array<double, 3>>>& poses,
+                            double cap, bool want_grad) {
+  const int n = static_cast<int>(poses.size()), m = energy.ligand.n_atoms;
+  using V3 = Kokkos::View<double***, DockMem>;
+  V3 xyz("pk::dock::pose_xyz", n, m, 3), grad("pk::dock::pose_grad", n, m, 3);
+  Kokkos::View<double* [2], DockMem> e("pk::dock::pose_energy", n);
+  auto hx = Kokkos::create_mirror_view(xyz);
+  for (int p = 0; p < n; ++p)
+    for (int a = 0; a < m; ++a)
+      for (int d = 0; d < 3; ++d) hx(p, a, d) = poses[p][a][d];
+  Kokkos::deep_copy(xyz, hx);
+  Kokkos::parallel_for(
+      "pk::dock::evaluate_poses", Kokkos::RangePolicy<DockExec>(0, n), KOKKOS_LAMBDA(const int p) {
+        const PoseSpan<V3> c{xyz, p}, g{grad, p};
+        for (int a = 0; a < m; ++a)
+          for (int d = 0; d < 3; ++d) g(a, d) = 0;
+        e(p, 0) = energy.inter(c, g, cap);
+        e(p, 1) = energy.intra(c, g, cap);
+      });
+  auto he = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), e);
+  PoseEnergies out;
+  for (int p = 0; p < n; ++p) out.inter.push_back(he(p, 0)), out.intra.push_back(he(p, 1));
+  if (want_grad) {
+    auto hg = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), grad);
+    out.grad.assign(n, std::vector<std::array<double, 3>>(m));
+    for (int p = 0; p < n; ++p)
+      for (int a = 0; a < m; ++a)
+        for (int d = 0; d < 3; ++d) out.grad[p][a][d] = hg(p, a, d);
+  }
+  return out;
+}
+
+}  // namespace pk::dock

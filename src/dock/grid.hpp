@@ -1,0 +1,46 @@
+// Building the device scorer (kernels/dock_score.hpp) from host models: Vina's
+// grid maps computed by a Kokkos kernel (every grid point sums Vina's
+// tabulated pair energies over the receptor atoms within 8 Å, one map per XS
+// type needed), the ligand's map slots and intramolecular pairs, and batch
+// evaluation of many poses (energy and per-atom gradient) on the device.
+#pragma once
+
+#include "dock/molecule.hpp"
+#include "dock/scoring.hpp"
+#include "dock_score.hpp"
+
+#include <Kokkos_Core.hpp>
+
+#include <array>
+#include <vector>
+
+namespace pk::dock {
+
+using DockExec = Kokkos::DefaultExecutionSpace;
+using DockMem = DockExec::memory_space;
+using DeviceGrid = kernels::dock::GridMaps<DockMem>;
+using DeviceLigand = kernels::dock::LigandTerms<DockMem>;
+using DeviceEnergy = kernels::dock::VinaEnergy<DockMem>;
+
+/// The XS types of the scored atoms of `ligands`, ascending, no repeats.
+std::vector<int> xs_types_of(const std::vector<Ligand>& ligands);
+
+/// Vina's grid maps over `box` for the XS types `types`, built on the device.
+DeviceGrid build_grid_maps(const Receptor& receptor, const GridBox& box, const std::vector<int>& types,
+                           const ScoringWeights& w);
+
+/// The ligand side of the device scorer (throws pk::UsageError if an atom's
+/// XS type has no map in `grid`).
+DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const ScoringWeights& w);
+
+/// Grid inter + intra energies of many poses: coords [n_poses][n_atoms] (Å).
+/// Returns inter and intra per pose (kcal/mol) and, if `grad` is not null,
+/// dE/dx of the sum per pose and atom (kcal/mol/Å).
+struct PoseEnergies {
+  std::vector<double> inter, intra;
+  std::vector<std::vector<std::array<double, 3>>> grad;
+};
+PoseEnergies evaluate_poses(const DeviceEnergy& energy, const std::vector<std::vector<std::array<double, 3>>>& poses,
+                            double cap, bool want_grad);
+
+}  // namespace pk::dock
