@@ -1,9 +1,9 @@
-// Host side of the torsion-tree kinematics: the tree as plain arrays (built
-// from a parsed ligand) and its upload to device views for the kernels in
-// kernels/dock_kinematics.hpp. Header-only because it is templated on the
-// memory space.
+// Upload of a host torsion tree (dock/tree.hpp) to device views for the
+// kernels in kernels/dock_kinematics.hpp. Header-only because it is templated
+// on the memory space.
 #pragma once
 
+#include "dock/tree.hpp"
 #include "dock_kinematics.hpp"
 
 #include <Kokkos_Core.hpp>
@@ -14,27 +14,6 @@
 #include <vector>
 
 namespace pk::dock {
-
-/// A torsion tree on the host. Nodes in preorder (parent < child), node 0 the
-/// root; a branch node's frame origin is its child-side axis atom.
-struct TreeHost {
-  std::vector<int> atom_node;
-  std::vector<std::array<double, 3>> atom_ref;  ///< input coordinates, Å
-  std::vector<int> node_parent;                 ///< -1 for the root
-  std::vector<int> node_axis_from;              ///< parent-side axis atom (root: -1)
-  std::vector<int> node_axis_to;                ///< child-side axis atom = frame origin (root: origin atom)
-  std::array<double, 3> root_origin{0, 0, 0};   ///< Å
-
-  int n_atoms() const { return static_cast<int>(atom_node.size()); }
-  int n_torsions() const { return static_cast<int>(node_parent.size()) - 1; }
-  /// Conformation of the input pose: root origin, identity, zero torsions.
-  std::vector<double> input_conformation() const {
-    std::vector<double> c(7 + n_torsions(), 0.0);
-    for (int d = 0; d < 3; ++d) c[d] = root_origin[d];
-    c[3] = 1.0;
-    return c;
-  }
-};
 
 /// Copies the tree to `MemorySpace`.
 template <class MemorySpace>
@@ -80,13 +59,5 @@ kernels::dock::TorsionTree<MemorySpace> upload_tree(const TreeHost& t) {
   tree.node_axis_ref = axis;
   return tree;
 }
-
-/// The torsion tree of a parsed ligand: every atom of the file is moved
-/// (hydrogens with their node); the root origin is the first ROOT atom.
-struct Ligand;
-TreeHost tree_of(const Ligand& lig);
-
-/// Atom coordinates of one conformation, computed on the host (for output).
-std::vector<std::array<double, 3>> coordinates_of(const TreeHost& tree, const std::vector<double>& conf);
 
 }  // namespace pk::dock

@@ -37,6 +37,7 @@ struct LigandOutput {
   std::vector<int> xs_type;          ///< per model atom, Vina XS type index
   std::vector<std::array<int, 2>> bonds;  ///< model atom pairs
   std::vector<PoseResult> poses;          ///< best first
+  std::array<double, 3> box_center{0, 0, 0}, box_size{0, 0, 0};  ///< the search box, Å
 };
 
 /// Writes all poses as Vina writes them: MODEL n / REMARK VINA RESULT ... /

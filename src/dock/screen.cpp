@@ -113,6 +113,7 @@ void put(Writer& w, const LigandOutput& l, const LigandSummary& s, int index) {
   w.pod(s.best_score), w.pod(s.n_poses), w.pod(s.seconds);
   w.str(l.name), w.str(l.source), w.str(l.pdbqt), w.pod(l.n_torsions), w.pod(l.torsdof);
   w.vec(l.atom_line), w.vec(l.xs_type), w.vec(l.bonds);
+  w.pod(l.box_center), w.pod(l.box_size);
   w.pod(static_cast<std::uint64_t>(l.element.size()));
   for (const auto& e : l.element) w.str(e);
   w.pod(static_cast<std::uint64_t>(l.poses.size()));
@@ -131,6 +132,7 @@ int get(Reader& r, LigandOutput& l, LigandSummary& s) {
   s.best_score = r.pod<double>(), s.n_poses = r.pod<int>(), s.seconds = r.pod<double>();
   l.name = r.str(), l.source = r.str(), l.pdbqt = r.str(), l.n_torsions = r.pod<int>(), l.torsdof = r.pod<int>();
   l.atom_line = r.vec<int>(), l.xs_type = r.vec<int>(), l.bonds = r.vec<std::array<int, 2>>();
+  l.box_center = r.pod<std::array<double, 3>>(), l.box_size = r.pod<std::array<double, 3>>();
   l.element.resize(r.pod<std::uint64_t>());
   for (auto& e : l.element) e = r.str();
   l.poses.resize(r.pod<std::uint64_t>());

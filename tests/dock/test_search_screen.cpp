@@ -24,6 +24,8 @@ pk::dock::LigandOutput fake_output(int i) {
   l.element = {"C", "Cl"};
   l.xs_type = {0, 12};
   l.bonds = {{0, 1}};
+  l.box_center = {1.0 * i, 2, 3};
+  l.box_size = {20, 22, 24.5};
   for (int p = 0; p < i % 4; ++p) {
     pk::dock::PoseResult pose;
     pose.conformation.assign(7 + l.n_torsions, 0.5 * p + i);
@@ -95,6 +97,8 @@ TEST(DockScreen, GatherPutsEveryRanksResultsOnRootInInputOrder) {
     EXPECT_EQ(out[i].pdbqt, ref.pdbqt);
     EXPECT_EQ(out[i].element, ref.element);
     EXPECT_EQ(out[i].bonds, ref.bonds);
+    EXPECT_EQ(out[i].box_center, ref.box_center);
+    EXPECT_EQ(out[i].box_size, ref.box_size);
     ASSERT_EQ(out[i].poses.size(), ref.poses.size());
     for (std::size_t p = 0; p < ref.poses.size(); ++p) {
       EXPECT_EQ(out[i].poses[p].coords, ref.poses[p].coords);

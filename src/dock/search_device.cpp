@@ -1,0 +1,81 @@
+// Device half of the search (see search_device.hpp): instantiates the Monte
+// Carlo and local-optimisation kernels for the Vina device energy.
+#include "dock/search_device.hpp"
+
+#include "dock/grid.hpp"
+#include "dock/search_driver.hpp"
+
+#include <algorithm>
+#include <type_traits>
+
+namespace pk::dock {
+
+struct DeviceDocking::Impl {
+  const Receptor& receptor;
+  ScoringWeights weights;
+  GridBox box;
+  std::vector<int> types;
+  DeviceGrid grid;
+  bool built = false;
+
+  DeviceEnergy energy_for(const Ligand& lig) {
+    bool missing = !built;
+    for (int t : xs_types_of({lig}))
+      if (std::find(types.begin(), types.end(), t) == types.end()) {
+        types.push_back(t);
+        missing = true;
+      }
+    if (missing) {
+      std::sort(types.begin(), types.end());
+      grid = build_grid_maps(receptor, box, types, weights);
+      built = true;
+    }
+    DeviceEnergy e;
+    e.grid = grid;
+    e.ligand = upload_ligand(lig, grid, weights);
+    return e;
+  }
+};
+
+DeviceDocking::DeviceDocking(const Receptor& receptor, const ScoringWeights& weights)
+    : impl_(new Impl{receptor, weights, GridBox{}, {}, DeviceGrid{}, false}) {}
+
+DeviceDocking::~DeviceDocking() = default;
+
+void DeviceDocking::set_box(const GridBox& box) {
+  if (impl_->built && box.center == impl_->box.center && box.size == impl_->box.size &&
+      box.spacing == impl_->box.spacing)
+    return;
+  impl_->box = box;
+  impl_->built = false;
+}
+
+std::vector<Minimum> DeviceDocking::search(const Ligand& lig, const TreeHost& tree, const SearchSettings& settings) {
+  const DeviceEnergy energy = impl_->energy_for(lig);
+  return monte_carlo_minima<DockExec>(tree, energy, lig.heavy_atoms(), lig.n_atoms(), settings);
+}
+
+Minimum DeviceDocking::local(const Ligand& lig, const TreeHost& tree, const std::vector<double>& conformation,
+                             int rounds, double cap) {
+  const DeviceEnergy energy = impl_->energy_for(lig);
+  const auto dev_tree = upload_tree<DockMem>(tree);
+  Kokkos::View<double**, DockMem> confs("pk::dock::local_conf", 1, conformation.size());
+  auto h = Kokkos::create_mirror_view(confs);
+  for (std::size_t i = 0; i < conformation.size(); ++i) h(0, i) = conformation[i];
+  Kokkos::deep_copy(confs, h);
+  const auto e = kernels::dock::run_local_optimization<DockExec>(dev_tree, energy, confs, rounds,
+                                                                 vina_local_steps(lig.n_atoms()), cap);
+  Kokkos::deep_copy(h, confs);
+  Minimum m;
+  m.conformation.resize(conformation.size());
+  for (std::size_t i = 0; i < conformation.size(); ++i) m.conformation[i] = h(0, i);
+  auto he = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), e);
+  m.energy = he(0);
+  return m;
+}
+
+bool DeviceDocking::on_host() { return std::is_same_v<DockMem, Kokkos::HostSpace>; }
+
+std::string DeviceDocking::device_name() { return DockExec::name(); }
+
+}  // namespace pk::dock
