@@ -43,7 +43,8 @@ struct KmcData {
   R<std::int32_t> targets;      // nnz
   R<std::int8_t> target_macro;  // nnz: macrostate of each edge's target (one dependent load less per step)
   R<std::int8_t> macro;         // n
-  R<double> cum_prob;           // tables x nnz: cumulative selection probability per row
+  R<double> alias_threshold;    // tables x nnz: Walker alias table of each row (slot kept below it)
+  R<std::int32_t> alias_index;  // tables x nnz: the row-relative edge a slot falls back to
   R<double> inv_total_rate;     // tables x n: 1 / (total exit rate), s; 0 for absorbing states
   R<double> start_cdf;          // tables x n: cumulative start distribution
   R<std::int32_t> table_of;     // replicas: which table a local replica reads
@@ -191,7 +192,7 @@ struct KmcAdvance {
         break;
       }
       const double v = uniform53(rnd.v[2], rnd.v[3]);
-      const std::int64_t e = select_edge(prob_base, d.row_offsets(s), d.row_offsets(s + 1) - 1, v);
+      const std::int64_t e = select_edge(prob_base, d.row_offsets(s), d.row_offsets(s + 1), v);
       const std::int32_t next = d.targets(e);
       if (team_counts) Kokkos::atomic_increment(&team_counts[e]);
       else if (d.count_transitions) Kokkos::atomic_increment(&d.transitions(edge_base + e));
@@ -237,22 +238,18 @@ struct KmcAdvance {
     d.first_dwell(i) = first_dwell;
   }
 
-  /// The first edge e in [first, last) with cum_prob(e) > v, else `last`:
-  /// the same edge as a linear scan (cum_prob is non-decreasing), but the
-  /// loads of a chunk of 8 are independent, so their latencies overlap
-  /// instead of adding up.
-  KOKKOS_INLINE_FUNCTION std::int64_t select_edge(std::int64_t base, std::int64_t first, std::int64_t last,
+  /// The next edge of the row [first, end) by its alias table, from one
+  /// uniform v in [0, 1): slot k = floor(v deg), kept when the rest of v deg
+  /// is below the slot's threshold. Two loads instead of a search.
+  KOKKOS_INLINE_FUNCTION std::int64_t select_edge(std::int64_t base, std::int64_t first, std::int64_t end,
                                                   double v) const {
-    std::int64_t e = first;
-    while (e < last) {
-      const std::int64_t m = last - e < 8 ? last - e : 8;
-      std::int64_t below = 0;
-      for (int k = 0; k < 8; ++k)
-        if (k < m) below += d.cum_prob(base + e + k) <= v ? 1 : 0;
-      e += below;
-      if (below < m) break;
-    }
-    return e;
+    const std::int32_t deg = static_cast<std::int32_t>(end - first);
+    const double x = v * deg;
+    std::int32_t k = static_cast<std::int32_t>(x);
+    if (k >= deg) k = deg - 1;  // v * deg may round up to deg
+    const double rest = x - k;
+    const std::int64_t slot = base + first + k;
+    return first + (rest < d.alias_threshold(slot) ? k : d.alias_index(slot));
   }
 
   KOKKOS_INLINE_FUNCTION void record_dwell(std::int32_t rl, double dwell) const {

@@ -1,5 +1,7 @@
 #include "kmc/engine.hpp"
 
+#include "kmc/alias.hpp"
+
 #include "core/error.hpp"
 #include "kmc_walkers.hpp"
 
@@ -84,7 +86,8 @@ KmcEngine::KmcEngine(const KmcTables& t, const KmcParams& p) : impl_(std::make_u
   d.target_macro = upload("target_macro", target_macro);
   // One table per distinct set of replica tables (replicas under the same
   // conditions have identical ones): bit-for-bit the same numbers, less cache.
-  std::vector<double> cum_prob, inverse, start_cdf;
+  std::vector<double> alias_threshold, inverse, start_cdf;
+  std::vector<std::int32_t> alias_index;
   std::vector<std::int32_t> table_of(static_cast<std::size_t>(R));
   std::vector<std::int32_t> first_of_table;
   const auto same = [&](const std::vector<double>& v, std::int64_t len, std::int64_t a, std::int64_t b) {
@@ -94,20 +97,28 @@ KmcEngine::KmcEngine(const KmcTables& t, const KmcParams& p) : impl_(std::make_u
     std::int32_t found = -1;
     for (std::size_t k = 0; k < first_of_table.size() && found < 0; ++k) {
       const std::int64_t q = first_of_table[k];
-      if (same(t.cum_prob, nnz, r, q) && same(t.total_rate, n, r, q) && same(t.start_cdf, n, r, q))
+      if (same(t.edge_prob, nnz, r, q) && same(t.total_rate, n, r, q) && same(t.start_cdf, n, r, q))
         found = static_cast<std::int32_t>(k);
     }
     if (found < 0) {
       found = static_cast<std::int32_t>(first_of_table.size());
       first_of_table.push_back(static_cast<std::int32_t>(r));
-      cum_prob.insert(cum_prob.end(), t.cum_prob.begin() + r * nnz, t.cum_prob.begin() + (r + 1) * nnz);
+      alias_threshold.resize(alias_threshold.size() + nnz);
+      alias_index.resize(alias_index.size() + nnz);
+      const std::size_t at = alias_threshold.size() - nnz;
+      for (std::int64_t i = 0; i < n; ++i) {
+        const std::int64_t row = t.row_offsets[i], deg = t.row_offsets[i + 1] - row;
+        build_alias_row(&t.edge_prob[r * nnz + row], static_cast<std::int32_t>(deg), &alias_threshold[at + row],
+                        &alias_index[at + row]);
+      }
       start_cdf.insert(start_cdf.end(), t.start_cdf.begin() + r * n, t.start_cdf.begin() + (r + 1) * n);
       for (std::int64_t i = r * n; i < (r + 1) * n; ++i)
         inverse.push_back(t.total_rate[i] > 0 ? 1.0 / t.total_rate[i] : 0.0);
     }
     table_of[r] = found;
   }
-  d.cum_prob = upload("cum_prob", cum_prob);
+  d.alias_threshold = upload("alias_threshold", alias_threshold);
+  d.alias_index = upload("alias_index", alias_index);
   d.inv_total_rate = upload("inv_total_rate", inverse);
   d.start_cdf = upload("start_cdf", start_cdf);
   d.table_of = upload("table_of", table_of);

@@ -17,7 +17,7 @@ struct KmcTables {
   std::vector<std::int64_t> row_offsets;  ///< n + 1
   std::vector<std::int32_t> targets;      ///< nnz
   std::vector<std::int8_t> macro;         ///< n: 0 bound, 1 unbound, 2 other
-  std::vector<double> cum_prob;           ///< local replicas x nnz
+  std::vector<double> edge_prob;          ///< local replicas x nnz: probability of each edge of its row
   std::vector<double> total_rate;         ///< local replicas x n, 1/s
   std::vector<double> start_cdf;          ///< local replicas x n
 };

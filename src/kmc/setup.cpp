@@ -86,11 +86,10 @@ KmcTables build_tables(const network::Network& net, const StartSpec& start, std:
     for (std::int32_t i = 0; i < t.n; ++i) {
       const double total = m.discrete_time() ? 1.0 : m.total_rate(i);
       t.total_rate.push_back(m.discrete_time() ? 1.0 / m.lag_time_s : total);
-      double cum = 0.0;
-      for (std::int64_t e = m.row_offsets[i]; e < m.row_offsets[i + 1]; ++e) {
-        cum += m.values[e];
-        t.cum_prob.push_back(total > 0 ? cum / total : 1.0);
-      }
+      double row_sum = 0.0;  // the total rate; for a transition matrix, the row's sum (1 within tolerance)
+      for (std::int64_t e = m.row_offsets[i]; e < m.row_offsets[i + 1]; ++e) row_sum += m.values[e];
+      for (std::int64_t e = m.row_offsets[i]; e < m.row_offsets[i + 1]; ++e)
+        t.edge_prob.push_back(row_sum > 0 ? m.values[e] / row_sum : 0.0);
     }
     const std::vector<double> p = start_probabilities(net, start, temperature_K[r]);
     double cum = 0.0;
