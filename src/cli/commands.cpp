@@ -5,6 +5,7 @@
 #include "bench/bench_gemm.hpp"
 #include "bench/bench_io.hpp"
 #include "cli/solve_cmd.hpp"
+#include "dock/dock_cmd.hpp"
 #include "kmc/bench_kmc.hpp"
 #include "kmc/run_kmc.hpp"
 #include "pipeline/commands.hpp"
@@ -19,7 +20,10 @@ Subcommand planned(const std::string& name, const std::string& summary) {
 
 const std::vector<Subcommand>& subcommands() {
   static const std::vector<Subcommand> table = {
-      planned("dock", "dock ligands into a receptor with the Vina scoring function (GPU)"),
+      Subcommand{"dock",
+                 "dock ligands into a receptor with the AutoDock Vina scoring function (Vina's options and config "
+                 "files; --score_only scores input poses)",
+                 true, dock::add_dock_options, dock::run_dock, "", {}},
       planned("network", "turn docked poses into a network of states with Eyring rates"),
       Subcommand{"kmc", "kinetic Monte Carlo over a network: kon, koff, residence time, Kd with 95% CIs", true,
                  kmc::add_kmc_options, kmc::run_kmc, ""},
@@ -34,6 +38,10 @@ const std::vector<Subcommand>& subcommands() {
                  {
                      Subcommand{"bench kmc", "KMC steps per second on a random network (median of repeats)", true,
                                 kmc::add_bench_options, kmc::run_bench, ""},
+                     Subcommand{"bench score",
+                                "Vina energy + gradient evaluations per second of a ligand at random poses (grid "
+                                "maps + intramolecular pairs, Kokkos)",
+                                true, dock::add_bench_score_options, dock::run_bench_score, "", {}},
                      Subcommand{"bench gemm",
                                 "cuBLAS GEMM TFLOP/s in fp32, tf32, bf16 and the fraction of the device's peak "
                                 "(CUDA builds)",

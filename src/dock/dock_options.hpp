@@ -36,6 +36,7 @@ struct DockConfig {
   int chains = 0;                       ///< Monte Carlo chains (0: one per exhaustiveness unit)
   int steps_per_chain = 0;              ///< 0: Vina's heuristic
   std::string out;                      ///< --out PDBQT (docking) ; default <ligand>_out.pdbqt
+  std::string out_dir;                  ///< --dir: output directory for several ligands
   std::string out_h5;                   ///< --out_h5 poses HDF5
   std::string json;                     ///< --json result file
   std::string sdf;                      ///< --out_sdf

@@ -1,6 +1,8 @@
 // Grid maps on the device and the device scorer's ligand side (see grid.hpp).
 #include "dock/grid.hpp"
 
+#include "dock/device_api.hpp"
+
 #include "core/error.hpp"
 
 #include <algorithm>
@@ -163,16 +165,6 @@ DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const Scor
   return d;
 }
 
-namespace {
-/// coords(a, d) / grad(a, d) of one pose inside (pose, atom, 3) views.
-template <class View3>
-struct PoseSpan {
-  View3 v;
-  int pose;
-  KOKKOS_INLINE_FUNCTION double& operator()(int a, int d) const { return v(pose, a, d); }
-};
-}  // namespace
-
 PoseEnergies evaluate_poses(const DeviceEnergy& energy, const std::vector<std::vector<std::array<double, 3>>>& poses,
                             double cap, bool want_grad) {
   const int n = static_cast<int>(poses.size()), m = energy.ligand.n_atoms;
@@ -201,6 +193,18 @@ PoseEnergies evaluate_poses(const DeviceEnergy& energy, const std::vector<std::v
     for (int p = 0; p < n; ++p)
       for (int a = 0; a < m; ++a)
         for (int d = 0; d < 3; ++d) out.grad[p][a][d] = hg(p, a, d);
+  }
+  return out;
+}
+
+std::vector<double> grid_inter_energies(const Receptor& receptor, const GridBox& box,
+                                        const std::vector<Ligand>& ligands, const ScoringWeights& w, double cap) {
+  DeviceEnergy e;
+  e.grid = build_grid_maps(receptor, box, xs_types_of(ligands), w);
+  std::vector<double> out;
+  for (const auto& lig : ligands) {
+    e.ligand = upload_ligand(lig, e.grid, w);
+    out.push_back(evaluate_poses(e, {input_coordinates(lig)}, cap, false).inter[0]);
   }
   return out;
 }

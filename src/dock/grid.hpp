@@ -22,6 +22,15 @@ using DeviceGrid = kernels::dock::GridMaps<DockMem>;
 using DeviceLigand = kernels::dock::LigandTerms<DockMem>;
 using DeviceEnergy = kernels::dock::VinaEnergy<DockMem>;
 
+/// coords(a, d) / grad(a, d) of one pose inside (pose, atom, 3) views, the
+/// span type VinaEnergy takes.
+template <class View3>
+struct PoseSpan {
+  View3 v;
+  int pose;
+  KOKKOS_INLINE_FUNCTION double& operator()(int a, int d) const { return v(pose, a, d); }
+};
+
 /// The XS types of the scored atoms of `ligands`, ascending, no repeats.
 std::vector<int> xs_types_of(const std::vector<Ligand>& ligands);
 

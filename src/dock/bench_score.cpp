@@ -1,0 +1,116 @@
+// `bench score` measurement: one ligand at many random rigid poses (random
+// orientation, centroid uniform in the box shrunk by 2 Å), one Kokkos thread
+// per pose computing energy and per-atom gradient: the grid term, the
+// intramolecular term, and both (the energy the search calls). Each launch is
+// timed between fences after a warm-up; medians are reported.
+#include "dock/device_api.hpp"
+#include "dock/grid.hpp"
+
+#include <Kokkos_Core.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+namespace pk::dock {
+
+namespace {
+
+using V3 = Kokkos::View<double***, DockMem>;
+
+/// Random rigid poses of the input coordinates, on the host.
+V3 random_poses(const Ligand& lig, const GridBox& box, int n, std::uint64_t seed) {
+  const int m = lig.n_atoms();
+  V3 xyz(Kokkos::view_alloc(Kokkos::WithoutInitializing, "pk::dock::bench_xyz"), n, m, 3);
+  auto h = Kokkos::create_mirror_view(xyz);
+  std::array<double, 3> c{0, 0, 0};
+  for (const auto& a : lig.atoms)
+    for (int d = 0; d < 3; ++d) c[d] += a.xyz[d] / m;
+  std::mt19937_64 gen(seed);
+  std::normal_distribution<double> normal(0, 1);
+  std::uniform_real_distribution<double> u(0, 1);
+  for (int p = 0; p < n; ++p) {
+    double q[4], s = 0;
+    for (double& x : q) x = normal(gen), s += x * x;
+    for (double& x : q) x /= std::sqrt(s);
+    const double w = q[0], x = q[1], y = q[2], z = q[3];
+    const double R[9] = {1 - 2 * (y * y + z * z), 2 * (x * y - w * z),     2 * (x * z + w * y),
+                         2 * (x * y + w * z),     1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
+                         2 * (x * z - w * y),     2 * (y * z + w * x),     1 - 2 * (x * x + y * y)};
+    double t[3];
+    for (int d = 0; d < 3; ++d) {
+      const double lo = box.begin[d] + 2, hi = std::max(lo, box.end[d] - 2);
+      t[d] = lo + (hi - lo) * u(gen);
+    }
+    for (int a = 0; a < m; ++a) {
+      const double r[3] = {lig.atoms[a].xyz[0] - c[0], lig.atoms[a].xyz[1] - c[1], lig.atoms[a].xyz[2] - c[2]};
+      for (int d = 0; d < 3; ++d) h(p, a, d) = t[d] + R[3 * d] * r[0] + R[3 * d + 1] * r[1] + R[3 * d + 2] * r[2];
+    }
+  }
+  Kokkos::deep_copy(xyz, h);
+  return xyz;
+}
+
+enum class Part { kBoth, kInter, kIntra };
+
+/// One timed launch over all poses; returns seconds.
+double launch(const DeviceEnergy& e, const V3& xyz, const V3& grad, const Kokkos::View<double*, DockMem>& out,
+              Part part, double cap) {
+  const int n = static_cast<int>(xyz.extent(0));
+  Kokkos::fence();
+  Kokkos::Timer timer;
+  Kokkos::parallel_for(
+      "pk::dock::bench_score", Kokkos::RangePolicy<DockExec>(0, n), KOKKOS_LAMBDA(const int p) {
+        const PoseSpan<V3> c{xyz, p}, g{grad, p};
+        double v = 0;
+        if (part == Part::kBoth) {
+          v = e(c, g, cap);
+        } else {
+          for (int a = 0; a < e.ligand.n_atoms; ++a)
+            for (int d = 0; d < 3; ++d) g(a, d) = 0;
+          v = part == Part::kInter ? e.inter(c, g, cap) : e.intra(c, g, cap);
+        }
+        out(p) = v;
+      });
+  Kokkos::fence();
+  return timer.seconds();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+ScoreBenchResult bench_score(const Receptor& receptor, const Ligand& lig, const GridBox& box, const ScoringWeights& w,
+                             const ScoreBenchSettings& s) {
+  ScoreBenchResult r;
+  r.execution_space = DockExec::name();
+  r.n_atoms = lig.n_atoms();
+  r.n_heavy = static_cast<int>(lig.heavy_atoms().size());
+  r.n_pairs = static_cast<int>(lig.intra_pairs.size());
+  Kokkos::Timer build;
+  DeviceEnergy e;
+  e.grid = build_grid_maps(receptor, box, xs_types_of({lig}), w);
+  e.ligand = upload_ligand(lig, e.grid, w);
+  r.grid_build_seconds = build.seconds();
+  const V3 xyz = random_poses(lig, box, s.poses, s.seed);
+  const V3 grad(Kokkos::view_alloc(Kokkos::WithoutInitializing, "pk::dock::bench_grad"), s.poses, lig.n_atoms(), 3);
+  const Kokkos::View<double*, DockMem> out("pk::dock::bench_energy", s.poses);
+  for (Part p : {Part::kBoth, Part::kInter, Part::kIntra}) launch(e, xyz, grad, out, p, s.cap);  // warm-up
+  for (int k = 0; k < s.repeats; ++k) {
+    r.seconds.push_back(launch(e, xyz, grad, out, Part::kBoth, s.cap));
+    r.inter_seconds.push_back(launch(e, xyz, grad, out, Part::kInter, s.cap));
+    r.intra_seconds.push_back(launch(e, xyz, grad, out, Part::kIntra, s.cap));
+  }
+  launch(e, xyz, grad, out, Part::kBoth, s.cap);
+  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out);
+  for (int p = 0; p < s.poses; ++p) r.checksum += h(p);
+  r.median_evals_per_second = s.poses / median(r.seconds);
+  r.median_inter_per_second = s.poses / median(r.inter_seconds);
+  r.median_intra_per_second = s.poses / median(r.intra_seconds);
+  return r;
+}
+
+}  // namespace pk::dock

@@ -1,0 +1,65 @@
+// `pandakinetics bench score`: options, the measurement (bench_score.cpp) and
+// its JSON. Defaults: the Debian test complex (inputs/dock) in the box of its
+// conf.txt.
+#include "core/error.hpp"
+#include "dock/device_api.hpp"
+#include "dock/dock_cmd.hpp"
+#include "io/json.hpp"
+
+#include <ostream>
+
+#ifndef PK_DOCK_DEFAULT_INPUTS
+#define PK_DOCK_DEFAULT_INPUTS "inputs/dock"
+#endif
+
+namespace pk::dock {
+
+namespace po = cli::po;
+
+void add_bench_score_options(po::options_description& desc) {
+  const std::string in = PK_DOCK_DEFAULT_INPUTS;
+  desc.add_options()
+      ("receptor", po::value<std::string>()->default_value(in + "/protein.pdbqt"), "receptor PDBQT")
+      ("ligand", po::value<std::string>()->default_value(in + "/ligand.pdbqt"), "ligand PDBQT (first model)")
+      ("center_x", po::value<double>()->default_value(11.0), "box centre x (Å)")
+      ("center_y", po::value<double>()->default_value(90.5), "box centre y (Å)")
+      ("center_z", po::value<double>()->default_value(57.5), "box centre z (Å)")
+      ("size_x", po::value<double>()->default_value(22.0), "box size x (Å)")
+      ("size_y", po::value<double>()->default_value(24.0), "box size y (Å)")
+      ("size_z", po::value<double>()->default_value(28.0), "box size z (Å)")
+      ("poses", po::value<int>()->default_value(1 << 16), "random rigid poses per launch (one thread each)")
+      ("repeats", po::value<int>()->default_value(7), "timed launches after a warm-up; medians are reported")
+      ("seed", po::value<long long>()->default_value(1), "seed of the random poses")
+      ("json", po::value<std::string>()->value_name("FILE"), "also write the result as JSON to FILE");
+}
+
+int run_bench_score(const po::variables_map& vm, cli::Context& ctx) {
+  ScoreBenchSettings s;
+  s.poses = vm["poses"].as<int>();
+  s.repeats = vm["repeats"].as<int>();
+  s.seed = static_cast<std::uint64_t>(vm["seed"].as<long long>());
+  if (s.poses < 1 || s.repeats < 1) throw UsageError("pandakinetics bench score: --poses and --repeats must be positive");
+  const Receptor receptor = read_receptor(vm["receptor"].as<std::string>());
+  const Ligand lig = read_ligands(vm["ligand"].as<std::string>())[0];
+  const GridBox box = GridBox::from_center_size(
+      {vm["center_x"].as<double>(), vm["center_y"].as<double>(), vm["center_z"].as<double>()},
+      {vm["size_x"].as<double>(), vm["size_y"].as<double>(), vm["size_z"].as<double>()});
+  const ScoreBenchResult r = bench_score(receptor, lig, box, ScoringWeights{}, s);
+  io::JsonWriter j;
+  j.begin_object().value("benchmark", "score").value("execution_space", r.execution_space);
+  j.value("receptor", vm["receptor"].as<std::string>()).value("ligand", vm["ligand"].as<std::string>());
+  j.value("ligand_atoms", r.n_atoms).value("ligand_heavy_atoms", r.n_heavy).value("intra_pairs", r.n_pairs);
+  j.value("poses", s.poses).value("repeats", s.repeats).value("softening_cap_kcal_per_mol", s.cap);
+  j.value("what", "energy + per-atom gradient per pose: grid term (trilinear, 0.375 A maps) + intramolecular "
+                  "pairs; rigid random poses, no kinematics");
+  j.value("grid_build_s", r.grid_build_seconds);
+  j.value("launch_s", r.seconds).value("inter_launch_s", r.inter_seconds).value("intra_launch_s", r.intra_seconds);
+  j.value("evals_per_s", r.median_evals_per_second);
+  j.value("inter_evals_per_s", r.median_inter_per_second).value("intra_evals_per_s", r.median_intra_per_second);
+  j.value("energy_checksum_kcal_per_mol", r.checksum).end_object();
+  ctx.out << j.str() << "\n";
+  if (vm.count("json") && ctx.rank == 0) j.save(vm["json"].as<std::string>());
+  return kExitOk;
+}
+
+}  // namespace pk::dock

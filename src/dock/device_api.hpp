@@ -1,0 +1,47 @@
+// Kokkos-free entry points into the device scoring code, for host-only
+// callers (the command line is compiled without nvcc because of Boost).
+#pragma once
+
+#include "dock/molecule.hpp"
+#include "dock/scoring.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pk::dock {
+
+using Pose = std::vector<std::array<double, 3>>;
+
+/// Grid-path inter energies (kcal/mol) of each ligand at its own input
+/// coordinates: Vina's maps over `box` built once on the device for all
+/// their XS types, trilinear interpolation, per-atom softening with v = cap,
+/// out-of-box slope; what `vina --score_only --no_refine` uses.
+std::vector<double> grid_inter_energies(const Receptor& receptor, const GridBox& box,
+                                        const std::vector<Ligand>& ligands, const ScoringWeights& w, double cap);
+
+/// `bench score`: energy + gradient evaluations of one ligand at many random
+/// rigid poses inside the box, one Kokkos thread per pose.
+struct ScoreBenchSettings {
+  int poses = 1 << 16;   ///< poses per launch
+  int repeats = 7;       ///< timed launches (the median is reported)
+  std::uint64_t seed = 1;
+  double cap = kCapSearch;  ///< softening v, as while searching
+};
+struct ScoreBenchResult {
+  double grid_build_seconds = 0;
+  std::vector<double> seconds;          ///< per timed launch (inter + intra)
+  std::vector<double> inter_seconds;    ///< per timed launch, grid term alone
+  std::vector<double> intra_seconds;    ///< per timed launch, intramolecular term alone
+  double median_evals_per_second = 0;   ///< energy + gradient, inter + intra
+  double median_inter_per_second = 0;
+  double median_intra_per_second = 0;
+  double checksum = 0;                  ///< sum of all energies of the last launch (kcal/mol)
+  int n_atoms = 0, n_heavy = 0, n_pairs = 0;
+  std::string execution_space;
+};
+ScoreBenchResult bench_score(const Receptor& receptor, const Ligand& lig, const GridBox& box, const ScoringWeights& w,
+                             const ScoreBenchSettings& s);
+
+}  // namespace pk::dock

@@ -1,0 +1,131 @@
+// `pandakinetics dock` options (Vina's names and defaults) -> DockConfig.
+#include "dock/dock_options.hpp"
+
+#include "cli/cli.hpp"
+#include "core/error.hpp"
+
+namespace pk::dock {
+
+namespace po = boost::program_options;
+
+void add_dock_options(po::options_description& desc) {
+  po::options_description in("Input (Vina's option names; a Vina config file works with --config)");
+  in.add_options()
+      ("receptor", po::value<std::string>()->value_name("FILE"), "rigid receptor (PDBQT)")
+      ("ligand", po::value<std::vector<std::string>>()->multitoken()->value_name("FILE"),
+       "ligand (PDBQT; repeatable; a multi-model file gives one ligand per MODEL)")
+      ("ligand_directory", po::value<std::string>()->value_name("DIR"), "dock every *.pdbqt in DIR (screening)");
+  po::options_description box("Search space (Å); relative paths are read from the working directory, as Vina does");
+  box.add_options()
+      ("center_x", po::value<double>(), "x of the box centre (Å)")
+      ("center_y", po::value<double>(), "y of the box centre (Å)")
+      ("center_z", po::value<double>(), "z of the box centre (Å)")
+      ("size_x", po::value<double>(), "box size along x (Å)")
+      ("size_y", po::value<double>(), "box size along y (Å)")
+      ("size_z", po::value<double>(), "box size along z (Å)")
+      ("autobox", po::bool_switch(), "box from the ligand (as Vina: centre = mean atom position, size = "
+                                     "ceil(2 (largest distance from it + 4 Å))); --score_only and --local_only")
+      ("spacing", po::value<double>()->default_value(kGridSpacingAngstrom), "grid spacing (Å)");
+  po::options_description out("Output");
+  out.add_options()
+      ("out", po::value<std::string>()->value_name("FILE"), "poses as PDBQT models (default <ligand>_out.pdbqt)")
+      ("dir", po::value<std::string>()->value_name("DIR"), "output directory when docking several ligands")
+      ("out_h5", po::value<std::string>()->value_name("FILE"), "poses HDF5 for the network stage (docs/formats.md)")
+      ("out_sdf", po::value<std::string>()->value_name("FILE"), "poses as SDF with score properties")
+      ("json", po::value<std::string>()->value_name("FILE"),
+       "machine-readable result: per pose total, inter, intra, torsional normalisation and each term")
+      ("summary", po::value<std::string>()->value_name("FILE"), "screening summary table (TSV)");
+  po::options_description misc("Search and scoring");
+  misc.add_options()
+      ("score_only", po::bool_switch(), "score the input pose(s) only, direct pairwise form (as vina --score_only)")
+      ("grid", po::bool_switch(),
+       "with --score_only: score through the interpolated grid maps instead (what vina --score_only --no_refine "
+       "prints)")
+      ("no_refine", po::bool_switch(), "Vina's name for --grid with --score_only")
+      ("local_only", po::bool_switch(), "local optimisation of the input pose only")
+      ("exhaustiveness", po::value<int>()->default_value(8), "exhaustiveness of the global search (1+)")
+      ("seed", po::value<long long>(), "random seed (default 0; results are deterministic for a seed and backend)")
+      ("num_modes", po::value<int>()->default_value(9), "maximum number of poses written")
+      ("energy_range", po::value<double>()->default_value(3.0), "largest score difference from the best pose (kcal/mol)")
+      ("min_rmsd", po::value<double>()->default_value(1.0), "smallest RMSD between written poses (Å)")
+      ("chains", po::value<int>()->default_value(0), "Monte Carlo chains (0: Vina's, one per exhaustiveness unit)")
+      ("steps_per_chain", po::value<int>()->default_value(0), "Monte Carlo steps per chain (0: Vina's heuristic)")
+      ("cpu", po::value<int>()->default_value(0), "accepted for Vina compatibility and ignored (threads: OMP_NUM_THREADS)")
+      ("verbosity", po::value<int>()->default_value(1), "0 quiet, 1 normal, 2 verbose")
+      ("weight_gauss1", po::value<double>()->default_value(ScoringWeights{}.gauss1), "gauss1 weight")
+      ("weight_gauss2", po::value<double>()->default_value(ScoringWeights{}.gauss2), "gauss2 weight")
+      ("weight_repulsion", po::value<double>()->default_value(ScoringWeights{}.repulsion), "repulsion weight")
+      ("weight_hydrophobic", po::value<double>()->default_value(ScoringWeights{}.hydrophobic), "hydrophobic weight")
+      ("weight_hydrogen", po::value<double>()->default_value(ScoringWeights{}.hydrogen), "hydrogen-bond weight")
+      ("weight_rot", po::value<double>()->default_value(ScoringWeights{}.rot),
+       "w in the torsional normalisation 1 + w N_rot (Vina 1.2.3 ignores its own --weight_rot; we apply it)");
+  desc.add(in).add(box).add(out).add(misc);
+}
+
+namespace {
+template <class T>
+T get(const po::variables_map& vm, const char* name) {
+  return vm[name].as<T>();
+}
+}  // namespace
+
+DockConfig dock_config_from(const po::variables_map& vm) {
+  DockConfig c;
+  if (vm.count("receptor")) c.receptor = get<std::string>(vm, "receptor");
+  if (vm.count("ligand")) c.ligands = get<std::vector<std::string>>(vm, "ligand");
+  if (vm.count("ligand_directory")) c.ligand_directory = get<std::string>(vm, "ligand_directory");
+  if (c.receptor.empty()) throw UsageError("pandakinetics dock: --receptor is required");
+  if (c.ligands.empty() && c.ligand_directory.empty())
+    throw UsageError("pandakinetics dock: give --ligand FILE (repeatable) or --ligand_directory DIR");
+  const char* centre[3] = {"center_x", "center_y", "center_z"};
+  const char* size[3] = {"size_x", "size_y", "size_z"};
+  int given = 0;
+  for (int d = 0; d < 3; ++d) {
+    if (vm.count(centre[d])) c.center[d] = get<double>(vm, centre[d]), ++given;
+    if (vm.count(size[d])) c.size[d] = get<double>(vm, size[d]), ++given;
+  }
+  c.autobox = get<bool>(vm, "autobox");
+  c.score_only = get<bool>(vm, "score_only");
+  c.local_only = get<bool>(vm, "local_only");
+  c.grid = get<bool>(vm, "grid") || (get<bool>(vm, "no_refine") && c.score_only);
+  c.no_refine = get<bool>(vm, "no_refine");
+  if (c.autobox && !(c.score_only || c.local_only))
+    throw UsageError("pandakinetics dock: --autobox works with --score_only or --local_only (as in Vina)");
+  if (given != 0 && given != 6)
+    throw UsageError("pandakinetics dock: the box needs all of --center_x/_y/_z and --size_x/_y/_z (Å)");
+  c.have_box = given == 6;
+  if (!c.have_box && !c.autobox)
+    throw UsageError("pandakinetics dock: give the search box (--center_x/_y/_z, --size_x/_y/_z in Å) or --autobox");
+  for (int d = 0; d < 3; ++d)
+    if (c.have_box && !(c.size[d] > 0))
+      throw UsageError(std::string("pandakinetics dock: --") + size[d] + " must be positive (Å)");
+  c.spacing = get<double>(vm, "spacing");
+  if (!(c.spacing > 0)) throw UsageError("pandakinetics dock: --spacing must be positive (Å)");
+  c.exhaustiveness = get<int>(vm, "exhaustiveness");
+  if (c.exhaustiveness < 1) throw UsageError("pandakinetics dock: --exhaustiveness must be at least 1");
+  if (vm.count("seed")) c.seed = static_cast<std::uint64_t>(get<long long>(vm, "seed")), c.seed_given = true;
+  c.num_modes = get<int>(vm, "num_modes");
+  if (c.num_modes < 1) throw UsageError("pandakinetics dock: --num_modes must be at least 1");
+  c.energy_range = get<double>(vm, "energy_range");
+  if (!(c.energy_range >= 0)) throw UsageError("pandakinetics dock: --energy_range must be >= 0 (kcal/mol)");
+  c.min_rmsd = get<double>(vm, "min_rmsd");
+  c.chains = get<int>(vm, "chains");
+  c.steps_per_chain = get<int>(vm, "steps_per_chain");
+  if (c.chains < 0 || c.steps_per_chain < 0)
+    throw UsageError("pandakinetics dock: --chains and --steps_per_chain must be >= 0");
+  for (auto [key, field] : {std::pair<const char*, std::string*>{"out", &c.out}, {"dir", &c.out_dir},
+                            {"out_h5", &c.out_h5}, {"out_sdf", &c.sdf}, {"json", &c.json}, {"summary", &c.summary}})
+    if (vm.count(key)) *field = get<std::string>(vm, key);
+  c.cpu = get<int>(vm, "cpu");
+  c.verbosity = get<int>(vm, "verbosity");
+  c.weights.gauss1 = get<double>(vm, "weight_gauss1");
+  c.weights.gauss2 = get<double>(vm, "weight_gauss2");
+  c.weights.repulsion = get<double>(vm, "weight_repulsion");
+  c.weights.hydrophobic = get<double>(vm, "weight_hydrophobic");
+  c.weights.hydrogen = get<double>(vm, "weight_hydrogen");
+  c.weights.rot = get<double>(vm, "weight_rot");
+  c.option_values = cli::option_values(vm);
+  return c;
+}
+
+}  // namespace pk::dock
