@@ -8,9 +8,8 @@
 
 #include <ostream>
 
-#ifndef PK_DOCK_DEFAULT_INPUTS
-#define PK_DOCK_DEFAULT_INPUTS "inputs/dock"
-#endif
+#include "core/source_paths.hpp"
+#define PK_DOCK_DEFAULT_INPUTS PK_SOURCE_DIR "/inputs/dock"
 
 namespace pk::dock {
 

@@ -22,9 +22,8 @@
 #include <sstream>
 #include <sys/stat.h>
 
-#ifndef PK_ANALYSIS_DIR
-#define PK_ANALYSIS_DIR ""
-#endif
+#include "core/source_paths.hpp"
+#define PK_ANALYSIS_DIR PK_SOURCE_DIR "/analysis"
 
 namespace pk::pipeline {
 
