@@ -24,7 +24,10 @@ const std::vector<Subcommand>& subcommands() {
                  "dock ligands into a receptor with the AutoDock Vina scoring function (Vina's options and config "
                  "files; --score_only scores input poses)",
                  true, dock::add_dock_options, dock::run_dock, "", {}},
-      planned("network", "turn docked poses into a network of states with Eyring rates"),
+      Subcommand{"network",
+                 "turn docked poses into a network of states: RMSD clusters, path barriers scored with the Vina "
+                 "function, diffusion-limited exchange with the bulk (HDF5 + CSV)",
+                 true, pipeline::add_network_options, pipeline::run_network, "poses", {}},
       Subcommand{"kmc", "kinetic Monte Carlo over a network: kon, koff, residence time, Kd with 95% CIs", true,
                  kmc::add_kmc_options, kmc::run_kmc, ""},
       Subcommand{"solve", "exact master-equation solution of a network: koff, kon, Kd, MFPTs, committors, P(t)",

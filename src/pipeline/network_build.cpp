@@ -138,6 +138,7 @@ void check_settings(const NetworkSettings& s) {
   if (!(s.exposed_contact_fraction >= 0 && s.exposed_contact_fraction <= 1))
     throw UsageError("pandakinetics network: --exposed-contact-fraction must be in [0, 1]");
   if (s.images < 1) throw UsageError("pandakinetics network: --images must be >= 1");
+  positive(s.max_barrier_kcal_per_mol, "max-barrier");
 }
 
 BuiltNetwork build_network(const LigandPoses& lig, const std::vector<SearchBox>& boxes, const Coords& receptor,
@@ -195,6 +196,11 @@ BuiltNetwork build_network(const LigandPoses& lig, const std::vector<SearchBox>&
       }
       e.path_max_score_kcal_per_mol = top;
       e.ts_free_energy_kcal_per_mol = cfg.offset_kcal_per_mol + cfg.scale * top;
+      const double low = std::min(states[i].free_energy_kcal_per_mol, states[j].free_energy_kcal_per_mol);
+      if (e.ts_free_energy_kcal_per_mol - low > cfg.max_barrier_kcal_per_mol) {
+        ++out.edges_over_max_barrier;
+        continue;
+      }
       edges.push_back(e);
     }
 

@@ -39,6 +39,7 @@ struct NetworkSettings {
   double contact_distance_angstrom = 4.0;  ///< ... or fewer than exposed_contact_fraction of the heavy atoms
   double exposed_contact_fraction = 0.5;   ///<     have a receptor heavy atom within contact_distance
   int images = 8;                        ///< interior images along each path
+  double max_barrier_kcal_per_mol = 60;  ///< path edges with a higher barrier (from the lower state) are left out
   bool drop_unconnected = false;         ///< drop states with no path to unbound (else an error)
 };
 
@@ -67,6 +68,7 @@ struct BuiltEdge {
 };
 
 struct BuiltNetwork {
+  int edges_over_max_barrier = 0;   ///< neighbours left unconnected: barrier above the maximum
   network::Network net;             ///< states: the built states in order, then `unbound` (last)
   std::vector<BuiltState> states;
   std::vector<BuiltEdge> edges;

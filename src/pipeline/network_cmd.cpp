@@ -53,6 +53,9 @@ void add_network_options(po::options_description& desc) {
        "this distance (Å)")
       ("exposed-contact-fraction", po::value<double>()->default_value(d.exposed_contact_fraction), "see --contact-distance")
       ("images", po::value<int>()->default_value(d.images), "interior images along each path between two states")
+      ("max-barrier", po::value<double>()->default_value(d.max_barrier_kcal_per_mol),
+       "leave two neighbours unconnected when their barrier, seen from the lower state, exceeds this (kcal/mol; "
+       "60 kcal/mol is a rate below 1e-30 1/s at 300 K)")
       ("relax-steps", po::value<int>()->default_value(3),
        "BFGS steps relaxing each image orthogonally to the path (internal-coordinate paths only)")
       ("lump-barrier", po::value<double>()->default_value(0.0),
@@ -82,6 +85,7 @@ NetworkSettings settings_from(const po::variables_map& vm) {
   s.exposed_contact_fraction = vm["exposed-contact-fraction"].as<double>();
   s.images = vm["images"].as<int>();
   s.drop_unconnected = vm["drop-unconnected"].as<bool>();
+  s.max_barrier_kcal_per_mol = vm["max-barrier"].as<double>();
   check_settings(s);
   if (vm["relax-steps"].as<int>() < 0) throw UsageError("pandakinetics network: --relax-steps must be >= 0");
   return s;
@@ -107,6 +111,8 @@ void print(std::ostream& out, const BuiltNetwork& b, const std::string& method, 
     out << "  " << s.name << std::string(s.name.size() < 6 ? 6 - s.name.size() : 1, ' ') << num(s.free_energy_kcal_per_mol, "%12.3f")
         << num(static_cast<double>(s.members.size()), "%7.0f") << num(s.site, "%6.0f") << (s.exposed ? "      yes" : "       no")
         << num(s.contact_fraction, "%10.2f") << "  " << num(std::exp(s.free_energy_kcal_per_mol / rt), "%.3e") << "\n";
+  if (b.edges_over_max_barrier)
+    out << "  " << b.edges_over_max_barrier << " neighbour pair(s) left unconnected: barrier above --max-barrier\n";
   int clamped = 0;
   for (const auto& e : b.edges) clamped += e.clamped;
   if (clamped)

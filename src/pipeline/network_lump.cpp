@@ -56,6 +56,7 @@ LumpResult lump_fast_states(const BuiltNetwork& full, double barrier, double tem
   BuiltNetwork& L = out.lumped;
   L.k_diffusion_per_M_per_s = full.k_diffusion_per_M_per_s;
   L.dropped = full.dropped;
+  L.edges_over_max_barrier = full.edges_over_max_barrier;
   for (std::size_t gi = 0; gi < ordered.size(); ++gi) {
     const auto& g = ordered[gi];
     BuiltState s = full.states[lowest(g)];

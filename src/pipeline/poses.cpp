@@ -49,6 +49,25 @@ int int_attribute(const io::File& f, const std::string& obj_path, const std::str
   return v;
 }
 
+/// A string attribute, fixed-length (as the program writes them) or variable-length (as h5py writes them).
+std::string text_attribute(const io::File& f, const std::string& obj_path, const std::string& name) {
+  H5Id obj(H5Oopen(f.get(), obj_path.c_str(), H5P_DEFAULT), H5Oclose, "open " + obj_path);
+  if (H5Aexists(obj.get(), name.c_str()) <= 0) throw InputError(f.path(), 0, "missing attribute " + obj_path + "@" + name);
+  H5Id attr(H5Aopen(obj.get(), name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);
+  H5Id type(H5Aget_type(attr.get()), H5Tclose, "H5Aget_type");
+  if (H5Tget_class(type.get()) != H5T_STRING)
+    throw InputError(f.path(), 0, obj_path + "@" + name + ": expected a string attribute");
+  if (H5Tis_variable_str(type.get()) <= 0) return io::read_string_attribute(obj.get(), name);
+  H5Id mem(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy");
+  io::check_h5(H5Tset_size(mem.get(), H5T_VARIABLE), "H5Tset_size");
+  io::check_h5(H5Tset_cset(mem.get(), H5Tget_cset(type.get())), "H5Tset_cset");
+  char* raw = nullptr;
+  io::check_h5(H5Aread(attr.get(), mem.get(), &raw), "read attribute " + name);
+  std::string value = raw ? raw : "";
+  H5free_memory(raw);
+  return value;
+}
+
 std::vector<std::string> read_strings(const io::File& f, const std::string& path) {
   if (H5Lexists(f.get(), path.c_str(), H5P_DEFAULT) <= 0) throw InputError(f.path(), 0, "missing dataset " + path);
   H5Id dset(H5Dopen2(f.get(), path.c_str(), H5P_DEFAULT), H5Dclose, "open " + path);
@@ -57,7 +76,7 @@ std::vector<std::string> read_strings(const io::File& f, const std::string& path
   hsize_t n = 0;
   H5Sget_simple_extent_dims(space.get(), &n, nullptr);
   if (H5Tget_class(type.get()) != H5T_STRING || H5Tis_variable_str(type.get()) > 0)
-    throw InputError(f.path(), 0, path + ": expected fixed-length strings");
+    throw InputError(f.path(), 0, path + ": expected fixed-length strings (h5py: dtype 'S<n>')");
   const std::size_t width = H5Tget_size(type.get());
   std::vector<char> buf(n * width);
   if (n > 0) io::check_h5(H5Dread(dset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), "read " + path);
@@ -73,8 +92,8 @@ LigandPoses read_ligand(const io::File& f, const std::string& name) {
   const std::string g = "/ligands/" + name;
   LigandPoses lig;
   lig.name = name;
-  lig.source = io::read_string_attribute(f, g, "source");
-  lig.pdbqt = io::read_string_attribute(f, g, "pdbqt");
+  lig.source = text_attribute(f, g, "source");
+  lig.pdbqt = text_attribute(f, g, "pdbqt");
   lig.n_atoms = int_attribute(f, g, "n_atoms");
   lig.n_torsions = int_attribute(f, g, "n_torsions");
   lig.torsdof = int_attribute(f, g, "torsdof");
@@ -142,14 +161,14 @@ PosesFile read_poses_h5(const std::string& path) {
   out.path = path;
   std::string format;
   try {
-    format = io::read_string_attribute(f, "/", "format");
+    format = text_attribute(f, "/", "format");
   } catch (const InputError&) {
   }
   if (format != "pandakinetics-poses")
     throw InputError(path, 0, "not a poses file (root attribute format = \"pandakinetics-poses\" missing)");
   const int version = int_attribute(f, "/", "format_version");
   if (version != 1) throw InputError(path, 0, "format_version " + std::to_string(version) + " (this build reads 1)");
-  out.receptor = io::read_string_attribute(f, "/", "receptor");
+  out.receptor = text_attribute(f, "/", "receptor");
   if (H5Lexists(f.get(), "/ligands", H5P_DEFAULT) <= 0) throw InputError(path, 0, "missing group /ligands");
   std::vector<std::string> names;
   {

@@ -21,7 +21,7 @@ expect 0 "MPI: " -- "$pk" --version
 expect 0 "subcommands:" -- "$pk" --help
 expect 2 "usage:" -- "$pk"
 expect 2 "unknown subcommand 'frobnicate'" -- "$pk" frobnicate
-expect 2 "not implemented" -- "$pk" network
+expect 2 "no poses file given" -- "$pk" network
 expect 2 "no network given" -- "$pk" kmc
 expect 0 "not implemented yet" -- "$pk" dock --help
 # --help is ours, not Kokkos': its help must not be printed; --kokkos-* options still reach Kokkos.
