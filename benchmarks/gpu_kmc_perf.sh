@@ -7,7 +7,7 @@
 set -uo pipefail
 source "$(dirname "$0")/gpu_env.sh"
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader > "$OUT/device.txt" 2>&1
-PK_BUILD_TARGETS="pandakinetics test_kmc_engine test_kmc_estimates test_kmc_vs_exact test_kmc_philox" \
+PK_BUILD_TARGETS="pandakinetics test_kmc_engine test_kmc_estimates test_kmc_vs_exact test_kmc_philox test_kmc_alias" \
   bash scripts/gpu-node-build.sh cuda > "$OUT/build.log" 2>&1 || { tail -40 "$OUT/build.log"; exit 1; }
 ctest --test-dir build/cuda -R kmc --output-on-failure > "$OUT/ctest.log" 2>&1
 echo "ctest -R kmc (cuda build) exit $?: $(grep -E 'tests passed|tests failed' "$OUT/ctest.log")"
