@@ -67,11 +67,13 @@ KOKKOS_INLINE_FUNCTION void cross3(const double a[3], const double b[3], double 
   c[2] = a[0] * b[1] - a[1] * b[0];
 }
 
+/// x wrapped into [-pi, pi) in constant time (a huge step from a steep
+/// out-of-box gradient must not turn into a long loop); non-finite -> 0.
 KOKKOS_INLINE_FUNCTION double normalize_angle(double x) {
   constexpr double kPi = 3.14159265358979323846;
-  while (x > kPi) x -= 2 * kPi;
-  while (x < -kPi) x += 2 * kPi;
-  return x;
+  if (!(x > -1e300 && x < 1e300)) return 0.0;
+  if (x >= -kPi && x < kPi) return x;
+  return x - 2 * kPi * compat::floor((x + kPi) / (2 * kPi));
 }
 
 /// q = a * b (Hamilton product, w first).

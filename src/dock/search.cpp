@@ -10,6 +10,7 @@
 #include "comm/communicator.hpp"
 #include "core/error.hpp"
 #include "dock/screen.hpp"
+#include "dock/search_api.hpp"
 #include "dock/search_device.hpp"
 
 #include <algorithm>
@@ -51,16 +52,24 @@ std::vector<int> element_ids(const Ligand& lig, const std::vector<int>& heavy) {
   return out;
 }
 
-struct Shared {
-  const DockConfig& cfg;
-  const ReceptorAtoms& rec;
-  const PairTable& table;
-  const Receptor& receptor;
-};
+}  // namespace
 
-LigandOutput dock_ligand(const Shared& sh, const std::string& path, const std::string& name, const GridBox& fixed_box,
-                         DeviceDocking& device) {
-  const DockConfig& cfg = sh.cfg;
+LigandDocker::LigandDocker(const DockConfig& cfg, const Receptor& receptor)
+    : cfg_(cfg),
+      receptor_(receptor),
+      rec_(ReceptorAtoms::of(receptor)),
+      table_(cfg.weights),
+      box_(cfg.have_box ? GridBox::from_center_size(cfg.center, cfg.size, cfg.spacing) : GridBox{}),
+      device_(new DeviceDocking(receptor, cfg.weights)) {}
+
+LigandDocker::~LigandDocker() = default;
+
+int LigandDocker::chains() const { return default_chains(cfg_); }
+
+LigandOutput LigandDocker::dock(const std::string& path, const std::string& name) {
+  const DockConfig& cfg = cfg_;
+  DeviceDocking& device = *device_;
+  const GridBox& fixed_box = box_;
   const auto ligs = read_ligands(path);
   const Ligand& lig = ligs.front();
   const GridBox box = cfg.autobox ? autobox_of(lig, cfg.spacing) : fixed_box;
@@ -71,8 +80,8 @@ LigandOutput dock_ligand(const Shared& sh, const std::string& path, const std::s
   const FinalScorer scorer = [&](const Coords& x) {
     FinalEnergy fe;
     TermSums terms{};
-    fe.inter = inter_energy(sh.table, sh.rec, lig, x, box, kCapFinal, nullptr, &terms);
-    fe.intra = intra_energy(sh.table, lig, x, kCapFinal);
+    fe.inter = inter_energy(table_, rec_, lig, x, box, kCapFinal, nullptr, &terms);
+    fe.intra = intra_energy(table_, lig, x, kCapFinal);
     for (int k = 0; k < kNumTerms; ++k) fe.terms.emplace_back(term_name(k), terms[k]);
     return fe;
   };
@@ -119,6 +128,8 @@ LigandOutput dock_ligand(const Shared& sh, const std::string& path, const std::s
   return out;
 }
 
+namespace {
+
 void print_modes(std::ostream& os, const LigandOutput& lig) {
   os << "mode |   affinity | dist from best mode\n"
      << "     | (kcal/mol) | rmsd l.b.| rmsd u.b.\n"
@@ -145,10 +156,7 @@ int run_dock_search(const DockConfig& cfg, cli::Context& ctx) {
   if (!cfg.have_box && !cfg.autobox)
     throw UsageError("dock: give the search box (--center_x/_y/_z and --size_x/_y/_z, Å) or --autobox");
   const Receptor receptor = read_receptor(cfg.receptor);
-  const ReceptorAtoms rec = ReceptorAtoms::of(receptor);
-  const PairTable table(cfg.weights);
-  const GridBox box = cfg.have_box ? GridBox::from_center_size(cfg.center, cfg.size, cfg.spacing) : GridBox{};
-  DeviceDocking device(receptor, cfg.weights);
+  LigandDocker docker(cfg, receptor);
   if (!cfg.seed_given)
     ctx.out << "dock: no --seed given; using seed 0 (runs are reproducible; give --seed to vary them)\n";
   ctx.out << "dock: " << paths.size() << " ligand(s) on " << comm.size() << " rank(s), "
@@ -157,7 +165,6 @@ int run_dock_search(const DockConfig& cfg, cli::Context& ctx) {
                                    std::to_string(default_chains(cfg)) + " chains")
           << ", device " << DeviceDocking::device_name() << "\n";
 
-  const Shared sh{cfg, rec, table, receptor};
   const auto mine = ligands_of_rank(static_cast<int>(paths.size()), comm.rank(), comm.size());
   std::vector<LigandOutput> outputs;
   std::vector<LigandSummary> summaries;
@@ -168,7 +175,7 @@ int run_dock_search(const DockConfig& cfg, cli::Context& ctx) {
     const auto t0 = std::chrono::steady_clock::now();
     LigandOutput out;
     try {
-      out = dock_ligand(sh, paths[i], names[i], box, device);
+      out = docker.dock(paths[i], names[i]);
       s.ok = true;
       s.best_score = out.poses.front().score;
       s.n_poses = static_cast<int>(out.poses.size());
@@ -185,8 +192,7 @@ int run_dock_search(const DockConfig& cfg, cli::Context& ctx) {
 
   int failed = 0;
   if (comm.is_root()) {
-    std::string dir = ".";
-    if (batch && !cfg.out.empty()) dir = cfg.out;
+    const std::string dir = cfg.out_dir.empty() ? std::string(".") : cfg.out_dir;
     if (batch) std::filesystem::create_directories(dir);
     std::vector<LigandOutput> good;
     std::vector<Box> boxes;  // distinct search boxes; a pose's site indexes this list

@@ -1,0 +1,39 @@
+// Docking one ligand at a time with a DockConfig's settings (Kokkos-free):
+// what `dock` runs per ligand and what `bench dock` times.
+#pragma once
+
+#include "dock/dock_options.hpp"
+#include "dock/molecule.hpp"
+#include "dock/poses_out.hpp"
+#include "dock/scoring.hpp"
+
+#include <memory>
+#include <string>
+
+namespace pk::dock {
+
+class DeviceDocking;
+
+/// Holds the receptor's device maps between ligands (rebuilt only when the
+/// box changes or a ligand brings a new XS type).
+class LigandDocker {
+ public:
+  LigandDocker(const DockConfig& cfg, const Receptor& receptor);
+  ~LigandDocker();
+  /// Global search (or --local_only) of the first model of the ligand file;
+  /// final poses re-scored, clustered, ranked. Throws pk::InputError for a
+  /// bad file or when no pose lies inside the box.
+  LigandOutput dock(const std::string& path, const std::string& name);
+  /// Monte Carlo chains the search launches for this config.
+  int chains() const;
+
+ private:
+  const DockConfig& cfg_;
+  const Receptor& receptor_;
+  ReceptorAtoms rec_;
+  PairTable table_;
+  GridBox box_;
+  std::unique_ptr<DeviceDocking> device_;
+};
+
+}  // namespace pk::dock
