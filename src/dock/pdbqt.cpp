@@ -172,8 +172,14 @@ class LigandBuilder {
     } else if (rec == "ENDBRANCH") {
       end_branch(s, ln);
     } else if (rec == "TORSDOF") {
-      if (in_root_ || !stack_.empty() || lig_.nodes.empty())
-        throw InputError(file_, ln, "TORSDOF inside the torsion tree: expected it after the last ENDBRANCH");
+      if (!stack_.empty()) {
+        const int k = stack_.back();
+        throw InputError(file_, lig_.nodes[k].line,
+                         "BRANCH is never closed: expected ENDBRANCH " + std::to_string(branch_from_[k]) + " " +
+                             std::to_string(branch_to_[k]) + " before TORSDOF (line " + std::to_string(ln) + ")");
+      }
+      if (in_root_ || lig_.nodes.empty())
+        throw InputError(file_, ln, "TORSDOF inside ROOT: expected ENDROOT first");
       std::istringstream in(s.substr(7));
       std::string n;
       in >> n;

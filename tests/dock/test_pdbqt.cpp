@@ -143,7 +143,8 @@ TEST(DockPdbqt, BadInputNamesFileAndLine) {
   has(expect_error(head + "HETATM    2  C2  LIG     1       1.0xx   0.000   0.000  1.00  0.00     0.000 C\n"),
       "bad.pdbqt:3: expected a number for x");
   has(expect_error(head + atom(2, "Qq") + "ENDROOT\nTORSDOF 0\n"), "bad.pdbqt:3: unknown AutoDock atom type 'Qq'");
-  has(expect_error(head + "ENDROOT\nBRANCH 1 2\n" + atom(2, "C", 1.5) + "TORSDOF 1\n"), "bad.pdbqt:6:");
+  has(expect_error(head + "ENDROOT\nBRANCH 1 2\n" + atom(2, "C", 1.5) + "TORSDOF 1\n"),
+      "bad.pdbqt:4: BRANCH is never closed: expected ENDBRANCH 1 2 before TORSDOF (line 6)");
   has(expect_error(head + "ENDROOT\nBRANCH 1 2\n" + atom(2, "C", 1.5)), "bad.pdbqt:4: BRANCH is never closed");
   has(expect_error(head + "ENDROOT\nBRANCH 1 2\n" + atom(2, "C", 1.5) + "ENDBRANCH 1 3\nTORSDOF 1\n"),
       "bad.pdbqt:6: ENDBRANCH 1 3 does not match");
