@@ -12,7 +12,8 @@ for v in counts nocounts; do
   extra=""; [[ $v == nocounts ]] && extra=--no-transition-counts
   $ncu --kernel-name-base demangled --kernel-name regex:KmcAdvance --launch-skip 1 --launch-count 1 \
        --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats \
-       --section ComputeWorkloadAnalysis --section InstructionStats \
+       --section ComputeWorkloadAnalysis --section InstructionStats --section MemoryWorkloadAnalysis \
+       --section SchedulerStats --section SourceCounters \
        $pk bench kmc $shape $extra > "$OUT/profile_$v.txt" 2>&1
   grep -E "Duration|Throughput|Achieved Occupancy|Theoretical Occupancy|Registers Per|Block Size|Grid Size|Stall|Executed Ipc|Issue Slots|Shared Memory Configuration Size|Dynamic Shared" "$OUT/profile_$v.txt" | head -40
 done
