@@ -3,10 +3,10 @@
 # cpu presets from the carried packages (docs/gpu-build.md), then runs
 # benchmarks/run_benchmarks --full: bench gemm (cuBLAS), bench kmc on the GPU
 # (walkers and network-size sweeps, the one-GPU throughput), bench io at 1..16
-# ranks, CPU strong and weak scaling at 1..16 ranks of the cpu build.
+# ranks, CPU strong and weak scaling at 1..16 ranks of the cpu build, and
+# bench score (docking evaluations/s) on the GPU with its defaults.
 # Leaves at most 8 files in $OUT: session.log, results.json (written after
-# every section, so a run cut short keeps what it measured), the CSVs, and
-# scaling.png where the node's python has matplotlib.
+# every section, so a run cut short keeps what it measured) and the CSVs.
 #   OUT=DIR bash benchmarks/gpu_hpc.sh
 set -uo pipefail
 source "$(dirname "$0")/gpu_env.sh"
@@ -30,7 +30,7 @@ rm -f "$OUT"/build-*.log
 build/cuda/src/pandakinetics --version >> "$log" 2>&1
 python3 benchmarks/run_benchmarks --full --output "$OUT" --pk build/cpu/src/pandakinetics \
     --pk-cuda build/cuda/src/pandakinetics --max-ranks 16 --io-dir /tmp --timeout 150 \
-    --sections gemm,kmc,io,scaling >> "$log" 2>&1
+    --sections gemm,kmc,dock,io,scaling >> "$log" 2>&1
 echo "run_benchmarks exit $?, total $SECONDS s" >> "$log"
 {
   # The strong-scaling run as 1 rank x 16 OpenMP threads (against 16 ranks x 1 thread).
@@ -45,6 +45,6 @@ echo "run_benchmarks exit $?, total $SECONDS s" >> "$log"
       --progress-every 1000 2>&1 | grep -E "steps in|whole process"
 } >> "$log" 2>&1
 echo "total $SECONDS s" >> "$log"
-# At most 8 files come back: the plots other than scaling.png are redrawn from the CSVs.
-rm -f "$OUT/kmc.png" "$OUT/io.png" "$OUT/scaling_efficiency.json"
+# At most 8 files come back: the plots are redrawn from the CSVs.
+rm -f "$OUT"/*.png "$OUT/scaling_efficiency.json"
 tail -45 "$log"

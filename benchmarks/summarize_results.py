@@ -75,6 +75,10 @@ def main():
             print(f"| {short(r['command'])} | {x['execution_space']} | {x['steps_per_s']:.3g} | {label} |"
                   f" {x['steps_per_s'] / ref:.2f} |")
         print()
+    for r in (r for r in recs if r["section"] == "dock"):
+        x = r["result"]
+        figs = ", ".join(f"{k} {v:.3g}" for k, v in x.items() if k.endswith("_per_s") and isinstance(v, (int, float)))
+        print(f"{short(r['command'])} ({x.get('execution_space', '?')}): {figs}\n")
     io = [r for r in recs if r["section"] == "io"]
     if io:
         base = io[0]["result"]["write_MB_per_s"]
