@@ -9,8 +9,10 @@ moves, all heavy atoms inside the box). For every pose:
   * `pandakinetics dock --score_only --grid` within 0.02 kcal/mol of
     `vina --score_only --no_refine`;
 and, for a few poses, each term alone (its weight -1, the others 0, as Vina's
-weight options allow) for inter and intra within 0.01.
-usage: check_vina_parity.py PANDAKINETICS MAKE_POSES RECEPTOR VINA_OUTPUT N_RANDOM
+weight options allow) for inter and intra within 0.01. Extra ligand files
+(other XS types: halogens, S, O donor-acceptor; N_rot != TORSDOF) join all
+comparisons.
+usage: check_vina_parity.py PANDAKINETICS MAKE_POSES RECEPTOR VINA_OUTPUT N_RANDOM [LIGAND...]
 """
 import concurrent.futures as cf
 import json
@@ -52,6 +54,7 @@ def ours(pk, receptor, ligand, work, tag, extra=()):
 
 def main():
     pk, make_poses, receptor, vina_out, n_random = sys.argv[1:6]
+    extra = [os.path.abspath(p) for p in sys.argv[6:]]
     work = tempfile.mkdtemp(prefix="pk_parity_")
     # Vina's docked modes, one file each, and random poses from the best one.
     split = subprocess.run(["vina_split", "--input", vina_out, "--ligand", os.path.join(work, "mode_")],
@@ -61,7 +64,7 @@ def main():
     modes = sorted(f for f in os.listdir(work) if f.startswith("mode_"))
     subprocess.run([make_poses, os.path.join(work, modes[0]), work, n_random, "20261124"] + BOX[1::2], check=True)
     files = [os.path.join(work, f) for f in modes] + \
-            [os.path.join(work, f"pose_{i:03d}.pdbqt") for i in range(int(n_random))]
+            [os.path.join(work, f"pose_{i:03d}.pdbqt") for i in range(int(n_random))] + extra
     with open(os.path.join(work, "all.pdbqt"), "w") as f:
         for i, p in enumerate(files):
             f.write(f"MODEL {i + 1}\n" + open(p).read() + "ENDMDL\n")
@@ -69,7 +72,7 @@ def main():
 
     pairwise = ours(pk, receptor, all_file, work, "pairwise")
     grid = ours(pk, receptor, all_file, work, "grid", ["--grid"])
-    per_term_poses = [files[0], files[len(modes)], files[len(modes) + 1]]  # docked, near, anywhere
+    per_term_poses = [files[0], files[len(modes)], files[len(modes) + 1]] + extra  # docked, near, anywhere
     term_ours = {t: ours(pk, receptor, all_file, work, t,
                          [f"--weight_{u}={-1 if u == t else 0}" for u in TERMS]) for t in TERMS}
     jobs = {}
@@ -100,7 +103,7 @@ def main():
             for key in ("inter", "intra"):
                 check(kind, i, key, term_ours[kind][i][key], v[key], 0.01)
     totals = [v.result()["total"] for (k, i), v in jobs.items() if k == "pairwise"]
-    print(f"{len(files)} poses ({len(modes)} Vina modes + {n_random} random), Vina totals from "
+    print(f"{len(files)} poses ({len(modes)} Vina modes + {n_random} random + {len(extra)} other), Vina totals from "
           f"{min(totals):.3f} to {max(totals):.3f} kcal/mol")
     for (kind, key), d in sorted(worst.items()):
         print(f"  largest |ours - vina| {kind:12s} {key:6s}: {d:.4f} kcal/mol")
