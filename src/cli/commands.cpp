@@ -36,7 +36,10 @@ const std::vector<Subcommand>& subcommands() {
                  "kon, koff, residence time, Kd, dG with bootstrap 95% CIs from KMC output, next to the exact values; "
                  "selectivity across receptors; Eyring fit over temperatures",
                  true, pipeline::add_analyze_options, pipeline::run_analyze, "input", {}},
-      planned("run", "the whole pipeline: dock -> network -> kmc -> solve -> analyze"),
+      Subcommand{"run",
+                 "the whole pipeline from one config into one folder: dock -> network -> solve -> kmc -> analyze -> "
+                 "report, resumable; temperature scan; several ligands ranked by residence time",
+                 true, pipeline::add_run_options, pipeline::run_pipeline, "", {}},
       Subcommand{"bench", "benchmarks, one target each: kmc (KMC steps/s)", true, nullptr, nullptr, "",
                  {
                      Subcommand{"bench kmc", "KMC steps per second on a random network (median of repeats)", true,

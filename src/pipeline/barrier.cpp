@@ -91,8 +91,9 @@ PathEnergyModel make_path_energy(const PosesFile& poses, const LigandPoses& lig,
   std::ostringstream d;
   d << "internal-coordinate path (root position linear, orientation by slerp, torsions along the shorter angle), "
     << images << " images, each relaxed orthogonally to the path by up to " << relax_steps
-    << " BFGS steps (numerical gradient), scored with the Vina function on the host (direct pairwise, final "
-       "softening v = 1000, src/dock/scoring): (inter + intra - intra of the best pose) / (1 + 0.05846 N_rot)";
+    << " BFGS steps (numerical gradient), scored with the Vina function on the host (direct pairwise, search "
+       "softening v = 10, no out-of-box penalty; src/dock/scoring): (inter + intra - intra of the best pose) / "
+       "(1 + 0.05846 N_rot)";
   m.description = d.str();
   return m;
 }

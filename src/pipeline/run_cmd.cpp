@@ -80,13 +80,14 @@ struct Runner {
   cli::Context& ctx;
   std::string config;
   int stage = 0, stages = 0;
+  bool recompute = false;  ///< a stage ran: every later stage runs again (its inputs changed)
   std::vector<std::pair<std::string, double>> timings;
 
   /// Runs `args` as a subcommand unless `done_file` exists; returns its exit code.
   int step(const std::string& name, const std::string& done_file, const std::vector<std::string>& args) {
     ++stage;
     ctx.out << "run: [" << stage << "/" << stages << "] " << name << ": ";
-    if (shared_decision(ctx.rank == 0 && exists(done_file))) {
+    if (!recompute && shared_decision(ctx.rank == 0 && exists(done_file))) {
       ctx.out << "skipped, " << done_file << " exists (delete it to recompute)\n";
       timings.emplace_back(name + " (skipped)", 0.0);
       return kExitOk;
@@ -94,6 +95,7 @@ struct Runner {
     std::vector<std::string> full = args;
     if (!config.empty()) full.insert(full.begin() + 1, {"--config", config});
     ctx.out << "pandakinetics " << join(full) << "\n" << std::flush;
+    recompute = true;
     cli::Context sub{ctx.out, ctx.err, ctx.rank, ctx.size, "pandakinetics " + join(full) + "  (stage of: " + ctx.command_line + ")"};
     MPI_Barrier(MPI_COMM_WORLD);
     const double t0 = MPI_Wtime();
@@ -129,12 +131,17 @@ std::string find_python(const std::string& chosen) {
   return "";
 }
 
-/// True when the config file sets `key` for subcommand `section` (or for all).
-bool config_sets(const std::string& config, const std::string& section, const std::string& key) {
-  if (config.empty()) return false;
+/// The value the config file gives `key` for subcommand `section` (or for all), or "".
+std::string config_value(const std::string& config, const std::string& section, const std::string& key) {
+  std::string value;
+  if (config.empty()) return value;
   for (const auto& e : io::read_ini(config))
-    if (e.key == key && (e.section.empty() || e.section == section)) return true;
-  return false;
+    if (e.key == key && (e.section.empty() || e.section == section)) value = e.value;
+  return value;
+}
+
+bool config_sets(const std::string& config, const std::string& section, const std::string& key) {
+  return !config_value(config, section, key).empty();
 }
 
 std::string analysis_dir() {
@@ -180,7 +187,7 @@ int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
     // Everything docking can write goes into the folder: poses HDF5 (the network's input), PDBQT, SDF, JSON.
     std::vector<std::string> dock_args = {"dock", "--out_h5", poses};
     for (const auto& [option, file] : std::vector<std::pair<std::string, std::string>>{
-             {"out", "poses.pdbqt"}, {"sdf", "poses.sdf"}, {"json", "dock.json"}})
+             {"out", "poses.pdbqt"}, {"out_sdf", "poses.sdf"}, {"json", "dock.json"}})
       if (has_option("dock", option)) dock_args.insert(dock_args.end(), {"--" + option, dir + "/" + file});
     if (const int rc = r.step("dock", poses, dock_args); rc != kExitOk) return rc;
   }
@@ -196,6 +203,7 @@ int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
       throw SystemError("pandakinetics run: cannot create " + d);
     if (screening) ctx.out << "run: ligand " << lig << " -> " << d << "\n";
     r.stage = 1;
+    const bool poses_recomputed = r.recompute;
     std::vector<std::string> net = {"network", "--poses", poses, "--ligand", lig, "--output", d + "/network.h5",
                                     "--csv-dir", d, "--summary", d + "/network.json"};
     net.insert(net.end(), conditions.begin(), conditions.end());
@@ -226,7 +234,7 @@ int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
     ctx.out << "run: [" << r.stage << "/" << r.stages << "] report: ";
     if (vm["no-report"].as<bool>()) {
       ctx.out << "skipped (--no-report)\n";
-    } else if (shared_decision(ctx.rank == 0 && exists(d + "/report/report.html"))) {
+    } else if (!r.recompute && shared_decision(ctx.rank == 0 && exists(d + "/report/report.html"))) {
       ctx.out << "skipped, " << d << "/report/report.html exists\n";
     } else if (ctx.rank == 0) {
       const std::string py = find_python(vm["python"].as<std::string>());
@@ -246,6 +254,7 @@ int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
       }
     }
     MPI_Barrier(MPI_COMM_WORLD);
+    r.recompute = poses_recomputed;  // the next ligand's stages depend on the poses, not on this ligand
   }
 
   // Summary (recomputed from the KMC files: the same numbers as analysis.json).
@@ -253,6 +262,9 @@ int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
   a.inputs = analyses;
   a.labels = ligands;
   a.exact = "none";
+  // The same resampling as the analyze stage, so the intervals are analysis.json's.
+  if (const std::string b = config_value(r.config, "analyze", "bootstrap"); !b.empty()) a.bootstrap.resamples = std::stoi(b);
+  if (const std::string sd = config_value(r.config, "analyze", "seed"); !sd.empty()) a.bootstrap.seed = std::stoul(sd);
   const Analysis res = analyze(a);
   ctx.out << "run: summary (" << dir << ")\n  stage wall times:";
   for (const auto& [name, t] : r.timings) ctx.out << " " << name << " " << std::fixed << std::setprecision(2) << t << " s;";
