@@ -5,6 +5,7 @@
 #include "bench/bench_gemm.hpp"
 #include "bench/bench_io.hpp"
 #include "cli/solve_cmd.hpp"
+#include "dock/bench_dock.hpp"
 #include "dock/dock_cmd.hpp"
 #include "kmc/bench_kmc.hpp"
 #include "kmc/run_kmc.hpp"
@@ -48,6 +49,10 @@ const std::vector<Subcommand>& subcommands() {
                                 "Vina energy + gradient evaluations per second of a ligand at random poses (grid "
                                 "maps + intramolecular pairs, Kokkos)",
                                 true, dock::add_bench_score_options, dock::run_bench_score, "", {}},
+                     Subcommand{"bench dock",
+                                "seconds to dock a ligand (default: the Debian test complex at exhaustiveness 8), "
+                                "next to AutoDock Vina's time for the same run when vina is installed",
+                                true, dock::add_bench_dock_options, dock::run_bench_dock, "", {}},
                      Subcommand{"bench gemm",
                                 "cuBLAS GEMM TFLOP/s in fp32, tf32, bf16 and the fraction of the device's peak "
                                 "(CUDA builds)",

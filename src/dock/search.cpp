@@ -9,6 +9,7 @@
 #include "cli/cli.hpp"
 #include "comm/communicator.hpp"
 #include "core/error.hpp"
+#include "dock/dock_cmd.hpp"
 #include "dock/screen.hpp"
 #include "dock/search_api.hpp"
 #include "dock/search_device.hpp"
@@ -25,27 +26,14 @@ namespace pk::dock {
 
 namespace {
 
-/// Vina 1.2's --autobox: centre = mean of the ligand's atoms, each side
-/// ceil(2 (largest distance from the centre along that axis + 4 Å)).
-GridBox autobox_of(const Ligand& lig, double spacing) {
-  std::array<double, 3> c{0, 0, 0}, half{0, 0, 0};
-  for (const auto& a : lig.atoms)
-    for (int d = 0; d < 3; ++d) c[d] += a.xyz[d] / lig.n_atoms();
-  for (const auto& a : lig.atoms)
-    for (int d = 0; d < 3; ++d) half[d] = std::max(half[d], std::fabs(a.xyz[d] - c[d]));
-  std::array<double, 3> size{};
-  for (int d = 0; d < 3; ++d) size[d] = std::ceil(2 * (half[d] + 4.0));
-  return GridBox::from_center_size(c, size, spacing);
-}
-
 /// Default chain count. Vina runs one chain per exhaustiveness unit; the same
 /// total number of Monte Carlo steps spread over more, shorter chains finds
 /// the best basin of the test complex far more often (docs/docking.md), so
-/// each unit gets 8 chains on CPUs and 512 on a GPU (which needs thousands of
-/// threads), each 1/8 or 1/512 of Vina's chain length.
+/// each unit gets 8 chains on CPUs and 128 on a GPU (which needs many more
+/// threads), each 1/8 or 1/128 of Vina's chain length.
 int default_chains(const DockConfig& cfg) {
   if (cfg.chains > 0) return cfg.chains;
-  return cfg.exhaustiveness * (DeviceDocking::on_host() ? 8 : 512);
+  return cfg.exhaustiveness * (DeviceDocking::on_host() ? 8 : 128);
 }
 
 std::vector<int> element_ids(const Ligand& lig, const std::vector<int>& heavy) {
