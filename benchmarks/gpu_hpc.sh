@@ -15,7 +15,7 @@ log=$OUT/session.log
   date -u
   nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,memory.total --format=csv
   nproc; lscpu | grep -E "Model name|Socket|Core|Thread" ; git log --oneline -1 2>/dev/null
-} > "$log" 2>&1
+} >> "$log" 2>&1
 build() {  # build PRESET SECONDS: the whole preset; if that fails or takes longer, the executable alone
   { time timeout "$2" bash scripts/gpu-node-build.sh "$1"; } > "$OUT/build-$1.log" 2>&1 && return 0
   tail -30 "$OUT/build-$1.log" >> "$log"
