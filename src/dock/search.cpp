@@ -90,6 +90,13 @@ LigandOutput LigandDocker::dock(const std::string& path, const std::string& name
     minima.push_back(device.local(lig, tree, tree.input_conformation(), 5, kCapFinal));
   } else {
     minima = device.search(lig, tree, s);
+    // Polish the lowest minima further (five BFGS runs with the final
+    // softening, as Vina's --local_only) before the final selection.
+    std::vector<Minimum> lowest = minima;
+    std::stable_sort(lowest.begin(), lowest.end(),
+                     [](const Minimum& a, const Minimum& b) { return a.energy < b.energy; });
+    if (lowest.size() > 64) lowest.resize(64);
+    for (auto& m : device.polish(lig, tree, lowest, 5, kCapFinal)) minima.push_back(std::move(m));
   }
   LigandOutput out;
   out.name = name;

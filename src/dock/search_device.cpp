@@ -55,23 +55,36 @@ std::vector<Minimum> DeviceDocking::search(const Ligand& lig, const TreeHost& tr
   return monte_carlo_minima<DockExec>(tree, energy, lig.heavy_atoms(), lig.n_atoms(), settings);
 }
 
-Minimum DeviceDocking::local(const Ligand& lig, const TreeHost& tree, const std::vector<double>& conformation,
-                             int rounds, double cap) {
+std::vector<Minimum> DeviceDocking::polish(const Ligand& lig, const TreeHost& tree, const std::vector<Minimum>& minima,
+                                           int rounds, double cap) {
+  if (minima.empty()) return {};
   const DeviceEnergy energy = impl_->energy_for(lig);
   const auto dev_tree = upload_tree<DockMem>(tree);
-  Kokkos::View<double**, DockMem> confs("pk::dock::local_conf", 1, conformation.size());
+  const std::size_t C = minima.front().conformation.size();
+  Kokkos::View<double**, DockMem> confs("pk::dock::polish_conf", minima.size(), C);
   auto h = Kokkos::create_mirror_view(confs);
-  for (std::size_t i = 0; i < conformation.size(); ++i) h(0, i) = conformation[i];
+  for (std::size_t m = 0; m < minima.size(); ++m)
+    for (std::size_t i = 0; i < C; ++i) h(m, i) = minima[m].conformation[i];
   Kokkos::deep_copy(confs, h);
   const auto e = kernels::dock::run_local_optimization<DockExec>(dev_tree, energy, confs, rounds,
                                                                  vina_local_steps(lig.n_atoms()), cap);
   Kokkos::deep_copy(h, confs);
-  Minimum m;
-  m.conformation.resize(conformation.size());
-  for (std::size_t i = 0; i < conformation.size(); ++i) m.conformation[i] = h(0, i);
   auto he = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), e);
-  m.energy = he(0);
-  return m;
+  std::vector<Minimum> out(minima.size());
+  for (std::size_t m = 0; m < minima.size(); ++m) {
+    out[m].conformation.resize(C);
+    for (std::size_t i = 0; i < C; ++i) out[m].conformation[i] = h(m, i);
+    out[m].energy = he(m);
+    out[m].chain = minima[m].chain;
+  }
+  return out;
+}
+
+Minimum DeviceDocking::local(const Ligand& lig, const TreeHost& tree, const std::vector<double>& conformation,
+                             int rounds, double cap) {
+  Minimum start;
+  start.conformation = conformation;
+  return polish(lig, tree, {start}, rounds, cap).front();
 }
 
 bool DeviceDocking::on_host() { return std::is_same_v<DockMem, Kokkos::HostSpace>; }

@@ -31,6 +31,11 @@ class DeviceDocking {
   Minimum local(const Ligand& lig, const TreeHost& tree, const std::vector<double>& conformation, int rounds,
                 double cap);
 
+  /// Each of `minima` optimised further in parallel (`rounds` BFGS runs of
+  /// Vina's local step count with softening `cap`).
+  std::vector<Minimum> polish(const Ligand& lig, const TreeHost& tree, const std::vector<Minimum>& minima, int rounds,
+                              double cap);
+
   /// True when the kernels run in host memory (CPU backends).
   static bool on_host();
   /// The Kokkos execution space, e.g. "OpenMP" or "Cuda".
