@@ -23,7 +23,11 @@ using Mem = Space::memory_space;
 using Data = kernels::KmcData<Mem>;
 
 // Team path limits: 48 KiB of scratch is available per team on every backend.
-constexpr std::int32_t kWalkersPerTeam = 128;  // fastest in benchmarks/gpu_tuning.sh (RESULTS.md)
+// Large teams with a small shared-memory carveout: few blocks per SM need
+// little shared memory, so the rest stays L1 for the network tables (3.9x
+// faster on the H100 than 128-walker teams, benchmarks/gpu_kmc_carveout.sh).
+constexpr std::int32_t kWalkersPerTeam = 1024;
+constexpr long kDefaultCarveoutPercent = 25;
 constexpr std::int64_t kMaxTeamScratchBytes = 40 * 1024;
 
 namespace {
@@ -191,6 +195,24 @@ std::int64_t launch(const char* label, const Policy& policy, const Functor& f,
 }
 }  // namespace
 
+// PK_KMC_CARVEOUT=P (percent, default 25; -1 leaves Kokkos' choice; CUDA
+// builds with Kokkos 3.x): the shared-memory carveout of the counted (team)
+// kernel. Kokkos launches team kernels
+// preferring shared memory, which leaves the network tables little L1
+// (benchmarks/RESULTS.md); this sets the kernel's preferred carveout before
+// each launch after the first (Kokkos sets its preference once, at the first).
+template <class Driver>
+void set_team_carveout() {
+#if defined(KOKKOS_ENABLE_CUDA) && KOKKOS_VERSION < 40000
+  static const long carveout = env_long("PK_KMC_CARVEOUT", kDefaultCarveoutPercent);
+  if (carveout < 0 || carveout > 100) return;
+  using Func = Kokkos::Impl::CudaParallelLaunchKernelFunc<Driver, Kokkos::LaunchBounds<0, 0>,
+                                                          Kokkos::Impl::DeduceCudaLaunchMechanism<Driver>::launch_mechanism>;
+  cudaFuncSetAttribute(reinterpret_cast<const void*>(Func::get_kernel_func()),
+                       cudaFuncAttributePreferredSharedMemoryCarveout, static_cast<int>(carveout));
+#endif
+}
+
 std::int64_t KmcEngine::advance(double t_stop_s, std::int64_t step_cap) {
   if (impl_->capped.extent(0) == 0) impl_->capped = Kokkos::View<std::int64_t*, Mem>("pk::kmc::capped", 1);
   kernels::KmcAdvance<Mem> step{impl_->d, t_stop_s, step_cap, impl_->capped};
@@ -213,8 +235,18 @@ std::int64_t KmcEngine::advance(double t_stop_s, std::int64_t step_cap) {
                                                                : Kokkos::TeamPolicy<Space, Bounds>(league, Kokkos::AUTO);
       return launch("pk::kmc::advance_team", policy.set_scratch_size(0, Kokkos::PerTeam(scratch)), team, impl_->capped);
     }
-    Kokkos::TeamPolicy<Space> policy = team_size > 0 ? Kokkos::TeamPolicy<Space>(league, team_size)
-                                                     : Kokkos::TeamPolicy<Space>(league, Kokkos::AUTO);
+    long threads = team_size;
+#if defined(KOKKOS_ENABLE_CUDA)
+    // One thread per walker of the team, as many as the kernel's registers allow.
+    if (threads <= 0) {
+      Kokkos::TeamPolicy<Space> probe(league, 1);
+      threads = std::min<long>(per_team, probe.set_scratch_size(0, Kokkos::PerTeam(scratch))
+                                             .team_size_max(team, Kokkos::ParallelForTag()));
+    }
+#endif
+    Kokkos::TeamPolicy<Space> policy = threads > 0 ? Kokkos::TeamPolicy<Space>(league, static_cast<int>(threads))
+                                                   : Kokkos::TeamPolicy<Space>(league, Kokkos::AUTO);
+    set_team_carveout<Kokkos::Impl::ParallelFor<kernels::KmcAdvanceTeam<Space>, Kokkos::TeamPolicy<Space>>>();
     return launch("pk::kmc::advance_team", policy.set_scratch_size(0, Kokkos::PerTeam(scratch)), team, impl_->capped);
   }
   if (bounded)
