@@ -1,8 +1,9 @@
 // Vina 1.2 scoring on the device (Kokkos, device-callable): per-XS-type grid
 // maps with Vina's trilinear interpolation, analytic gradient, softening of a
 // positive per-atom energy and out-of-box slope penalty (grid::evaluate_aux);
-// and the intramolecular pair term with its per-atom gradient (analytic
-// terms, each positive pair energy softened as Vina's eval_interacting_pairs_deriv).
+// and the intramolecular pair term with its per-atom gradient (the weighted
+// terms tabulated in r^2 as Vina tabulates them, each positive pair energy
+// softened as in Vina's eval_interacting_pairs_deriv).
 //
 // Everything is a plain struct of Kokkos::Views, cheap to copy by value into a
 // kernel. VinaEnergy is the energy docking kernels call:
@@ -21,7 +22,7 @@ namespace pk::kernels::dock {
 /// values(((slot * nz + z) * ny + y) * nx + x): x fastest, points n + 1 a side.
 template <class MemorySpace>
 struct GridMaps {
-  Kokkos::View<const double*, MemorySpace> values;  ///< kcal/mol
+  Kokkos::View<const float*, MemorySpace> values;   ///< kcal/mol (float: half the cache footprint; sums stay double)
   Kokkos::View<const int*, MemorySpace> type_slot;  ///< XS type -> map slot, -1 if no map
   int nx = 0, ny = 0, nz = 0;                       ///< points a side
   double begin[3] = {0, 0, 0};                      ///< Å, the first point
@@ -84,57 +85,21 @@ struct GridMaps {
   }
 };
 
-/// Weights of the five terms (kcal/mol per unit term).
-struct TermWeights {
-  double gauss1 = -0.035579, gauss2 = -0.005156, repulsion = 0.840245, hydrophobic = -0.035069,
-         hydrogen = -0.587439;
-};
-
-/// Weighted Vina pair energy at distance r (Å) for XS radius sum `rsum`;
-/// `de_dr` gets dE/dr. Zero at r >= 8 Å.
-KOKKOS_INLINE_FUNCTION double vina_pair(const TermWeights& w, double rsum, bool hydrophobic, bool hbond, double r,
-                                        double& de_dr) {
-  de_dr = 0;
-  if (r >= 8.0) return 0;
-  const double d = r - rsum;
-  const double g1 = compat::exp(-4.0 * d * d);
-  const double g2 = compat::exp(-0.25 * (d - 3.0) * (d - 3.0));
-  double e = w.gauss1 * g1 + w.gauss2 * g2;
-  de_dr = w.gauss1 * (-8.0 * d) * g1 + w.gauss2 * (-0.5 * (d - 3.0)) * g2;
-  if (d < 0) {
-    e += w.repulsion * d * d;
-    de_dr += w.repulsion * 2 * d;
-  }
-  if (hydrophobic) {
-    if (d <= 0.5) {
-      e += w.hydrophobic;
-    } else if (d < 1.5) {
-      e += w.hydrophobic * (1.5 - d);
-      de_dr -= w.hydrophobic;
-    }
-  }
-  if (hbond) {
-    if (d <= -0.7) {
-      e += w.hydrogen;
-    } else if (d < 0) {
-      e += w.hydrogen * (d / -0.7);
-      de_dr += w.hydrogen / -0.7;
-    }
-  }
-  return e;
-}
-
-/// The ligand side: which map scores each atom, and the intramolecular pairs.
+/// The ligand side: which map scores each atom, and the intramolecular pairs
+/// with Vina's pair-energy table for their type pairs: row t holds, for
+/// r^2 = i/32 Å^2 (i < n_samples), the weighted energy at r = sqrt(i/32)
+/// (Vina's precalculated "smooth" samples). Energies between samples are
+/// interpolated linearly in r^2, as Vina's eval_deriv does; the gradient is
+/// the exact derivative of that interpolant.
 template <class MemorySpace>
 struct LigandTerms {
   int n_atoms = 0;
   int n_pairs = 0;
+  int n_samples = 0;                                    ///< samples per table row
   Kokkos::View<const int*, MemorySpace> atom_slot;      ///< map slot of atom a, -1: not scored (hydrogen)
-  Kokkos::View<const int* [2], MemorySpace> pairs;      ///< intramolecular atom pairs
-  Kokkos::View<const double* [3], MemorySpace> pair_param;  ///< radius sum (Å), hydrophobic (0/1), H-bond (0/1)
-  TermWeights weights;
+  Kokkos::View<const int* [3], MemorySpace> pairs;      ///< atom i, atom j, table row
+  Kokkos::View<const double**, MemorySpace> table;      ///< (row, i): energy sample, kcal/mol
 };
-
 /// Inter (grid) + intra energy and per-atom gradient of one ligand pose.
 template <class MemorySpace>
 struct VinaEnergy {
@@ -161,27 +126,27 @@ struct VinaEnergy {
   KOKKOS_INLINE_FUNCTION double intra(const Span& coords, const Span& grad, double cap) const {
     double e = 0;
     for (int p = 0; p < ligand.n_pairs; ++p) {
-      const int i = ligand.pairs(p, 0), j = ligand.pairs(p, 1);
+      const int i = ligand.pairs(p, 0), j = ligand.pairs(p, 1), t = ligand.pairs(p, 2);
       double r[3], r2 = 0;
       for (int d = 0; d < 3; ++d) {
         r[d] = coords(i, d) - coords(j, d);
         r2 += r[d] * r[d];
       }
       if (r2 >= 64.0) continue;
-      const double rr = compat::sqrt(r2);
-      double de_dr;
-      double pe = vina_pair(ligand.weights, ligand.pair_param(p, 0), ligand.pair_param(p, 1) > 0.5,
-                            ligand.pair_param(p, 2) > 0.5, rr, de_dr);
+      const double x = 32.0 * r2;
+      const int k = static_cast<int>(x);
+      const double e1 = ligand.table(t, k), e2 = ligand.table(t, k + 1);
+      double pe = e1 + (x - k) * (e2 - e1);
+      double de_dr2 = 32.0 * (e2 - e1);
       if (pe > 0) {
-        const double t = cap / (cap + pe);
-        pe *= t;
-        de_dr *= t * t;
+        const double s = cap / (cap + pe);
+        pe *= s;
+        de_dr2 *= s * s;
       }
       e += pe;
-      const double k = rr > 1e-12 ? de_dr / rr : 0.0;
       for (int d = 0; d < 3; ++d) {
-        grad(i, d) += k * r[d];
-        grad(j, d) -= k * r[d];
+        grad(i, d) += 2 * de_dr2 * r[d];
+        grad(j, d) -= 2 * de_dr2 * r[d];
       }
     }
     return e;

@@ -1,15 +1,21 @@
 // `bench score` measurement: one ligand at many random rigid poses (random
 // orientation, centroid uniform in the box shrunk by 2 Å), one Kokkos thread
 // per pose computing energy and per-atom gradient: the grid term, the
-// intramolecular term, and both (the energy the search calls). Each launch is
-// timed between fences after a warm-up; medians are reported.
+// intramolecular term, and both (the energy the search calls); and the whole
+// evaluation the search performs per step: a random conformation (position,
+// orientation, torsions) to coordinates through the torsion tree, energy and
+// gradient, and the gradient back to the conformation (kernels/
+// dock_kinematics.hpp). Each launch is timed between fences after a warm-up;
+// medians are reported.
 #include "dock/device_api.hpp"
 #include "dock/grid.hpp"
+#include "dock/kinematics.hpp"
 
 #include <Kokkos_Core.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <random>
 
 namespace pk::dock {
@@ -52,6 +58,51 @@ V3 random_poses(const Ligand& lig, const GridBox& box, int n, std::uint64_t seed
 }
 
 enum class Part { kBoth, kInter, kIntra };
+
+using Scratch = Kokkos::View<double**, DockMem>;
+using Span = kernels::dock::ChainSpan<Scratch>;
+
+/// Random conformations (one row each): root origin uniform in the box shrunk
+/// by 2 Å, a uniform random orientation, uniform torsions.
+Scratch random_conformations(const TreeHost& tree, const GridBox& box, int n, int slots, std::uint64_t seed) {
+  Scratch work("pk::dock::bench_conf", n, slots);
+  auto h = Kokkos::create_mirror_view(work);
+  std::mt19937_64 gen(seed + 1);
+  std::normal_distribution<double> normal(0, 1);
+  std::uniform_real_distribution<double> u(0, 1);
+  for (int p = 0; p < n; ++p) {
+    for (int d = 0; d < 3; ++d) {
+      const double lo = box.begin[d] + 2, hi = std::max(lo, box.end[d] - 2);
+      h(p, d) = lo + (hi - lo) * u(gen);
+    }
+    double q[4], s = 0;
+    for (double& x : q) x = normal(gen), s += x * x;
+    for (int i = 0; i < 4; ++i) h(p, 3 + i) = q[i] / std::sqrt(s);
+    for (int k = 0; k < tree.n_torsions(); ++k) h(p, 7 + k) = (2 * u(gen) - 1) * M_PI;
+  }
+  Kokkos::deep_copy(work, h);
+  return work;
+}
+
+/// One timed launch of the full evaluation; returns seconds.
+double launch_full(const DeviceEnergy& e, const kernels::dock::TorsionTree<DockMem>& tree, const Scratch& work,
+                   const Kokkos::View<double*, DockMem>& out, double cap) {
+  const int n = static_cast<int>(work.extent(0));
+  const int C = tree.conf_size(), F = tree.frame_size(), m = tree.n_atoms;
+  Kokkos::fence();
+  Kokkos::Timer timer;
+  Kokkos::parallel_for(
+      "pk::dock::bench_score_kinematics", Kokkos::RangePolicy<DockExec>(0, n), KOKKOS_LAMBDA(const int p) {
+        const Span conf{work, p, 0}, frames{work, p, C}, coords{work, p, C + F}, grad{work, p, C + F + 3 * m},
+            change{work, p, C + F + 6 * m};
+        kernels::dock::conformation_to_coords(tree, conf, frames, coords);
+        const double v = e(coords, grad, cap);
+        kernels::dock::coords_gradient_to_change(tree, frames, coords, grad, change);
+        out(p) = v;
+      });
+  Kokkos::fence();
+  return timer.seconds();
+}
 
 /// One timed launch over all poses; returns seconds.
 double launch(const DeviceEnergy& e, const V3& xyz, const V3& grad, const Kokkos::View<double*, DockMem>& out,
@@ -110,6 +161,20 @@ ScoreBenchResult bench_score(const Receptor& receptor, const Ligand& lig, const 
   r.median_evals_per_second = s.poses / median(r.seconds);
   r.median_inter_per_second = s.poses / median(r.inter_seconds);
   r.median_intra_per_second = s.poses / median(r.intra_seconds);
+  // The search's per-step evaluation, kinematics included.
+  const TreeHost tree_host = tree_of(lig);
+  const auto tree = upload_tree<DockMem>(tree_host);
+  const int slots = tree.conf_size() + tree.frame_size() + 6 * tree.n_atoms + tree.change_size();
+  const Scratch work = random_conformations(tree_host, box, s.poses, slots, s.seed);
+  r.n_torsions = tree_host.n_torsions();
+  launch_full(e, tree, work, out, s.cap);  // warm-up
+  for (int k = 0; k < s.repeats; ++k) {
+    const std::clock_t c0 = std::clock();  // CPU time of the whole process (all host threads)
+    r.full_seconds.push_back(launch_full(e, tree, work, out, s.cap));
+    r.full_cpu_seconds.push_back(static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
+  }
+  r.median_full_per_second = s.poses / median(r.full_seconds);
+  r.median_full_per_cpu_second = s.poses / median(r.full_cpu_seconds);
   return r;
 }
 

@@ -49,12 +49,17 @@ int run_bench_score(const po::variables_map& vm, cli::Context& ctx) {
   j.value("receptor", vm["receptor"].as<std::string>()).value("ligand", vm["ligand"].as<std::string>());
   j.value("ligand_atoms", r.n_atoms).value("ligand_heavy_atoms", r.n_heavy).value("intra_pairs", r.n_pairs);
   j.value("poses", s.poses).value("repeats", s.repeats).value("softening_cap_kcal_per_mol", s.cap);
-  j.value("what", "energy + per-atom gradient per pose: grid term (trilinear, 0.375 A maps) + intramolecular "
-                  "pairs; rigid random poses, no kinematics");
+  j.value("what", "evals_per_s: energy + per-atom gradient per pose, grid term (trilinear, 0.375 A maps) + "
+                  "intramolecular pairs, rigid random poses; with_kinematics_per_s: the same from a random "
+                  "conformation through the torsion tree, plus the gradient back to the conformation");
+  j.value("torsions", r.n_torsions);
   j.value("grid_build_s", r.grid_build_seconds);
   j.value("launch_s", r.seconds).value("inter_launch_s", r.inter_seconds).value("intra_launch_s", r.intra_seconds);
   j.value("evals_per_s", r.median_evals_per_second);
   j.value("inter_evals_per_s", r.median_inter_per_second).value("intra_evals_per_s", r.median_intra_per_second);
+  j.value("with_kinematics_launch_s", r.full_seconds).value("with_kinematics_per_s", r.median_full_per_second);
+  j.value("with_kinematics_launch_cpu_s", r.full_cpu_seconds);
+  j.value("with_kinematics_per_cpu_s", r.median_full_per_cpu_second);
   j.value("energy_checksum_kcal_per_mol", r.checksum).end_object();
   ctx.out << j.str() << "\n";
   if (vm.count("json") && ctx.rank == 0) j.save(vm["json"].as<std::string>());

@@ -22,7 +22,8 @@ std::vector<double> grid_inter_energies(const Receptor& receptor, const GridBox&
                                         const std::vector<Ligand>& ligands, const ScoringWeights& w, double cap);
 
 /// `bench score`: energy + gradient evaluations of one ligand at many random
-/// rigid poses inside the box, one Kokkos thread per pose.
+/// rigid poses inside the box, one Kokkos thread per pose; and the same with
+/// the torsion-tree kinematics (random conformations).
 struct ScoreBenchSettings {
   int poses = 1 << 16;   ///< poses per launch
   int repeats = 7;       ///< timed launches (the median is reported)
@@ -37,6 +38,11 @@ struct ScoreBenchResult {
   double median_evals_per_second = 0;   ///< energy + gradient, inter + intra
   double median_inter_per_second = 0;
   double median_intra_per_second = 0;
+  std::vector<double> full_seconds;     ///< per timed launch: conformation -> coordinates -> energy + gradient -> conformation gradient
+  double median_full_per_second = 0;    ///< the search's per-step evaluation, kinematics included
+  std::vector<double> full_cpu_seconds; ///< process CPU time of those launches (host backends: all threads)
+  double median_full_per_cpu_second = 0;
+  int n_torsions = 0;
   double checksum = 0;                  ///< sum of all energies of the last launch (kcal/mol)
   int n_atoms = 0, n_heavy = 0, n_pairs = 0;
   std::string execution_space;

@@ -51,7 +51,7 @@ DeviceGrid build_grid_maps(const Receptor& receptor, const GridBox& box, const s
   g.slope = kOutOfBoxSlope;
   const long points = static_cast<long>(g.nx) * g.ny * g.nz;
   const int n_slots = static_cast<int>(types.size());
-  const double bytes = 8.0 * points * n_slots;
+  const double bytes = 4.0 * points * n_slots;
   if (bytes > 8e9)
     throw UsageError("the search box needs " + std::to_string(bytes / 1e9) +
                      " GB of grid maps (more than 8 GB): make --size_x/_y/_z smaller");
@@ -93,7 +93,7 @@ DeviceGrid build_grid_maps(const Receptor& receptor, const GridBox& box, const s
   const auto d_rxyz = to_device(rxyz, "pk::dock::receptor_xyz");
   const auto d_rxs = to_device(rxs, "pk::dock::receptor_xs");
   const auto d_slot_xs = to_device(slot_xs, "pk::dock::slot_xs");
-  Kokkos::View<double*, DockMem> values(Kokkos::view_alloc(Kokkos::WithoutInitializing, "pk::dock::grid_maps"),
+  Kokkos::View<float*, DockMem> values(Kokkos::view_alloc(Kokkos::WithoutInitializing, "pk::dock::grid_maps"),
                                         static_cast<std::size_t>(points) * std::max(n_slots, 1));
   const int nx = g.nx, ny = g.ny, nz = g.nz, n_samples = table.n_samples();
   const double b0 = box.begin[0], b1 = box.begin[1], b2 = box.begin[2];
@@ -117,7 +117,8 @@ DeviceGrid build_grid_maps(const Receptor& receptor, const GridBox& box, const s
             acc[s] += d_table(static_cast<long>(pair) * n_samples + i);
           }
         }
-        for (int s = 0; s < n_slots; ++s) values(((static_cast<long>(s) * nz + z) * ny + y) * nx + x) = acc[s];
+        for (int s = 0; s < n_slots; ++s)
+          values(((static_cast<long>(s) * nz + z) * ny + y) * nx + x) = static_cast<float>(acc[s]);
       });
   Kokkos::fence();
   g.values = values;
@@ -135,33 +136,35 @@ DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const Scor
     if (slot[a] < 0)
       throw UsageError(std::string("no grid map for XS type ") + xs_name(t) + " (ligand " + lig.file + ")");
   }
+  // One table row per XS type pair the intramolecular pairs use.
   const int np = static_cast<int>(lig.intra_pairs.size());
-  Kokkos::View<int* [2], DockMem> pairs("pk::dock::intra_pairs", np);
-  Kokkos::View<double* [3], DockMem> param("pk::dock::intra_pair_param", np);
+  std::vector<int> row_of(kXsCount * kXsCount, -1), row_types;
+  Kokkos::View<int* [3], DockMem> pairs("pk::dock::intra_pairs", np);
   auto hp = Kokkos::create_mirror_view(pairs);
-  auto hq = Kokkos::create_mirror_view(param);
   for (int p = 0; p < np; ++p) {
     const int i = lig.intra_pairs[p][0], j = lig.intra_pairs[p][1];
-    const int ti = lig.atoms[i].xs, tj = lig.atoms[j].xs;
+    const int key = PairTable::pair_index(lig.atoms[i].xs, lig.atoms[j].xs);
+    if (row_of[key] < 0) row_of[key] = static_cast<int>(row_types.size()), row_types.push_back(key);
     hp(p, 0) = i;
     hp(p, 1) = j;
-    hq(p, 0) = xs_radius_angstrom(ti) + xs_radius_angstrom(tj);
-    hq(p, 1) = xs_is_hydrophobic(ti) && xs_is_hydrophobic(tj) ? 1.0 : 0.0;
-    hq(p, 2) = (xs_is_donor(ti) && xs_is_acceptor(tj)) || (xs_is_donor(tj) && xs_is_acceptor(ti)) ? 1.0 : 0.0;
+    hp(p, 2) = row_of[key];
+  }
+  const int n_samples = static_cast<int>(kTableSamplesPerA2 * kCutoffAngstrom * kCutoffAngstrom) + 3;
+  Kokkos::View<double**, DockMem> table("pk::dock::intra_table", row_types.size(), n_samples);
+  auto ht = Kokkos::create_mirror_view(table);
+  for (std::size_t r = 0; r < row_types.size(); ++r) {
+    const int t1 = row_types[r] / kXsCount, t2 = row_types[r] % kXsCount;
+    for (int k = 0; k < n_samples; ++k) ht(r, k) = pair_energy(w, t1, t2, std::sqrt(k / kTableSamplesPerA2));
   }
   Kokkos::deep_copy(pairs, hp);
-  Kokkos::deep_copy(param, hq);
+  Kokkos::deep_copy(table, ht);
   DeviceLigand d;
   d.n_atoms = lig.n_atoms();
   d.n_pairs = np;
+  d.n_samples = n_samples;
   d.atom_slot = to_device(slot, "pk::dock::atom_slot");
   d.pairs = pairs;
-  d.pair_param = param;
-  d.weights.gauss1 = w.gauss1;
-  d.weights.gauss2 = w.gauss2;
-  d.weights.repulsion = w.repulsion;
-  d.weights.hydrophobic = w.hydrophobic;
-  d.weights.hydrogen = w.hydrogen;
+  d.table = table;
   return d;
 }
 
