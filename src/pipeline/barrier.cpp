@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "dock/molecule.hpp"
 #include "dock/scoring.hpp"
+#include "pipeline/batch_scorer.hpp"
 #include "pipeline/ligand_kinematics.hpp"
 #include "pipeline/path_relax.hpp"
 
@@ -23,6 +24,7 @@ struct Scorer {
   dock::GridBox box;
   double intra_best = 0, normalisation = 1, cap = dock::kCapSearch;
   std::unique_ptr<LigandKinematics> kinematics;
+  std::unique_ptr<BatchScorer> device;  ///< set when the device scorer is used
 
   /// Vina's final score formula for any coordinates: (inter + intra - intra of the best pose) / (1 + w_rot N_rot).
   double score(const Coords& xyz) const {
@@ -49,7 +51,9 @@ dock::GridBox union_box(const std::vector<SearchBox>& boxes, double margin) {
 }  // namespace
 
 PathEnergyModel make_path_energy(const PosesFile& poses, const LigandPoses& lig, const std::string& receptor_path,
-                                 int images, int relax_steps) {
+                                 int images, int relax_steps, const std::string& scorer) {
+  if (scorer != "device" && scorer != "host")
+    throw UsageError("pandakinetics network: --path-scorer must be device or host, got '" + scorer + "'");
   auto s = std::make_shared<Scorer>();
   const auto models = dock::parse_ligands(lig.pdbqt, poses.path + ":/ligands/" + lig.name + "@pdbqt");
   s->ligand = models.at(0);
@@ -57,7 +61,8 @@ PathEnergyModel make_path_energy(const PosesFile& poses, const LigandPoses& lig,
     throw InputError(poses.path, 0, "/ligands/" + lig.name + ": its pdbqt text has " + std::to_string(s->ligand.n_atoms()) +
                                         " atoms and " + std::to_string(s->ligand.n_torsions()) + " torsions, the datasets " +
                                         std::to_string(lig.n_atoms) + " and " + std::to_string(lig.n_torsions));
-  s->receptor = dock::ReceptorAtoms::of(dock::read_receptor(receptor_path));
+  const dock::Receptor receptor = dock::read_receptor(receptor_path);
+  s->receptor = dock::ReceptorAtoms::of(receptor);
   // Every image atom lies within the ligand's reach (largest atom distance from the root origin) of a
   // root position between two poses, and every pose's root lies inside its box.
   double reach = 0;
@@ -73,6 +78,7 @@ PathEnergyModel make_path_energy(const PosesFile& poses, const LigandPoses& lig,
                                     lig.score_kcal_per_mol.begin());
   s->intra_best = lig.intra_kcal_per_mol[best];
   s->kinematics = std::make_unique<LigandKinematics>(s->ligand);
+  if (scorer == "device") s->device = std::make_unique<BatchScorer>(receptor, s->ligand, s->box, s->cap);
   // The stored conformations must rebuild the stored coordinates.
   for (int p = 0; p < lig.n_poses(); ++p) {
     const Coords c = s->kinematics->coordinates(conformation_of(lig, p));
@@ -84,16 +90,41 @@ PathEnergyModel make_path_energy(const PosesFile& poses, const LigandPoses& lig,
                                               std::to_string(a) + " off by more than 1e-3 Å)");
   }
   PathEnergyModel m;
-  m.energy = [s, relax_steps](const LigandPoses& l, int a, int b, int n) {
+  // Vina's score formula and its gradient for a batch of conformations.
+  const BatchEnergy batch = [s](const std::vector<Conformation>& confs, std::vector<std::vector<double>>* grads) {
+    std::vector<double> e;
+    if (s->device) {
+      e = s->device->evaluate(confs, grads);
+      for (double& x : e) x = (x - s->intra_best) / s->normalisation;
+      if (grads)
+        for (auto& g : *grads)
+          for (double& x : g) x /= s->normalisation;
+      return e;
+    }
     const ConformationEnergy f = [s](const Conformation& c) { return s->score(s->kinematics->coordinates(c)); };
-    return relaxed_path(conformation_of(l, a), conformation_of(l, b), n, relax_steps, f).energies;
+    for (const auto& c : confs) e.push_back(f(c));
+    if (grads) {
+      grads->clear();
+      for (const auto& c : confs) grads->push_back(numerical_gradient(f, c));
+    }
+    return e;
+  };
+  m.energy = [batch, relax_steps](const LigandPoses& l, const std::vector<std::pair<int, int>>& pairs, int n) {
+    std::vector<std::pair<Conformation, Conformation>> ends;
+    for (const auto& [a, b] : pairs) ends.emplace_back(conformation_of(l, a), conformation_of(l, b));
+    std::vector<std::vector<double>> out;
+    for (const auto& path : relaxed_paths(ends, n, relax_steps, batch)) out.push_back(path.energies);
+    return out;
   };
   std::ostringstream d;
   d << "internal-coordinate path (root position linear, orientation by slerp, torsions along the shorter angle), "
-    << images << " images, each relaxed orthogonally to the path by up to " << relax_steps
-    << " BFGS steps (numerical gradient), scored with the Vina function on the host (direct pairwise, search "
-       "softening v = 10, no out-of-box penalty; src/dock/scoring): (inter + intra - intra of the best pose) / "
-       "(1 + 0.05846 N_rot)";
+    << images << " images, each relaxed orthogonally to the path by up to " << relax_steps << " BFGS steps, scored with "
+    << (scorer == "device"
+            ? "the docking code's device scorer (Vina grid maps over the search boxes grown by the ligand's reach, "
+              "trilinear interpolation, analytic gradient through the torsion-tree kinematics; kernels/dock_score.hpp), "
+              "all images of all paths in batches"
+            : "the docking code's host Vina scoring (direct pairwise, src/dock/scoring; numerical gradient)")
+    << ", search softening v = 10, no out-of-box penalty: (inter + intra - intra of the best pose) / (1 + 0.05846 N_rot)";
   m.description = d.str();
   return m;
 }

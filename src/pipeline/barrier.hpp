@@ -23,7 +23,9 @@ struct PathEnergyModel {
 
 /// The path energy this build provides for `lig` docked into `receptor`.
 /// Throws NotAvailable when the docking scorer is not part of this build.
+/// scorer: "device" (the docking code's batched grid scorer with analytic
+/// gradients) or "host" (its direct pairwise reference, numerical gradients).
 PathEnergyModel make_path_energy(const PosesFile& poses, const LigandPoses& lig, const std::string& receptor,
-                                 int images, int relax_steps);
+                                 int images, int relax_steps, const std::string& scorer);
 
 }  // namespace pk::pipeline

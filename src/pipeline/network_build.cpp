@@ -178,7 +178,8 @@ BuiltNetwork build_network(const LigandPoses& lig, const std::vector<SearchBox>&
   for (auto& s : states) std::sort(s.members.begin(), s.members.end());
 
   // Edges between neighbouring states: the highest energy along the path.
-  std::vector<BuiltEdge> edges;
+  std::vector<BuiltEdge> candidates;
+  std::vector<std::pair<int, int>> pairs;
   for (std::size_t i = 0; i < states.size(); ++i)
     for (std::size_t j = i + 1; j < states.size(); ++j) {
       const int pa = states[i].representative, pb = states[j].representative;
@@ -188,21 +189,30 @@ BuiltNetwork build_network(const LigandPoses& lig, const std::vector<SearchBox>&
       e.rmsd_angstrom = rmsd(hc[pa], hc[pb]);
       e.centroid_distance_angstrom = distance(states[i].centroid_angstrom, states[j].centroid_angstrom);
       if (e.rmsd_angstrom > cfg.edge_rmsd_angstrom && e.centroid_distance_angstrom > cfg.edge_centroid_angstrom) continue;
-      double top = std::max(lig.score_kcal_per_mol[pa], lig.score_kcal_per_mol[pb]);
-      for (double x : path_energy(lig, pa, pb, cfg.images)) {
-        if (!std::isfinite(x))
-          throw InputError(source, 0, "path energy between poses " + std::to_string(pa) + " and " + std::to_string(pb) + " is not finite");
-        top = std::max(top, x);
-      }
-      e.path_max_score_kcal_per_mol = top;
-      e.ts_free_energy_kcal_per_mol = cfg.offset_kcal_per_mol + cfg.scale * top;
-      const double low = std::min(states[i].free_energy_kcal_per_mol, states[j].free_energy_kcal_per_mol);
-      if (e.ts_free_energy_kcal_per_mol - low > cfg.max_barrier_kcal_per_mol) {
-        ++out.edges_over_max_barrier;
-        continue;
-      }
-      edges.push_back(e);
+      candidates.push_back(e);
+      pairs.emplace_back(pa, pb);
     }
+  const std::vector<std::vector<double>> energies =
+      pairs.empty() ? std::vector<std::vector<double>>{} : path_energy(lig, pairs, cfg.images);
+  std::vector<BuiltEdge> edges;
+  for (std::size_t k = 0; k < candidates.size(); ++k) {
+    BuiltEdge e = candidates[k];
+    const auto [pa, pb] = pairs[k];
+    double top = std::max(lig.score_kcal_per_mol[pa], lig.score_kcal_per_mol[pb]);
+    for (double x : energies.at(k)) {
+      if (!std::isfinite(x))
+        throw InputError(source, 0, "path energy between poses " + std::to_string(pa) + " and " + std::to_string(pb) + " is not finite");
+      top = std::max(top, x);
+    }
+    e.path_max_score_kcal_per_mol = top;
+    e.ts_free_energy_kcal_per_mol = cfg.offset_kcal_per_mol + cfg.scale * top;
+    const double low = std::min(states[e.a].free_energy_kcal_per_mol, states[e.b].free_energy_kcal_per_mol);
+    if (e.ts_free_energy_kcal_per_mol - low > cfg.max_barrier_kcal_per_mol) {
+      ++out.edges_over_max_barrier;
+      continue;
+    }
+    edges.push_back(e);
+  }
 
   // Bulk exchange for the exposed states.
   out.k_diffusion_per_M_per_s = diffusion_limited_rate_per_M_per_s(cfg.diffusion_m2_per_s, cfg.capture_radius_angstrom);

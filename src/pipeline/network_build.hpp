@@ -43,9 +43,12 @@ struct NetworkSettings {
   bool drop_unconnected = false;         ///< drop states with no path to unbound (else an error)
 };
 
-/// Energies (kcal/mol, on the scale of the pose scores) of `images` interior
-/// images of the path from pose a to pose b of `lig` (endpoints excluded).
-using PathEnergy = std::function<std::vector<double>(const LigandPoses& lig, int pose_a, int pose_b, int images)>;
+/// For each pair (pose a, pose b) of `lig`: the energies (kcal/mol, on the
+/// scale of the pose scores) of `images` interior images of the path from a
+/// to b (endpoints excluded). All pairs come in one call so they can be
+/// scored in batches.
+using PathEnergy = std::function<std::vector<std::vector<double>>(
+    const LigandPoses& lig, const std::vector<std::pair<int, int>>& pairs, int images)>;
 
 struct BuiltState {
   std::string name;

@@ -53,11 +53,15 @@ void add_network_options(po::options_description& desc) {
        "this distance (Å)")
       ("exposed-contact-fraction", po::value<double>()->default_value(d.exposed_contact_fraction), "see --contact-distance")
       ("images", po::value<int>()->default_value(d.images), "interior images along each path between two states")
+      ("path-scorer", po::value<std::string>()->default_value("device"),
+       "device: the docking code's grid scorer with analytic gradients, all images in batches (Kokkos: GPU or "
+       "OpenMP); host: its direct pairwise reference with numerical gradients (slower)")
       ("max-barrier", po::value<double>()->default_value(d.max_barrier_kcal_per_mol),
        "leave two neighbours unconnected when their barrier, seen from the lower state, exceeds this (kcal/mol; "
        "60 kcal/mol is a rate below 1e-30 1/s at 300 K)")
-      ("relax-steps", po::value<int>()->default_value(3),
-       "BFGS steps relaxing each image orthogonally to the path (internal-coordinate paths only)")
+      ("relax-steps", po::value<int>()->default_value(20),
+       "BFGS steps relaxing each image orthogonally to the path (a step moves a coordinate by at most 1 Å or "
+       "1 rad); too few leave the clashes of the straight interpolation in the barriers")
       ("lump-barrier", po::value<double>()->default_value(0.0),
        "merge bound states joined by a barrier below this (kcal/mol, seen from the lower state) into one state at "
        "local equilibrium (0: no merging). Pairs that flicker at ~1e12 1/s otherwise cost KMC ~1e12 steps per "
@@ -134,7 +138,8 @@ int run_network(const po::variables_map& vm, cli::Context& ctx) {
   const Coords receptor_atoms = read_receptor_heavy_atoms(receptor);
   PathEnergyModel model;
   try {
-    model = make_path_energy(poses, lig, receptor, cfg.images, vm["relax-steps"].as<int>());
+    model = make_path_energy(poses, lig, receptor, cfg.images, vm["relax-steps"].as<int>(),
+                             vm["path-scorer"].as<std::string>());
   } catch (const NotAvailable& e) {
     ctx.err << e.what() << "\n";
     return kExitUsage;

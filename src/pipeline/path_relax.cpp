@@ -1,5 +1,6 @@
 #include "pipeline/path_relax.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace pk::pipeline {
@@ -17,6 +18,14 @@ double dot(const std::vector<double>& a, const std::vector<double>& b) {
   double s = 0;
   for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
   return s;
+}
+
+/// The first trial step of a line search: the full step, but at most 1 (Å or rad) in any coordinate,
+/// so that a clash's huge gradient does not throw the image across the receptor.
+double first_alpha(const std::vector<double>& p) {
+  double big = 0;
+  for (double x : p) big = std::max(big, std::abs(x));
+  return big > 1.0 ? 1.0 / big : 1.0;
 }
 
 /// Removes the component of g along the unit vector t.
@@ -100,16 +109,16 @@ RelaxedPath relaxed_path(const Conformation& a, const Conformation& b, int image
         project_out(p, t);
         const double slope = dot(p, g);
         if (!(slope < 0)) break;
-        double alpha = 1.0, e_new = e;
+        double alpha = first_alpha(p), e_new = e;
         Conformation trial;
-        for (int tries = 0; tries < 12; ++tries, alpha *= 0.5) {  // Armijo backtracking
+        for (int tries = 0; tries < 10; ++tries, alpha *= 0.5) {  // Armijo backtracking
           std::vector<double> step(n);
           for (int i = 0; i < n; ++i) step[i] = alpha * p[i];
           trial = apply_change(x, step);
           e_new = f(trial);
           if (e_new <= e + 1e-4 * alpha * slope) break;
         }
-        if (!(e_new < e)) break;
+        if (!(e_new <= e + 1e-4 * alpha * slope) || !(e_new < e)) break;
         std::vector<double> g_new = numerical_gradient(f, trial);
         project_out(g_new, t);
         std::vector<double> sv(n), yv(n);
@@ -131,6 +140,116 @@ RelaxedPath relaxed_path(const Conformation& a, const Conformation& b, int image
     }
     out.energies.push_back(e);
   }
+  return out;
+}
+
+}  // namespace pk::pipeline
+
+namespace pk::pipeline {
+
+std::vector<RelaxedPath> relaxed_paths(const std::vector<std::pair<Conformation, Conformation>>& ends, int images,
+                                       int steps, const BatchEnergy& f) {
+  // Every image of every path in one list, with the unit tangent of the unrelaxed path there.
+  std::vector<Conformation> x;
+  std::vector<std::vector<double>> tangent;
+  for (const auto& [a, b] : ends) {
+    const std::vector<Conformation> base = conformation_images(a, b, images);
+    for (int k = 0; k < images; ++k) {
+      std::vector<double> t = difference(k == 0 ? a : base[k - 1], k == images - 1 ? b : base[k + 1]);
+      const double tn = std::sqrt(dot(t, t));
+      for (double& v : t) v = tn > 0 ? v / tn : 0.0;
+      x.push_back(base[k]);
+      tangent.push_back(t);
+    }
+  }
+  const std::size_t N = x.size();
+  std::vector<std::vector<double>> g;
+  std::vector<double> e = f(x, steps > 0 ? &g : nullptr);
+  if (steps > 0) {
+    const int n = static_cast<int>(x.front().size()) - 1;
+    for (std::size_t i = 0; i < N; ++i) project_out(g[i], tangent[i]);
+    std::vector<std::vector<double>> H(N, std::vector<double>(static_cast<std::size_t>(n) * n, 0.0));
+    for (auto& h : H)
+      for (int i = 0; i < n; ++i) h[i * n + i] = 1.0;
+    std::vector<bool> active(N, true);
+    constexpr int kTrials = 10;
+    std::vector<double> alpha0(N, 1.0);
+    for (int s = 0; s < steps; ++s) {
+      std::vector<std::vector<double>> p(N, std::vector<double>(n, 0.0));
+      std::vector<double> slope(N, 0.0);
+      std::vector<Conformation> trials;
+      std::vector<std::size_t> owner;
+      for (std::size_t i = 0; i < N; ++i) {
+        if (!active[i]) continue;
+        for (int r = 0; r < n; ++r)
+          for (int c = 0; c < n; ++c) p[i][r] -= H[i][r * n + c] * g[i][c];
+        project_out(p[i], tangent[i]);
+        slope[i] = dot(p[i], g[i]);
+        if (!(slope[i] < 0)) {
+          active[i] = false;
+          continue;
+        }
+        alpha0[i] = first_alpha(p[i]);
+        double alpha = alpha0[i];
+        for (int t = 0; t < kTrials; ++t, alpha *= 0.5) {
+          std::vector<double> step(n);
+          for (int r = 0; r < n; ++r) step[r] = alpha * p[i][r];
+          trials.push_back(apply_change(x[i], step));
+          owner.push_back(i);
+        }
+      }
+      if (trials.empty()) break;
+      const std::vector<double> et = f(trials, nullptr);
+      // The largest step satisfying Armijo's condition, per image.
+      std::vector<int> pick(N, -1);
+      for (std::size_t q = 0; q < trials.size(); ++q) {
+        const std::size_t i = owner[q];
+        const int t = static_cast<int>(q % kTrials);
+        if (pick[i] >= 0) continue;
+        if (et[q] <= e[i] + 1e-4 * alpha0[i] * std::pow(0.5, t) * slope[i] && et[q] < e[i]) pick[i] = static_cast<int>(q);
+      }
+      std::vector<Conformation> accepted;
+      std::vector<std::size_t> moved;
+      for (std::size_t i = 0; i < N; ++i) {
+        if (!active[i]) continue;
+        if (pick[i] < 0) {
+          active[i] = false;
+          continue;
+        }
+        accepted.push_back(trials[pick[i]]);
+        moved.push_back(i);
+      }
+      if (moved.empty()) break;
+      std::vector<std::vector<double>> g_new;
+      const std::vector<double> e_new = f(accepted, &g_new);
+      for (std::size_t k = 0; k < moved.size(); ++k) {
+        const std::size_t i = moved[k];
+        project_out(g_new[k], tangent[i]);
+        const double alpha = alpha0[i] * std::pow(0.5, pick[i] % kTrials);
+        std::vector<double> sv(n), yv(n);
+        for (int r = 0; r < n; ++r) sv[r] = alpha * p[i][r], yv[r] = g_new[k][r] - g[i][r];
+        const double sy = dot(sv, yv);
+        if (sy > 1e-12) {
+          std::vector<double> Hy(n, 0.0);
+          for (int r = 0; r < n; ++r)
+            for (int c = 0; c < n; ++c) Hy[r] += H[i][r * n + c] * yv[c];
+          const double yHy = dot(yv, Hy);
+          for (int r = 0; r < n; ++r)
+            for (int c = 0; c < n; ++c)
+              H[i][r * n + c] += ((sy + yHy) * sv[r] * sv[c]) / (sy * sy) - (Hy[r] * sv[c] + sv[r] * Hy[c]) / sy;
+        }
+        x[i] = accepted[k];
+        e[i] = e_new[k];
+        g[i] = g_new[k];
+      }
+    }
+  }
+  std::vector<RelaxedPath> out(ends.size());
+  for (std::size_t pth = 0; pth < ends.size(); ++pth)
+    for (int k = 0; k < images; ++k) {
+      out[pth].images.push_back(x[pth * images + k]);
+      out[pth].energies.push_back(e[pth * images + k]);
+    }
   return out;
 }
 

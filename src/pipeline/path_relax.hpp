@@ -39,4 +39,15 @@ struct RelaxedPath {
 /// included.
 RelaxedPath relaxed_path(const Conformation& a, const Conformation& b, int images, int steps, const ConformationEnergy& f);
 
+/// Energies of many conformations at once and, when `gradients` is given,
+/// their gradients in change space.
+using BatchEnergy = std::function<std::vector<double>(const std::vector<Conformation>& confs,
+                                                      std::vector<std::vector<double>>* gradients)>;
+
+/// relaxed_path for many paths at once: every image of every path takes its
+/// BFGS steps together, so each step costs two batch evaluations (the
+/// gradients, and every image's backtracking trials 1, 1/2, ..., 1/128 at once).
+std::vector<RelaxedPath> relaxed_paths(const std::vector<std::pair<Conformation, Conformation>>& ends, int images,
+                                       int steps, const BatchEnergy& f);
+
 }  // namespace pk::pipeline

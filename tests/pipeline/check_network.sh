@@ -24,7 +24,7 @@ run "$py" $src/tests/pipeline/vina_to_poses.py --ligand $src/inputs/dock/ligand.
   --vina $src/tests/pipeline/data/vina_imatinib_e4_seed3.pdbqt --receptor $src/inputs/dock/protein.pdbqt \
   --center 11 90.5 57.5 --size 22 24 28 --output poses.h5
 cat log.txt
-small="--images 4 --relax-steps 2"
+small="--images 4 --relax-steps 10"
 mkdir a b
 run "$pk" network poses.h5 $small --output a/net.h5 --summary a/net.json
 cat log.txt
@@ -45,6 +45,10 @@ run "$pk" network shuffled.h5 $small --output b/net.h5
 for f in states.csv edges.csv; do
   if cmp -s a/$f b/$f; then echo "ok: $f identical for shuffled poses"; else echo "FAIL: $f depends on the pose order"; diff a/$f b/$f | head; fails=$((fails+1)); fi
 done
+# The host scoring reference (direct pairwise, numerical gradients) builds a network too.
+mkdir h
+run "$pk" network poses.h5 --images 3 --relax-steps 2 --path-scorer host --max-barrier 1000 --output h/net.h5
+grep -q "host Vina scoring" log.txt && echo "ok: host path scorer" || { echo "FAIL: host scorer"; cat log.txt; fails=$((fails+1)); }
 run "$pk" solve --network a/net.h5 --output s1.h5 --summary s1.json
 run "$pk" solve --states a/states.csv --edges a/edges.csv --output s2.h5 --summary s2.json
 mkdir c
@@ -83,7 +87,8 @@ for q in ("koff_renewal_per_s", "kon_renewal_per_M_per_s", "kd_M"):
     check(abs(s1[q] / s2[q] - 1) < 1e-9, f"{q}: HDF5 {s1[q]:.6e} = CSV {s2[q]:.6e}")
 summary = json.load(open("a/net.json"))
 check(summary["states"] == len(G) - 1, "summary lists the states")
-check("internal-coordinate path" in summary["barrier_method"], "barrier method recorded")
+check("internal-coordinate path" in summary["barrier_method"] and "device scorer" in summary["barrier_method"],
+      "barrier method recorded")
 raise SystemExit(bad)
 PY
 # Bad input is named.

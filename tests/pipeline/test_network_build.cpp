@@ -41,10 +41,14 @@ double field(const Coords& c) {
 }
 
 PathEnergy cartesian_field() {
-  return [](const LigandPoses& lig, int a, int b, int images) {
-    std::vector<double> e;
-    for (const auto& c : cartesian_images(lig.coordinates[a], lig.coordinates[b], images)) e.push_back(field(c));
-    return e;
+  return [](const LigandPoses& lig, const std::vector<std::pair<int, int>>& pairs, int images) {
+    std::vector<std::vector<double>> out;
+    for (const auto& [a, b] : pairs) {
+      std::vector<double> e;
+      for (const auto& c : cartesian_images(lig.coordinates[a], lig.coordinates[b], images)) e.push_back(field(c));
+      out.push_back(e);
+    }
+    return out;
   };
 }
 
@@ -294,6 +298,22 @@ TEST(PipelinePath, OrthogonalRelaxationFindsTheSaddle) {
   double top = 0;
   for (double e : relaxed.energies) top = std::max(top, e);
   EXPECT_NEAR(top, 1.0, 1e-3);
+  // The batched form (all images of several paths together) does the same steps.
+  const BatchEnergy batch = [&](const std::vector<Conformation>& cs, std::vector<std::vector<double>>* g) {
+    std::vector<double> e;
+    for (const auto& c : cs) e.push_back(f(c));
+    if (g) {
+      g->clear();
+      for (const auto& c : cs) g->push_back(numerical_gradient(f, c));
+    }
+    return e;
+  };
+  const auto both = relaxed_paths({{a, b}, {b, a}}, 9, 4, batch);
+  ASSERT_EQ(both.size(), 2u);
+  for (int k = 0; k < 9; ++k) {
+    EXPECT_NEAR(both[0].energies[k], relaxed.energies[k], 1e-9);
+    EXPECT_NEAR(both[1].energies[8 - k], relaxed.energies[k], 1e-6);
+  }
 }
 
 namespace {
