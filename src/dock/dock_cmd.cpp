@@ -155,7 +155,6 @@ int run_score_only(const DockConfig& cfg, cli::Context& ctx) {
       failed.emplace_back(f, e.what());
     }
   }
-  if (cfg.cpu != 0) ctx.err << "note: --cpu is accepted for Vina compatibility and ignored (set OMP_NUM_THREADS)\n";
   for (const auto& s : scored) {
     if (cfg.verbosity > 0) {
       ctx.out << "Ligand: " << s.lig->file;
@@ -178,6 +177,9 @@ int run_score_only(const DockConfig& cfg, cli::Context& ctx) {
 
 int run_dock(const cli::po::variables_map& vm, cli::Context& ctx) {
   const DockConfig cfg = dock_config_from(vm);
+  if (cfg.cpu != 0 && ctx.rank == 0)
+    ctx.err << "note: --cpu is accepted for Vina compatibility and ignored (threads: OMP_NUM_THREADS; one GPU per "
+               "MPI rank)\n";
   if (cfg.score_only) return run_score_only(cfg, ctx);
   if (cfg.grid) throw UsageError("pandakinetics dock: --grid / --no_refine only apply to --score_only");
   return run_dock_search(cfg, ctx);
