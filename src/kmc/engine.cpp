@@ -224,9 +224,16 @@ std::int64_t KmcEngine::advance(double t_stop_s, std::int64_t step_cap) {
   // counters fit (int32 per launch: walkers_per_team * step_cap < 2^31).
   const std::int64_t nnz = impl_->d.nnz;
   const std::int32_t per_team = static_cast<std::int32_t>(std::min<long>(impl_->p.walkers, std::max(1L, team_walkers)));
-  const std::int64_t scratch = nnz * static_cast<std::int64_t>(sizeof(std::int32_t));
-  if (impl_->d.count_transitions && nnz > 0 && scratch <= kMaxTeamScratchBytes &&
-      static_cast<double>(per_team) * static_cast<double>(step_cap) < 2147483647.0) {
+  const bool counting = impl_->d.count_transitions && nnz > 0;
+  const std::int64_t scratch = counting ? nnz * static_cast<std::int64_t>(sizeof(std::int32_t)) : 0;
+#if defined(KOKKOS_ENABLE_CUDA)
+  const bool teams_without_counts = true;  // large blocks are faster on GPUs also without counts
+#else
+  const bool teams_without_counts = false;
+#endif
+  if ((counting && scratch <= kMaxTeamScratchBytes &&
+       static_cast<double>(per_team) * static_cast<double>(step_cap) < 2147483647.0) ||
+      (!impl_->d.count_transitions && teams_without_counts)) {
     const std::int32_t teams_per_replica = (impl_->p.walkers + per_team - 1) / per_team;
     const int league = impl_->p.replicas * teams_per_replica;
     kernels::KmcAdvanceTeam<Space> team{step, per_team, teams_per_replica};

@@ -35,7 +35,7 @@ inline network::Edge rate_edge(int from, int to, double rate_per_s) {
 inline KmcRun simulate(const network::Network& net, const std::string& start, std::int32_t first, std::int32_t count,
                        std::int32_t walkers, double horizon_s, std::uint64_t seed, int segments = 1,
                        std::int64_t cap = 1 << 30, double concentration_M = 1e-6, int grid_points = 10,
-                       std::int64_t max_steps = 0) {
+                       std::int64_t max_steps = 0, bool count_transitions = true) {
   const std::int32_t total = first + count;
   const auto temps = kmc::per_replica({}, 300.0, total);
   const auto concs = kmc::per_replica({}, concentration_M, total);
@@ -53,6 +53,7 @@ inline KmcRun simulate(const network::Network& net, const std::string& start, st
   p.grid_points = grid_points;
   p.traj_walkers = 2;
   p.traj_length = 50;
+  p.count_transitions = count_transitions;
   kmc::KmcEngine engine(tables, p);
   engine.initialize();
   for (int k = 1; k <= segments; ++k) {

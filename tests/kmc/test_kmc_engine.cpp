@@ -140,6 +140,34 @@ TEST(KmcEngine, ResultsDoNotDependOnLaunchesSegmentsOrReplicaSplit) {
   EXPECT_NE(whole.snap.time, other_seed.snap.time);
 }
 
+// Counting transitions (team kernel with scratch counters) or not (the
+// uncounted launch) does not change a single walker; the counts add up to the
+// steps taken, replica by replica.
+TEST(KmcEngine, TransitionCountsChangeNothingAndAddUpToTheSteps) {
+  std::vector<pk::network::Edge> edges = {rate_edge(0, 1, 5e8), rate_edge(1, 0, 2e8), rate_edge(1, 2, 1e8),
+                                          rate_edge(2, 1, 3e14), rate_edge(1, 3, 4e7), rate_edge(3, 1, 9e13)};
+  const auto net = pk::test::rate_network({Macrostate::Bound, Macrostate::Other, Macrostate::Unbound, Macrostate::Bound},
+                                          edges);
+  const double horizon = 5e-8;
+  const auto counted = pk::test::simulate(net, "bound", 0, 3, 1500, horizon, 5, 3, 7, 1e-6, 10, 0, true);
+  const auto plain = pk::test::simulate(net, "bound", 0, 3, 1500, horizon, 5, 3, 7, 1e-6, 10, 0, false);
+  EXPECT_EQ(counted.snap.time, plain.snap.time);
+  EXPECT_EQ(counted.snap.state, plain.snap.state);
+  EXPECT_EQ(counted.snap.steps, plain.snap.steps);
+  EXPECT_EQ(counted.snap.n_bind, plain.snap.n_bind);
+  EXPECT_EQ(counted.snap.occupancy, plain.snap.occupancy);
+  EXPECT_TRUE(plain.snap.transitions.empty());
+  const std::size_t nnz = edges.size();
+  ASSERT_EQ(counted.snap.transitions.size(), 3 * nnz);
+  for (int r = 0; r < 3; ++r) {
+    std::int64_t counts = 0, steps = 0;
+    for (std::size_t e = 0; e < nnz; ++e) counts += counted.snap.transitions[r * nnz + e];
+    for (int w = 0; w < 1500; ++w) steps += counted.snap.steps[r * 1500 + w];
+    EXPECT_EQ(counts, steps) << "replica " << r;
+    EXPECT_GT(steps, 0);
+  }
+}
+
 TEST(KmcEngine, StepBudgetStopsWalkers) {
   const auto net = pk::test::rate_network({Macrostate::Bound, Macrostate::Unbound},
                                           {rate_edge(0, 1, 1e9), rate_edge(1, 0, 1e15)});
