@@ -24,8 +24,19 @@ namespace {
 
 using V3 = Kokkos::View<double***, DockMem>;
 
-/// Random rigid poses of the input coordinates, on the host.
-V3 random_poses(const Ligand& lig, const GridBox& box, int n, std::uint64_t seed) {
+/// Unit quaternion of a rotation by a N(0, sigma) angle about a random axis.
+void small_rotation(std::mt19937_64& gen, double sigma, double q[4]) {
+  std::normal_distribution<double> normal(0, 1);
+  double a[3], n = 0;
+  for (double& x : a) x = normal(gen), n += x * x;
+  const double angle = sigma * normal(gen);
+  q[0] = std::cos(angle / 2);
+  for (int d = 0; d < 3; ++d) q[1 + d] = std::sin(angle / 2) * a[d] / std::sqrt(n);
+}
+
+/// Random rigid poses of the input coordinates, on the host: anywhere in the
+/// box, or (near) within ~0.5 Å and ~0.1 rad of the input pose.
+V3 random_poses(const Ligand& lig, const GridBox& box, int n, std::uint64_t seed, bool near) {
   const int m = lig.n_atoms();
   V3 xyz(Kokkos::view_alloc(Kokkos::WithoutInitializing, "pk::dock::bench_xyz"), n, m, 3);
   auto h = Kokkos::create_mirror_view(xyz);
@@ -39,6 +50,7 @@ V3 random_poses(const Ligand& lig, const GridBox& box, int n, std::uint64_t seed
     double q[4], s = 0;
     for (double& x : q) x = normal(gen), s += x * x;
     for (double& x : q) x /= std::sqrt(s);
+    if (near) small_rotation(gen, 0.1, q);
     const double w = q[0], x = q[1], y = q[2], z = q[3];
     const double R[9] = {1 - 2 * (y * y + z * z), 2 * (x * y - w * z),     2 * (x * z + w * y),
                          2 * (x * y + w * z),     1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
@@ -46,7 +58,7 @@ V3 random_poses(const Ligand& lig, const GridBox& box, int n, std::uint64_t seed
     double t[3];
     for (int d = 0; d < 3; ++d) {
       const double lo = box.begin[d] + 2, hi = std::max(lo, box.end[d] - 2);
-      t[d] = lo + (hi - lo) * u(gen);
+      t[d] = near ? c[d] + 0.5 * normal(gen) : lo + (hi - lo) * u(gen);
     }
     for (int a = 0; a < m; ++a) {
       const double r[3] = {lig.atoms[a].xyz[0] - c[0], lig.atoms[a].xyz[1] - c[1], lig.atoms[a].xyz[2] - c[2]};
@@ -63,8 +75,10 @@ using Scratch = Kokkos::View<double**, DockMem>;
 using Span = kernels::dock::ChainSpan<Scratch>;
 
 /// Random conformations (one row each): root origin uniform in the box shrunk
-/// by 2 Å, a uniform random orientation, uniform torsions.
-Scratch random_conformations(const TreeHost& tree, const GridBox& box, int n, int slots, std::uint64_t seed) {
+/// by 2 Å, a uniform random orientation, uniform torsions; or (near) the input
+/// conformation moved by ~0.5 Å, ~0.1 rad and ~0.2 rad per torsion.
+Scratch random_conformations(const TreeHost& tree, const GridBox& box, int n, int slots, std::uint64_t seed,
+                             bool near) {
   Scratch work("pk::dock::bench_conf", n, slots);
   auto h = Kokkos::create_mirror_view(work);
   std::mt19937_64 gen(seed + 1);
@@ -73,12 +87,14 @@ Scratch random_conformations(const TreeHost& tree, const GridBox& box, int n, in
   for (int p = 0; p < n; ++p) {
     for (int d = 0; d < 3; ++d) {
       const double lo = box.begin[d] + 2, hi = std::max(lo, box.end[d] - 2);
-      h(p, d) = lo + (hi - lo) * u(gen);
+      h(p, d) = near ? tree.root_origin[d] + 0.5 * normal(gen) : lo + (hi - lo) * u(gen);
     }
     double q[4], s = 0;
     for (double& x : q) x = normal(gen), s += x * x;
-    for (int i = 0; i < 4; ++i) h(p, 3 + i) = q[i] / std::sqrt(s);
-    for (int k = 0; k < tree.n_torsions(); ++k) h(p, 7 + k) = (2 * u(gen) - 1) * M_PI;
+    for (double& x : q) x /= std::sqrt(s);
+    if (near) small_rotation(gen, 0.1, q);
+    for (int i = 0; i < 4; ++i) h(p, 3 + i) = q[i];
+    for (int k = 0; k < tree.n_torsions(); ++k) h(p, 7 + k) = near ? 0.2 * normal(gen) : (2 * u(gen) - 1) * M_PI;
   }
   Kokkos::deep_copy(work, h);
   return work;
@@ -146,7 +162,7 @@ ScoreBenchResult bench_score(const Receptor& receptor, const Ligand& lig, const 
   e.grid = build_grid_maps(receptor, box, xs_types_of({lig}), w);
   e.ligand = upload_ligand(lig, e.grid, w);
   r.grid_build_seconds = build.seconds();
-  const V3 xyz = random_poses(lig, box, s.poses, s.seed);
+  const V3 xyz = random_poses(lig, box, s.poses, s.seed, s.near);
   const V3 grad(Kokkos::view_alloc(Kokkos::WithoutInitializing, "pk::dock::bench_grad"), s.poses, lig.n_atoms(), 3);
   const Kokkos::View<double*, DockMem> out("pk::dock::bench_energy", s.poses);
   for (Part p : {Part::kBoth, Part::kInter, Part::kIntra}) launch(e, xyz, grad, out, p, s.cap);  // warm-up
@@ -165,7 +181,7 @@ ScoreBenchResult bench_score(const Receptor& receptor, const Ligand& lig, const 
   const TreeHost tree_host = tree_of(lig);
   const auto tree = upload_tree<DockMem>(tree_host);
   const int slots = tree.conf_size() + tree.frame_size() + 6 * tree.n_atoms + tree.change_size();
-  const Scratch work = random_conformations(tree_host, box, s.poses, slots, s.seed);
+  const Scratch work = random_conformations(tree_host, box, s.poses, slots, s.seed, s.near);
   r.n_torsions = tree_host.n_torsions();
   launch_full(e, tree, work, out, s.cap);  // warm-up
   for (int k = 0; k < s.repeats; ++k) {

@@ -29,6 +29,9 @@ void add_bench_score_options(po::options_description& desc) {
       ("poses", po::value<int>()->default_value(1 << 16), "random rigid poses per launch (one thread each)")
       ("repeats", po::value<int>()->default_value(7), "timed launches after a warm-up; medians are reported")
       ("seed", po::value<long long>()->default_value(1), "seed of the random poses")
+      ("near", po::bool_switch(),
+       "poses near the ligand's input pose (normal steps of 0.5 Å, 0.1 rad, 0.2 rad per torsion), the access "
+       "pattern of a local optimisation, instead of anywhere in the box (give a ligand pose inside the box)")
       ("json", po::value<std::string>()->value_name("FILE"), "also write the result as JSON to FILE");
 }
 
@@ -37,6 +40,7 @@ int run_bench_score(const po::variables_map& vm, cli::Context& ctx) {
   s.poses = vm["poses"].as<int>();
   s.repeats = vm["repeats"].as<int>();
   s.seed = static_cast<std::uint64_t>(vm["seed"].as<long long>());
+  s.near = vm["near"].as<bool>();
   if (s.poses < 1 || s.repeats < 1) throw UsageError("pandakinetics bench score: --poses and --repeats must be positive");
   const Receptor receptor = read_receptor(vm["receptor"].as<std::string>());
   const Ligand lig = read_ligands(vm["ligand"].as<std::string>())[0];
@@ -48,7 +52,7 @@ int run_bench_score(const po::variables_map& vm, cli::Context& ctx) {
   j.begin_object().value("benchmark", "score").value("execution_space", r.execution_space);
   j.value("receptor", vm["receptor"].as<std::string>()).value("ligand", vm["ligand"].as<std::string>());
   j.value("ligand_atoms", r.n_atoms).value("ligand_heavy_atoms", r.n_heavy).value("intra_pairs", r.n_pairs);
-  j.value("poses", s.poses).value("repeats", s.repeats).value("softening_cap_kcal_per_mol", s.cap);
+  j.value("poses", s.poses).value("near_input_pose", s.near).value("repeats", s.repeats).value("softening_cap_kcal_per_mol", s.cap);
   j.value("what", "evals_per_s: energy + per-atom gradient per pose, grid term (trilinear, 0.375 A maps) + "
                   "intramolecular pairs, rigid random poses; with_kinematics_per_s: the same from a random "
                   "conformation through the torsion tree, plus the gradient back to the conformation");

@@ -29,6 +29,7 @@ struct ScoreBenchSettings {
   int repeats = 7;       ///< timed launches (the median is reported)
   std::uint64_t seed = 1;
   double cap = kCapSearch;  ///< softening v, as while searching
+  bool near = false;        ///< poses near the input pose (a local search's access pattern) instead of anywhere
 };
 struct ScoreBenchResult {
   double grid_build_seconds = 0;
