@@ -151,124 +151,133 @@ std::string analysis_dir() {
 
 }  // namespace
 
-int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
-  if (!vm.count("output")) throw UsageError("pandakinetics run: no output folder given (--output DIR)");
-  const std::string dir = vm["output"].as<std::string>();
-  Runner r{ctx, vm.count("config") ? vm["config"].as<std::string>() : "", 0, 6, {}};
-  if (ctx.rank == 0 && !exists(dir) && ::mkdir(dir.c_str(), 0777) != 0)
-    throw SystemError("pandakinetics run: cannot create the output folder " + dir);
-  MPI_Barrier(MPI_COMM_WORLD);
-  auto num = [](double v) {
-    std::ostringstream s;
-    s.precision(17);
-    s << v;
-    return s.str();
-  };
+namespace {
+
+std::string num(double v) {
+  std::ostringstream s;
+  s.precision(17);
+  s << v;
+  return s.str();
+}
+
+/// The dock stage (or the given poses); returns the poses file, or "" after
+/// printing why there is none (exit code in `rc`).
+std::string dock_stage(const po::variables_map& vm, Runner& r, const std::string& dir, int& rc) {
+  cli::Context& ctx = r.ctx;
+  std::string poses = dir + "/poses.h5";
+  ++r.stage;
+  if (vm.count("poses")) {
+    ctx.out << "run: [1/" << r.stages << "] dock: using the poses in " << vm["poses"].as<std::string>() << " (--poses)\n";
+    return vm["poses"].as<std::string>();
+  }
+  --r.stage;
+  const cli::Subcommand* dock = nullptr;
+  for (const auto& c : cli::subcommands())
+    if (c.name == "dock") dock = &c;
+  if ((!dock || !dock->implemented) && !shared_decision(ctx.rank == 0 && exists(poses))) {
+    ctx.err << "pandakinetics run: the dock stage needs docking, which is not implemented in this build; give "
+               "docked poses with --poses POSES.h5 (or place them at " << poses << ")\n";
+    rc = kExitUsage;
+    return "";
+  }
+  // Everything docking can write goes into the folder: poses HDF5 (the network's input), PDBQT, SDF, JSON.
+  std::vector<std::string> args = {"dock", "--out_h5", poses};
+  for (const auto& [option, file] : std::vector<std::pair<std::string, std::string>>{
+           {"out", "poses.pdbqt"}, {"out_sdf", "poses.sdf"}, {"json", "dock.json"}})
+    if (has_option("dock", option)) args.insert(args.end(), {"--" + option, dir + "/" + file});
+  rc = r.step("dock", poses, args);
+  return rc == kExitOk ? poses : "";
+}
+
+/// network, solve, kmc and analyze of one ligand into folder `d`.
+int ligand_stages(const po::variables_map& vm, Runner& r, const std::string& poses, const std::string& lig,
+                  const std::string& d) {
   const std::vector<std::string> conditions = {"--temperature", num(vm["temperature"].as<double>()), "--kappa",
                                                num(vm["kappa"].as<double>())};
-
-  // 1. dock
-  std::string poses = dir + "/poses.h5";
-  if (vm.count("poses")) {
-    poses = vm["poses"].as<std::string>();
-    ++r.stage;
-    ctx.out << "run: [1/" << r.stages << "] dock: using the poses in " << poses << " (--poses)\n";
-  } else {
-    const cli::Subcommand* dock = nullptr;
-    for (const auto& c : cli::subcommands())
-      if (c.name == "dock") dock = &c;
-    if (!dock || !dock->implemented) {
-      if (!shared_decision(ctx.rank == 0 && exists(poses))) {
-        ctx.err << "pandakinetics run: the dock stage needs docking, which is not implemented in this build; give "
-                   "docked poses with --poses POSES.h5 (or place them at " << poses << ")\n";
-        return kExitUsage;
-      }
-    }
-    // Everything docking can write goes into the folder: poses HDF5 (the network's input), PDBQT, SDF, JSON.
-    std::vector<std::string> dock_args = {"dock", "--out_h5", poses};
-    for (const auto& [option, file] : std::vector<std::pair<std::string, std::string>>{
-             {"out", "poses.pdbqt"}, {"out_sdf", "poses.sdf"}, {"json", "dock.json"}})
-      if (has_option("dock", option)) dock_args.insert(dock_args.end(), {"--" + option, dir + "/" + file});
-    if (const int rc = r.step("dock", poses, dock_args); rc != kExitOk) return rc;
+  const std::string conc = num(vm["concentration"].as<double>());
+  std::vector<std::string> net = {"network", "--poses", poses, "--ligand", lig, "--output", d + "/network.h5",
+                                  "--csv-dir", d, "--summary", d + "/network.json"};
+  net.insert(net.end(), conditions.begin(), conditions.end());
+  if (const int rc = r.step("network", d + "/network.h5", net); rc != kExitOk) return rc;
+  std::vector<std::string> solve = {"solve", "--network", d + "/network.h5", "--output", d + "/solve.h5", "--summary",
+                                    d + "/solve.json", "--concentration", conc};
+  solve.insert(solve.end(), conditions.begin(), conditions.end());
+  if (const int rc = r.step("solve", d + "/solve.h5", solve); rc != kExitOk) return rc;
+  std::vector<std::string> kmc = {"kmc", "--network", d + "/network.h5", "--output", d + "/kmc.h5", "--summary",
+                                  d + "/kmc.json", "--concentration", conc};
+  kmc.insert(kmc.end(), conditions.begin(), conditions.end());
+  if (vm.count("temperatures")) kmc.insert(kmc.end(), {"--replica-temperatures", vm["temperatures"].as<std::string>()});
+  if (!config_sets(r.config, "kmc", "time")) {
+    // The horizon from the exact time scales, so that unbinding and rebinding are both sampled.
+    const solve::ExactKinetics x = read_exact_h5(d + "/solve.h5");
+    const double slow = std::max(x.residence_time_s, x.mfpt_unbound_to_bound_s);
+    if (!(slow > 0) || !std::isfinite(slow))
+      throw InputError(d + "/solve.h5", 0, "no finite exact time scale to size the KMC horizon; set [kmc] time in the config");
+    kmc.insert(kmc.end(), {"--time", num(vm["kmc-lifetimes"].as<double>() * slow)});
   }
+  if (const int rc = r.step("kmc", d + "/kmc.h5", kmc); rc != kExitOk) return rc;
+  return r.step("analyze", d + "/analysis.json",
+                {"analyze", "--input", d + "/kmc.h5", "--labels", lig, "--output", d + "/analysis.json"});
+}
 
-  // The ligands: one folder each when there are several (screening).
-  std::vector<std::string> ligands;
-  for (const auto& lig : read_poses_h5(poses).ligands) ligands.push_back(lig.name);
-  const bool screening = ligands.size() > 1;
-  std::vector<std::string> analyses;
-  for (const std::string& lig : ligands) {
-    const std::string d = screening ? dir + "/" + lig : dir;
-    if (screening && ctx.rank == 0 && !exists(d) && ::mkdir(d.c_str(), 0777) != 0)
-      throw SystemError("pandakinetics run: cannot create " + d);
-    if (screening) ctx.out << "run: ligand " << lig << " -> " << d << "\n";
-    r.stage = 1;
-    const bool poses_recomputed = r.recompute;
-    std::vector<std::string> net = {"network", "--poses", poses, "--ligand", lig, "--output", d + "/network.h5",
-                                    "--csv-dir", d, "--summary", d + "/network.json"};
-    net.insert(net.end(), conditions.begin(), conditions.end());
-    if (const int rc = r.step("network", d + "/network.h5", net); rc != kExitOk) return rc;
-    std::vector<std::string> solve = {"solve", "--network", d + "/network.h5", "--output", d + "/solve.h5", "--summary",
-                                      d + "/solve.json", "--concentration", num(vm["concentration"].as<double>())};
-    solve.insert(solve.end(), conditions.begin(), conditions.end());
-    if (const int rc = r.step("solve", d + "/solve.h5", solve); rc != kExitOk) return rc;
-    std::vector<std::string> kmc = {"kmc", "--network", d + "/network.h5", "--output", d + "/kmc.h5", "--summary",
-                                    d + "/kmc.json", "--concentration", num(vm["concentration"].as<double>())};
-    kmc.insert(kmc.end(), conditions.begin(), conditions.end());
-    if (vm.count("temperatures")) kmc.insert(kmc.end(), {"--replica-temperatures", vm["temperatures"].as<std::string>()});
-    if (!config_sets(r.config, "kmc", "time")) {
-      // The horizon from the exact time scales, so that unbinding and rebinding are both sampled.
-      const solve::ExactKinetics x = read_exact_h5(d + "/solve.h5");
-      const double slow = std::max(x.residence_time_s, x.mfpt_unbound_to_bound_s);
-      if (!(slow > 0) || !std::isfinite(slow))
-        throw InputError(d + "/solve.h5", 0, "no finite exact time scale to size the KMC horizon; set [kmc] time in the config");
-      kmc.insert(kmc.end(), {"--time", num(vm["kmc-lifetimes"].as<double>() * slow)});
+/// analysis/report.py on rank 0; false if the script ran and failed.
+bool report_stage(const po::variables_map& vm, Runner& r, const std::string& poses, const std::string& d) {
+  cli::Context& ctx = r.ctx;
+  ++r.stage;
+  ctx.out << "run: [" << r.stage << "/" << r.stages << "] report: ";
+  int ok = 1;
+  if (vm["no-report"].as<bool>()) {
+    ctx.out << "skipped (--no-report)\n";
+  } else if (!r.recompute && shared_decision(ctx.rank == 0 && exists(d + "/report/report.html"))) {
+    ctx.out << "skipped, " << d << "/report/report.html exists\n";
+  } else if (ctx.rank == 0) {
+    const std::string py = find_python(vm["python"].as<std::string>());
+    const std::string script = analysis_dir() + "/report.py";
+    if (py.empty() || !exists(script)) {
+      ctx.out << "skipped: "
+              << (py.empty() ? "no python3 with numpy, h5py and matplotlib (--python)" : "no " + script + " (set PK_ANALYSIS_DIR)")
+              << "\n";
+    } else {
+      const std::string cmd = quote(py) + " " + quote(script) + " --summary " + quote(d + "/analysis.json") + " --kmc " +
+                              quote(d + "/kmc.h5") + " --exact " + quote(d + "/solve.h5") + " --network " +
+                              quote(d + "/network.h5") + " --poses " + quote(poses) + " --output-dir " + quote(d + "/report");
+      ctx.out << cmd << "\n" << std::flush;
+      const double t0 = MPI_Wtime();
+      ok = std::system(cmd.c_str()) == 0;
+      const double dt = MPI_Wtime() - t0;
+      ctx.out << "run: report finished in " << std::fixed << std::setprecision(2) << dt << " s wall"
+              << (ok ? "" : " (FAILED: the report script exited non-zero)") << "\n" << std::defaultfloat;
+      r.timings.emplace_back("report", dt);
     }
-    if (const int rc = r.step("kmc", d + "/kmc.h5", kmc); rc != kExitOk) return rc;
-    if (const int rc = r.step("analyze", d + "/analysis.json", {"analyze", "--input", d + "/kmc.h5", "--labels", lig,
-                                                                "--output", d + "/analysis.json"});
-        rc != kExitOk)
-      return rc;
-    analyses.push_back(d + "/kmc.h5");
-    ++r.stage;
-    ctx.out << "run: [" << r.stage << "/" << r.stages << "] report: ";
-    if (vm["no-report"].as<bool>()) {
-      ctx.out << "skipped (--no-report)\n";
-    } else if (!r.recompute && shared_decision(ctx.rank == 0 && exists(d + "/report/report.html"))) {
-      ctx.out << "skipped, " << d << "/report/report.html exists\n";
-    } else if (ctx.rank == 0) {
-      const std::string py = find_python(vm["python"].as<std::string>());
-      const std::string script = analysis_dir() + "/report.py";
-      if (py.empty() || !exists(script)) {
-        ctx.out << "skipped: " << (py.empty() ? "no python3 with numpy, h5py and matplotlib (--python)" : "no " + script + " (set PK_ANALYSIS_DIR)") << "\n";
-      } else {
-        const std::string cmd = quote(py) + " " + quote(script) + " --summary " + quote(d + "/analysis.json") + " --kmc " +
-                                quote(d + "/kmc.h5") + " --exact " + quote(d + "/solve.h5") + " --network " +
-                                quote(d + "/network.h5") + " --poses " + quote(poses) + " --output-dir " + quote(d + "/report");
-        ctx.out << cmd << "\n" << std::flush;
-        const double t0 = MPI_Wtime();
-        const int rc = std::system(cmd.c_str());
-        ctx.out << "run: report finished in " << std::fixed << std::setprecision(2) << MPI_Wtime() - t0 << " s wall"
-                << (rc == 0 ? "" : " (FAILED: the report script exited non-zero)") << "\n" << std::defaultfloat;
-        r.timings.emplace_back("report", MPI_Wtime() - t0);
-      }
-    }
-    MPI_Barrier(MPI_COMM_WORLD);
-    r.recompute = poses_recomputed;  // the next ligand's stages depend on the poses, not on this ligand
   }
+  MPI_Bcast(&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  return ok != 0;
+}
 
-  // Summary (recomputed from the KMC files: the same numbers as analysis.json).
+int int_setting(const std::string& text, const std::string& what) {
+  char* end = nullptr;
+  const long v = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0') throw UsageError("pandakinetics run: " + what + " = '" + text + "': expected an integer");
+  return static_cast<int>(v);
+}
+
+/// Each ligand's estimates, recomputed from its kmc.h5 with the [analyze] bootstrap
+/// settings (so the intervals are analysis.json's), and the ranking of a screening.
+void print_summary(Runner& r, const std::string& dir, const std::vector<std::string>& kmc_files,
+                   const std::vector<std::string>& ligands) {
   AnalyzeSettings a;
-  a.inputs = analyses;
+  a.inputs = kmc_files;
   a.labels = ligands;
   a.exact = "none";
-  // The same resampling as the analyze stage, so the intervals are analysis.json's.
-  if (const std::string b = config_value(r.config, "analyze", "bootstrap"); !b.empty()) a.bootstrap.resamples = std::stoi(b);
-  if (const std::string sd = config_value(r.config, "analyze", "seed"); !sd.empty()) a.bootstrap.seed = std::stoul(sd);
+  if (const std::string b = config_value(r.config, "analyze", "bootstrap"); !b.empty())
+    a.bootstrap.resamples = int_setting(b, "[analyze] bootstrap");
+  if (const std::string sd = config_value(r.config, "analyze", "seed"); !sd.empty())
+    a.bootstrap.seed = static_cast<std::uint64_t>(int_setting(sd, "[analyze] seed"));
   const Analysis res = analyze(a);
-  ctx.out << "run: summary (" << dir << ")\n  stage wall times:";
-  for (const auto& [name, t] : r.timings) ctx.out << " " << name << " " << std::fixed << std::setprecision(2) << t << " s;";
-  ctx.out << std::defaultfloat << "\n";
+  std::ostream& out = r.ctx.out;
+  out << "run: summary (" << dir << ")\n  stage wall times:";
+  for (const auto& [name, t] : r.timings) out << " " << name << " " << std::fixed << std::setprecision(2) << t << " s;";
+  out << std::defaultfloat << "\n";
   std::vector<std::pair<double, std::string>> ranking;
   for (const auto& run : res.runs)
     for (const auto& g : run.groups) {
@@ -279,21 +288,56 @@ int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
                     run.label.c_str(), g.temperature_K, g.koff_per_s.value, g.koff_per_s.ci_low, g.koff_per_s.ci_high,
                     g.kon_per_M_per_s.value, g.kon_per_M_per_s.ci_low, g.kon_per_M_per_s.ci_high,
                     g.residence_time_s.value, g.residence_time_s.ci_low, g.residence_time_s.ci_high, g.kd_M.value);
-      ctx.out << line;
-      if (g.temperature_K == res.runs.front().groups.front().temperature_K) ranking.emplace_back(g.residence_time_s.value, run.label);
+      out << line;
+      if (g.temperature_K == res.runs.front().groups.front().temperature_K)
+        ranking.emplace_back(g.residence_time_s.value, run.label);
     }
   for (const auto& e : res.eyring)
-    ctx.out << "  " << e.label << ": Eyring fit over " << e.temperature_K.size() << " temperatures: dH_act = " << std::fixed
-            << std::setprecision(3) << e.dH_kcal_per_mol.value << " kcal/mol [" << e.dH_kcal_per_mol.ci_low << ", "
-            << e.dH_kcal_per_mol.ci_high << "], dS_act = " << e.dS_cal_per_mol_K.value << " cal/(mol K) ["
-            << e.dS_cal_per_mol_K.ci_low << ", " << e.dS_cal_per_mol_K.ci_high << "]\n" << std::defaultfloat;
-  if (screening) {
+    out << "  " << e.label << ": Eyring fit over " << e.temperature_K.size() << " temperatures: dH_act = " << std::fixed
+        << std::setprecision(3) << e.dH_kcal_per_mol.value << " kcal/mol [" << e.dH_kcal_per_mol.ci_low << ", "
+        << e.dH_kcal_per_mol.ci_high << "], dS_act = " << e.dS_cal_per_mol_K.value << " cal/(mol K) ["
+        << e.dS_cal_per_mol_K.ci_low << ", " << e.dS_cal_per_mol_K.ci_high << "]\n" << std::defaultfloat;
+  if (ligands.size() > 1) {
     std::sort(ranking.rbegin(), ranking.rend());
-    ctx.out << "  ranking by residence time (longest first):";
-    for (std::size_t i = 0; i < ranking.size(); ++i) ctx.out << " " << i + 1 << ". " << ranking[i].second;
-    ctx.out << "\n";
+    out << "  ranking by residence time (longest first):";
+    for (std::size_t i = 0; i < ranking.size(); ++i) out << " " << i + 1 << ". " << ranking[i].second;
+    out << "\n";
   }
-  return kExitOk;
+}
+
+}  // namespace
+
+int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
+  if (!vm.count("output")) throw UsageError("pandakinetics run: no output folder given (--output DIR)");
+  const std::string dir = vm["output"].as<std::string>();
+  Runner r{ctx, vm.count("config") ? vm["config"].as<std::string>() : "", 0, 6, false, {}};
+  if (ctx.rank == 0 && !exists(dir) && ::mkdir(dir.c_str(), 0777) != 0)
+    throw SystemError("pandakinetics run: cannot create the output folder " + dir);
+  MPI_Barrier(MPI_COMM_WORLD);
+  int rc = kExitOk;
+  const std::string poses = dock_stage(vm, r, dir, rc);
+  if (poses.empty()) return rc;
+  // The ligands: one folder each when there are several (screening).
+  std::vector<std::string> ligands, kmc_files;
+  for (const auto& lig : read_poses_h5(poses).ligands) ligands.push_back(lig.name);
+  const bool screening = ligands.size() > 1;
+  bool reports_ok = true;
+  const bool poses_recomputed = r.recompute;
+  for (const std::string& lig : ligands) {
+    const std::string d = screening ? dir + "/" + lig : dir;
+    if (screening && ctx.rank == 0 && !exists(d) && ::mkdir(d.c_str(), 0777) != 0)
+      throw SystemError("pandakinetics run: cannot create " + d);
+    if (screening) ctx.out << "run: ligand " << lig << " -> " << d << "\n";
+    r.stage = 1;
+    r.recompute = poses_recomputed;  // this ligand's stages depend on the poses, not on the previous ligand
+    if ((rc = ligand_stages(vm, r, poses, lig, d)) != kExitOk) return rc;
+    kmc_files.push_back(d + "/kmc.h5");
+    reports_ok = report_stage(vm, r, poses, d) && reports_ok;
+    MPI_Barrier(MPI_COMM_WORLD);
+  }
+  print_summary(r, dir, kmc_files, ligands);
+  if (!reports_ok) ctx.err << "pandakinetics run: the report script failed (see above); the other outputs are complete\n";
+  return reports_ok ? kExitOk : kExitError;
 }
 
 }  // namespace pk::pipeline
