@@ -285,11 +285,8 @@ struct KmcAdvanceTeam {
   KOKKOS_INLINE_FUNCTION void operator()(const Member& m) const {
     const std::int32_t rl = m.league_rank() / teams_per_replica;
     const std::int32_t block = m.league_rank() % teams_per_replica;
-    // Without transition counts the team only groups walkers (large blocks,
-    // no scratch): the same walk, nothing to gather.
-    const std::int64_t nnz = a.d.count_transitions ? a.d.nnz : 0;
-    std::int32_t* counts =
-        nnz > 0 ? static_cast<std::int32_t*>(m.team_scratch(0).get_shmem(nnz * sizeof(std::int32_t))) : nullptr;
+    const std::int64_t nnz = a.d.nnz;
+    std::int32_t* counts = static_cast<std::int32_t*>(m.team_scratch(0).get_shmem(nnz * sizeof(std::int32_t)));
     Kokkos::parallel_for(Kokkos::TeamThreadRange(m, nnz), [&](const std::int64_t e) { counts[e] = 0; });
     m.team_barrier();
     const std::int32_t first = block * walkers_per_team;

@@ -223,17 +223,24 @@ std::int64_t KmcEngine::advance(double t_stop_s, std::int64_t step_cap) {
   // Team path: transition counts in scratch memory when the replica's edge
   // counters fit (int32 per launch: walkers_per_team * step_cap < 2^31).
   const std::int64_t nnz = impl_->d.nnz;
-  const std::int32_t per_team = static_cast<std::int32_t>(std::min<long>(impl_->p.walkers, std::max(1L, team_walkers)));
-  const bool counting = impl_->d.count_transitions && nnz > 0;
-  const std::int64_t scratch = counting ? nnz * static_cast<std::int64_t>(sizeof(std::int32_t)) : 0;
+  const std::int64_t scratch = nnz * static_cast<std::int64_t>(sizeof(std::int32_t));
+  long walkers_per_team = team_walkers;
 #if defined(KOKKOS_ENABLE_CUDA)
-  const bool teams_without_counts = true;  // large blocks are faster on GPUs also without counts
-#else
-  const bool teams_without_counts = false;
+  // One thread per walker: no more walkers per team than the kernel's
+  // registers allow threads in a block (a second pass over a team's walkers
+  // would leave most threads idle).
+  static const long max_threads = [&] {
+    kernels::KmcAdvanceTeam<Space> probe_functor{step, 1, 1};
+    Kokkos::TeamPolicy<Space> probe(1, 1);
+    return static_cast<long>(probe.set_scratch_size(0, Kokkos::PerTeam(kMaxTeamScratchBytes))
+                                 .team_size_max(probe_functor, Kokkos::ParallelForTag()));
+  }();
+  if (std::getenv("PK_KMC_TEAM_WALKERS") == nullptr) walkers_per_team = std::min(walkers_per_team, max_threads);
 #endif
-  if ((counting && scratch <= kMaxTeamScratchBytes &&
-       static_cast<double>(per_team) * static_cast<double>(step_cap) < 2147483647.0) ||
-      (!impl_->d.count_transitions && teams_without_counts)) {
+  const std::int32_t per_team =
+      static_cast<std::int32_t>(std::min<long>(impl_->p.walkers, std::max(1L, walkers_per_team)));
+  if (impl_->d.count_transitions && nnz > 0 && scratch <= kMaxTeamScratchBytes &&
+      static_cast<double>(per_team) * static_cast<double>(step_cap) < 2147483647.0) {
     const std::int32_t teams_per_replica = (impl_->p.walkers + per_team - 1) / per_team;
     const int league = impl_->p.replicas * teams_per_replica;
     kernels::KmcAdvanceTeam<Space> team{step, per_team, teams_per_replica};
