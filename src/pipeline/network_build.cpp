@@ -141,15 +141,12 @@ void check_settings(const NetworkSettings& s) {
   positive(s.max_barrier_kcal_per_mol, "max-barrier");
 }
 
-BuiltNetwork build_network(const LigandPoses& lig, const std::vector<SearchBox>& boxes, const Coords& receptor,
-                           const NetworkSettings& cfg, const PathEnergy& path_energy, const std::string& source) {
-  check_settings(cfg);
-  const std::vector<int> heavy = heavy_atoms(lig);
-  std::vector<Coords> hc;
-  for (const auto& c : lig.coordinates) hc.push_back(subset(c, heavy));
-  BuiltNetwork out;
+namespace {
 
-  // Leader clustering in canonical order.
+/// Leader clustering in canonical order; one state per cluster, by score.
+std::vector<BuiltState> cluster_states(const LigandPoses& lig, const std::vector<Coords>& hc,
+                                       const std::vector<SearchBox>& boxes, const Coords& receptor,
+                                       const NetworkSettings& cfg) {
   std::vector<BuiltState> states;
   for (int p : canonical_order(lig)) {
     BuiltState* home = nullptr;
@@ -176,9 +173,14 @@ BuiltNetwork build_network(const LigandPoses& lig, const std::vector<SearchBox>&
     states.push_back(s);
   }
   for (auto& s : states) std::sort(s.members.begin(), s.members.end());
+  return states;
+}
 
-  // Edges between neighbouring states: the highest energy along the path.
-  std::vector<BuiltEdge> candidates;
+/// Edges between neighbouring states, the transition state at the highest energy along the path.
+std::vector<BuiltEdge> path_edges(const LigandPoses& lig, const std::vector<Coords>& hc,
+                                  const std::vector<BuiltState>& states, const NetworkSettings& cfg,
+                                  const PathEnergy& path_energy, const std::string& source, int& over_max) {
+  std::vector<BuiltEdge> candidates, edges;
   std::vector<std::pair<int, int>> pairs;
   for (std::size_t i = 0; i < states.size(); ++i)
     for (std::size_t j = i + 1; j < states.size(); ++j) {
@@ -194,7 +196,6 @@ BuiltNetwork build_network(const LigandPoses& lig, const std::vector<SearchBox>&
     }
   const std::vector<std::vector<double>> energies =
       pairs.empty() ? std::vector<std::vector<double>>{} : path_energy(lig, pairs, cfg.images);
-  std::vector<BuiltEdge> edges;
   for (std::size_t k = 0; k < candidates.size(); ++k) {
     BuiltEdge e = candidates[k];
     const auto [pa, pb] = pairs[k];
@@ -208,51 +209,59 @@ BuiltNetwork build_network(const LigandPoses& lig, const std::vector<SearchBox>&
     e.ts_free_energy_kcal_per_mol = cfg.offset_kcal_per_mol + cfg.scale * top;
     const double low = std::min(states[e.a].free_energy_kcal_per_mol, states[e.b].free_energy_kcal_per_mol);
     if (e.ts_free_energy_kcal_per_mol - low > cfg.max_barrier_kcal_per_mol) {
-      ++out.edges_over_max_barrier;
+      ++over_max;
       continue;
     }
     edges.push_back(e);
   }
+  return edges;
+}
 
-  // Bulk exchange for the exposed states.
-  out.k_diffusion_per_M_per_s = diffusion_limited_rate_per_M_per_s(cfg.diffusion_m2_per_s, cfg.capture_radius_angstrom);
-  for (const auto& s : states) out.exposed += s.exposed;
+/// Exposed states <-> unbound (b = -1): k_D split over the exposed states, as an Eyring transition state.
+void add_bulk_edges(const std::vector<BuiltState>& states, const NetworkSettings& cfg, double k_diffusion,
+                    std::vector<BuiltEdge>& edges) {
+  int exposed = 0;
+  for (const auto& s : states) exposed += s.exposed;
+  if (exposed == 0) return;
   const double rt = units::rt_kcal_per_mol(cfg.temperature_K);
   const double prefactor_per_s = cfg.kappa * units::eyring_prefactor_per_s(cfg.temperature_K);
-  const double g_unbound = 0.0;
-  if (out.exposed > 0) {
-    const double k_assoc_at_1M_per_s = out.k_diffusion_per_M_per_s / out.exposed * units::kStandardConcentration_M;
-    const double ts = g_unbound - rt * std::log(k_assoc_at_1M_per_s / prefactor_per_s);
-    for (std::size_t i = 0; i < states.size(); ++i) {
-      if (!states[i].exposed) continue;
-      BuiltEdge e;
-      e.a = static_cast<int>(i);
-      e.b = -1;
-      e.ts_free_energy_kcal_per_mol = std::max({ts, states[i].free_energy_kcal_per_mol, g_unbound});
-      e.clamped = e.ts_free_energy_kcal_per_mol > ts;
-      edges.push_back(e);
-    }
+  const double k_assoc_at_1M_per_s = k_diffusion / exposed * units::kStandardConcentration_M;
+  const double ts = kUnboundFreeEnergy - rt * std::log(k_assoc_at_1M_per_s / prefactor_per_s);
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    if (!states[i].exposed) continue;
+    BuiltEdge e;
+    e.a = static_cast<int>(i);
+    e.b = -1;
+    e.ts_free_energy_kcal_per_mol = std::max({ts, states[i].free_energy_kcal_per_mol, kUnboundFreeEnergy});
+    e.clamped = e.ts_free_energy_kcal_per_mol > ts;
+    edges.push_back(e);
   }
+}
 
-  // States with no path to unbound: an error naming them, or dropped.
+/// States and edges of `out` from those with a path to unbound; the others are
+/// an error naming them, or dropped and listed.
+void keep_connected(const std::vector<BuiltState>& states, const std::vector<BuiltEdge>& edges, const LigandPoses& lig,
+                    const NetworkSettings& cfg, const std::string& source, BuiltNetwork& out) {
   const int n = static_cast<int>(states.size());
-  const std::vector<bool> ok = reaches(n + 1, n, [&] {
-    std::vector<BuiltEdge> shifted = edges;
-    for (auto& e : shifted)
-      if (e.b < 0) e.b = n;
-    return shifted;
-  }());
+  std::vector<BuiltEdge> shifted = edges;
+  for (auto& e : shifted)
+    if (e.b < 0) e.b = n;
+  const std::vector<bool> ok = reaches(n + 1, n, shifted);
   std::vector<int> lost;
   for (int i = 0; i < n; ++i)
     if (!ok[i]) lost.push_back(i);
-  auto label = [&](int i) { return "c" + std::to_string(i + 1) + " (" + fmt(states[i].free_energy_kcal_per_mol) + " kcal/mol, pose " +
-                                   std::to_string(states[i].representative) + ")"; };
+  auto label = [&](int i) {
+    return "c" + std::to_string(i + 1) + " (" + fmt(states[i].free_energy_kcal_per_mol) + " kcal/mol, pose " +
+           std::to_string(states[i].representative) + ")";
+  };
   if (!lost.empty() && (!cfg.drop_unconnected || static_cast<int>(lost.size()) == n)) {
+    int exposed = 0;
+    for (const auto& s : states) exposed += s.exposed;
     std::string list;
     for (std::size_t k = 0; k < lost.size() && k < 10; ++k) list += (k ? ", " : "") + label(lost[k]);
     if (lost.size() > 10) list += ", ... (" + std::to_string(lost.size()) + " in all)";
     throw InputError(source, 0, "ligand " + lig.name + ": no path to the unbound state from " + list + "; " +
-                                    std::to_string(out.exposed) + " of " + std::to_string(n) +
+                                    std::to_string(exposed) + " of " + std::to_string(n) +
                                     " states are solvent-exposed. Loosen --edge-rmsd/--edge-centroid or "
                                     "--surface-margin/--exposed-contact-fraction" +
                                     (cfg.drop_unconnected ? "" : ", or drop them with --drop-unconnected"));
@@ -271,24 +280,43 @@ BuiltNetwork build_network(const LigandPoses& lig, const std::vector<SearchBox>&
     if (e.b >= 0) e.b = new_index[e.b];
     out.edges.push_back(e);
   }
-  out.exposed = 0;
-  for (const auto& s : out.states) out.exposed += s.exposed;
+}
 
-  // The network: built states (ids 1..n, names c1..cn by rank), then unbound (id 0).
+}  // namespace
+
+void lay_out_network(BuiltNetwork& out, const std::string& source) {
   network::Network& net = out.net;
+  net = network::Network{};
   net.source = source;
+  out.exposed = 0;
   for (std::size_t i = 0; i < out.states.size(); ++i) {
     out.states[i].name = "c" + std::to_string(i + 1);
+    out.exposed += out.states[i].exposed;
     net.states.push_back({static_cast<std::int64_t>(i + 1), out.states[i].free_energy_kcal_per_mol,
                           network::Macrostate::Bound, out.states[i].name});
   }
   const auto u = static_cast<std::int32_t>(out.states.size());
-  net.states.push_back({0, g_unbound, network::Macrostate::Unbound, "unbound"});
+  net.states.push_back({0, kUnboundFreeEnergy, network::Macrostate::Unbound, "unbound"});
   for (const auto& e : out.edges) {
     const std::int32_t b = e.b < 0 ? u : e.b;
     net.edges.push_back({e.a, b, network::EdgeKind::Eyring, e.ts_free_energy_kcal_per_mol});
     net.edges.push_back({b, e.a, network::EdgeKind::Eyring, e.ts_free_energy_kcal_per_mol});
   }
+}
+
+BuiltNetwork build_network(const LigandPoses& lig, const std::vector<SearchBox>& boxes, const Coords& receptor,
+                           const NetworkSettings& cfg, const PathEnergy& path_energy, const std::string& source) {
+  check_settings(cfg);
+  const std::vector<int> heavy = heavy_atoms(lig);
+  std::vector<Coords> hc;
+  for (const auto& c : lig.coordinates) hc.push_back(subset(c, heavy));
+  BuiltNetwork out;
+  const std::vector<BuiltState> states = cluster_states(lig, hc, boxes, receptor, cfg);
+  std::vector<BuiltEdge> edges = path_edges(lig, hc, states, cfg, path_energy, source, out.edges_over_max_barrier);
+  out.k_diffusion_per_M_per_s = diffusion_limited_rate_per_M_per_s(cfg.diffusion_m2_per_s, cfg.capture_radius_angstrom);
+  add_bulk_edges(states, cfg, out.k_diffusion_per_M_per_s, edges);
+  keep_connected(states, edges, lig, cfg, source, out);
+  lay_out_network(out, source);
   return out;
 }
 

@@ -80,6 +80,14 @@ struct BuiltNetwork {
   int exposed = 0;
 };
 
+/// Free energy of the unbound state: the 1 M standard state is the reference.
+inline constexpr double kUnboundFreeEnergy = 0.0;
+
+/// Fills `out.net` from its states and edges: states c1..cn (ids 1..n) in
+/// order, then `unbound` (id 0); every edge as two Eyring directions (b = -1:
+/// unbound). Also names the states and counts the exposed ones.
+void lay_out_network(BuiltNetwork& out, const std::string& source);
+
 /// k_D = 4 pi D R N_A in 1/(M s) (D in m^2/s, R in Å).
 double diffusion_limited_rate_per_M_per_s(double diffusion_m2_per_s, double radius_angstrom);
 

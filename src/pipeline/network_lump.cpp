@@ -96,26 +96,13 @@ LumpResult lump_fast_states(const BuiltNetwork& full, double barrier, double tem
       e.clamped = e.clamped || x->clamped;
     }
     const double combined = soft_min(ts, rt);
-    const double floor = std::max(L.states[e.a].free_energy_kcal_per_mol, e.b < 0 ? 0.0 : L.states[e.b].free_energy_kcal_per_mol);
+    const double floor =
+        std::max(L.states[e.a].free_energy_kcal_per_mol, e.b < 0 ? kUnboundFreeEnergy : L.states[e.b].free_energy_kcal_per_mol);
     e.ts_free_energy_kcal_per_mol = std::max(combined, floor);
     if (combined < floor) ++out.clamped_edges;
     L.edges.push_back(e);
   }
-  for (const auto& s : L.states) L.exposed += s.exposed;
-  // The network, as build_network lays it out: states c1.. by G, then unbound.
-  L.net.source = full.net.source;
-  for (std::size_t i = 0; i < L.states.size(); ++i) {
-    L.states[i].name = "c" + std::to_string(i + 1);
-    L.net.states.push_back({static_cast<std::int64_t>(i + 1), L.states[i].free_energy_kcal_per_mol,
-                            network::Macrostate::Bound, L.states[i].name});
-  }
-  const auto u = static_cast<std::int32_t>(L.states.size());
-  L.net.states.push_back({0, 0.0, network::Macrostate::Unbound, "unbound"});
-  for (const auto& e : L.edges) {
-    const std::int32_t b = e.b < 0 ? u : e.b;
-    L.net.edges.push_back({e.a, b, network::EdgeKind::Eyring, e.ts_free_energy_kcal_per_mol});
-    L.net.edges.push_back({b, e.a, network::EdgeKind::Eyring, e.ts_free_energy_kcal_per_mol});
-  }
+  lay_out_network(L, full.net.source);
   return out;
 }
 
