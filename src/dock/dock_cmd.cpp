@@ -180,6 +180,9 @@ int run_dock(const cli::po::variables_map& vm, cli::Context& ctx) {
   if (cfg.cpu != 0 && ctx.rank == 0)
     ctx.err << "note: --cpu is accepted for Vina compatibility and ignored (threads: OMP_NUM_THREADS; one GPU per "
                "MPI rank)\n";
+  if (cfg.no_refine && !cfg.score_only && ctx.rank == 0)
+    ctx.err << "note: --no_refine is ignored when docking: final poses are always re-scored with the direct "
+               "pairwise form\n";
   if (cfg.score_only) return run_score_only(cfg, ctx);
   if (cfg.grid) throw UsageError("pandakinetics dock: --grid / --no_refine only apply to --score_only");
   return run_dock_search(cfg, ctx);

@@ -9,13 +9,14 @@ namespace pk::dock {
 namespace po = boost::program_options;
 
 void add_dock_options(po::options_description& desc) {
-  po::options_description in("Input (Vina's option names; a Vina config file works with --config)");
+  po::options_description in("Input (Vina's option names; a Vina config file works with --config)", 100, 50);
   in.add_options()
       ("receptor", po::value<std::string>()->value_name("FILE"), "rigid receptor (PDBQT)")
       ("ligand", po::value<std::vector<std::string>>()->multitoken()->value_name("FILE"),
        "ligand (PDBQT; repeatable; a multi-model file gives one ligand per MODEL)")
       ("ligand_directory", po::value<std::string>()->value_name("DIR"), "dock every *.pdbqt in DIR (screening)");
-  po::options_description box("Search space (Å); relative paths are read from the working directory, as Vina does");
+  po::options_description box("Search space (Å); relative paths are read from the working directory, as Vina does",
+                              100, 50);
   box.add_options()
       ("center_x", po::value<double>(), "x of the box centre (Å)")
       ("center_y", po::value<double>(), "y of the box centre (Å)")
@@ -26,7 +27,7 @@ void add_dock_options(po::options_description& desc) {
       ("autobox", po::bool_switch(), "box from the ligand (as Vina: centre = mean atom position, size = "
                                      "ceil(2 (largest distance from it + 4 Å))); --score_only and --local_only")
       ("spacing", po::value<double>()->default_value(kGridSpacingAngstrom), "grid spacing (Å)");
-  po::options_description out("Output");
+  po::options_description out("Output", 100, 50);
   out.add_options()
       ("out", po::value<std::string>()->value_name("FILE"), "poses as PDBQT models (default <ligand>_out.pdbqt)")
       ("dir", po::value<std::string>()->value_name("DIR"), "output directory when docking several ligands")
@@ -35,13 +36,15 @@ void add_dock_options(po::options_description& desc) {
       ("json", po::value<std::string>()->value_name("FILE"),
        "machine-readable result: per pose total, inter, intra, torsional normalisation and each term")
       ("summary", po::value<std::string>()->value_name("FILE"), "screening summary table (TSV)");
-  po::options_description misc("Search and scoring");
+  po::options_description misc("Search and scoring", 100, 50);
   misc.add_options()
       ("score_only", po::bool_switch(), "score the input pose(s) only, direct pairwise form (as vina --score_only)")
       ("grid", po::bool_switch(),
        "with --score_only: score through the interpolated grid maps instead (what vina --score_only --no_refine "
        "prints)")
-      ("no_refine", po::bool_switch(), "Vina's name for --grid with --score_only")
+      ("no_refine", po::bool_switch(),
+       "Vina's name for --grid with --score_only (docking always re-scores its final poses with the direct "
+       "pairwise form; there --no_refine is noted and ignored)")
       ("local_only", po::bool_switch(), "local optimisation of the input pose only")
       ("exhaustiveness", po::value<int>()->default_value(8), "exhaustiveness of the global search (1+)")
       ("seed", po::value<long long>(), "random seed (default 0; results are deterministic for a seed and backend)")
