@@ -49,6 +49,19 @@ done
 mkdir h
 run "$pk" network poses.h5 --images 3 --relax-steps 2 --path-scorer host --max-barrier 1000 --output h/net.h5
 grep -q "host Vina scoring" log.txt && echo "ok: host path scorer" || { echo "FAIL: host scorer"; cat log.txt; fails=$((fails+1)); }
+# Unrelaxed paths: the device grid scorer and the host pairwise reference give the same transition states.
+mkdir d0 h0
+run "$pk" network poses.h5 --images 4 --relax-steps 0 --max-barrier 1e9 --output d0/net.h5 --csv-dir d0
+run "$pk" network poses.h5 --images 4 --relax-steps 0 --max-barrier 1e9 --path-scorer host --output h0/net.h5 --csv-dir h0
+"$py" - <<'PY' || fails=$((fails+1))
+import csv
+rows = lambda f: {(r[0], r[1]): float(r[2]) for r in csv.reader(l for l in open(f) if not l.startswith("#")) if r[0] != "from"}
+d, h = rows("d0/edges.csv"), rows("h0/edges.csv")
+worst = max(abs(d[k] - h[k]) for k in d)
+ok = d.keys() == h.keys() and worst < 1.0
+print(("ok: " if ok else "FAIL: ") + f"device and host scorers agree on {len(d)} unrelaxed transition states within {worst:.3f} kcal/mol")
+raise SystemExit(not ok)
+PY
 run "$pk" solve --network a/net.h5 --output s1.h5 --summary s1.json
 run "$pk" solve --states a/states.csv --edges a/edges.csv --output s2.h5 --summary s2.json
 mkdir c
