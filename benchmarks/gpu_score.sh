@@ -3,7 +3,7 @@
 # pandakinetics and the scorer tests (cuda preset), runs the device-scorer
 # tests on the GPU, scores Vina's docked modes through the GPU grid path
 # (compare with the same command on a CPU build) and runs `bench score` at
-# three pose counts. Results go to $OUT: device.txt, build.log, tests.log,
+# three pose counts and with --near. Results go to $OUT: device.txt, build.log, tests.log,
 # score_only.txt, bench_score.jsonl.
 set -uo pipefail
 source "$(dirname "$0")/gpu_env.sh"
@@ -20,14 +20,17 @@ box=(--center_x 11 --center_y 90.5 --center_z 57.5 --size_x 22 --size_y 24 --siz
   $gpu dock --score_only --receptor inputs/dock/protein.pdbqt \
     --ligand tests/dock/data/vina_imatinib_e2_seed1.pdbqt "${box[@]}"; } > "$OUT/score_only.txt" 2>&1
 grep -E "Scoring|Estimated" "$OUT/score_only.txt"
-for n in 65536 262144 1048576; do
-  $gpu bench score --poses "$n" --repeats 7 | tr -d '\n'; echo
-done > "$OUT/bench_score.jsonl" 2> "$OUT/bench_score.err"
+{ for n in 65536 262144 1048576; do
+    $gpu bench score --poses "$n" --repeats 7 | tr -d '\n'; echo
+  done
+  $gpu bench score --poses 1048576 --repeats 7 --near --ligand tests/dock/data/vina_imatinib_e2_seed1.pdbqt \
+    | tr -d '\n'; echo
+} > "$OUT/bench_score.jsonl" 2> "$OUT/bench_score.err"
 python3 - "$OUT/bench_score.jsonl" <<'PY'
 import json, sys
 for line in open(sys.argv[1]):
     r = json.loads(line)
-    print(f"{r['execution_space']} poses {r['poses']}: {r['evals_per_s']:.3e} evals/s (grid {r['inter_evals_per_s']:.3e}, "
+    print(f"{r['execution_space']} poses {r['poses']}{' near' if r['near_input_pose'] else ''}: {r['evals_per_s']:.3e} evals/s (grid {r['inter_evals_per_s']:.3e}, "
           f"intra {r['intra_evals_per_s']:.3e}), with kinematics {r['with_kinematics_per_s']:.3e}/s, "
           f"grid build {r['grid_build_s']:.3f} s")
 PY
