@@ -21,6 +21,8 @@ s512="--states 512 --out-degree 10 --steps 2000"
               "--states 4096 --out-degree 10 --steps 2000 --replicas 64 --walkers 4096"; do
     echo "{\"args\": \"$args\", \"result\": $($pk bench kmc $args | tr -d '\n')}"
   done
+  args="$s512 --replicas 64 --walkers 4096"
+  echo "{\"args\": \"PK_KMC_TEAM_WALKERS=1024 PK_KMC_TEAM_SIZE=1024 $args\", \"result\": $(PK_KMC_TEAM_WALKERS=1024 PK_KMC_TEAM_SIZE=1024 $pk bench kmc $args | tr -d '\n')}"
   for args in "$s512 --replicas 64 --walkers 4096" "$s512 --replicas 64 --walkers 4096 --no-transition-counts"; do
     echo "{\"args\": \"PK_KMC_LAUNCH_BOUNDS=1 $args\", \"result\": $(PK_KMC_LAUNCH_BOUNDS=1 $pk bench kmc $args | tr -d '\n')}"
   done

@@ -229,10 +229,10 @@ std::int64_t KmcEngine::advance(double t_stop_s, std::int64_t step_cap) {
   // One thread per walker: no more walkers per team than the kernel's
   // registers allow threads in a block (a second pass over a team's walkers
   // would leave most threads idle).
-  static const long max_threads = [&] {
+  const long max_threads = [&] {
     kernels::KmcAdvanceTeam<Space> probe_functor{step, 1, 1};
     Kokkos::TeamPolicy<Space> probe(1, 1);
-    return static_cast<long>(probe.set_scratch_size(0, Kokkos::PerTeam(kMaxTeamScratchBytes))
+    return static_cast<long>(probe.set_scratch_size(0, Kokkos::PerTeam(std::min(scratch, kMaxTeamScratchBytes)))
                                  .team_size_max(probe_functor, Kokkos::ParallelForTag()));
   }();
   if (std::getenv("PK_KMC_TEAM_WALKERS") == nullptr) walkers_per_team = std::min(walkers_per_team, max_threads);
