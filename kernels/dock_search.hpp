@@ -33,6 +33,7 @@ struct SearchParams {
   double box_hi[3] = {0, 0, 0};
   double gyration_radius_angstrom = 1.0;
   std::uint64_t seed = 0;
+  std::uint32_t chain_offset = 0;  ///< stream index of chain 0 (a second stage draws fresh streams)
 };
 
 /// A chain's stream: uniform numbers from Philox blocks (counter, chain, tag).
@@ -204,10 +205,14 @@ struct SearchState {
 
 /// Runs `n_chains` Monte Carlo chains. `heavy_index` lists the atoms used for
 /// RMSD (heavy atoms, input order).
+/// `starts` (n_starts, conf_size): chain c starts from row c % n_starts; with
+/// no rows every chain starts at random in the box.
 template <class ExecSpace, class Tree, class Energy>
 SearchState<ExecSpace> run_mc_chains(const Tree& tree, const Energy& energy,
                                      const Kokkos::View<const int*, typename ExecSpace::memory_space>& heavy_index,
-                                     const SearchParams& params, int n_chains) {
+                                     const SearchParams& params, int n_chains,
+                                     const Kokkos::View<const double**, typename ExecSpace::memory_space>& starts =
+                                         Kokkos::View<const double**, typename ExecSpace::memory_space>()) {
   using Mem = typename ExecSpace::memory_space;
   const SearchLayout l = SearchLayout::of(tree);
   const int S = params.saved_per_chain, n_heavy = static_cast<int>(heavy_index.extent(0));
@@ -227,20 +232,23 @@ SearchState<ExecSpace> run_mc_chains(const Tree& tree, const Energy& energy,
   using Span = ChainSpan<Kokkos::View<double**, Mem>>;
   Kokkos::parallel_for(
       "pk::dock::mc_chains", Kokkos::RangePolicy<ExecSpace>(0, n_chains), KOKKOS_LAMBDA(const int c) {
-        ChainRng rng{P.seed, static_cast<std::uint32_t>(c)};
+        ChainRng rng{P.seed, static_cast<std::uint32_t>(c) + P.chain_offset};
         const Span row{scratch, c, 0};
         const Span cur = row.shifted(l.cur), cand = row.shifted(l.cand), coords = row.shifted(l.coords);
         const Span conf_store{saved_conf, c, 0}, heavy_store{saved_heavy, c, 0}, e_store{saved_energy, c, 0};
         const int C = l.C, T = tree.n_torsions();
-        // Random start: position in the box, uniform orientation, torsions in [-pi, pi).
-        for (int d = 0; d < 3; ++d) cur[d] = rng.uniform(P.box_lo[d], P.box_hi[d]);
-        {
+        const int n_starts = static_cast<int>(starts.extent(0));
+        if (n_starts > 0) {
+          for (int i = 0; i < C; ++i) cur[i] = starts(c % n_starts, i);
+        } else {
+          // Random start: position in the box, uniform orientation, torsions in [-pi, pi).
+          for (int d = 0; d < 3; ++d) cur[d] = rng.uniform(P.box_lo[d], P.box_hi[d]);
           double q[4], n2 = 0;
           for (int i = 0; i < 4; ++i) q[i] = rng.normal(), n2 += q[i] * q[i];
           const double n = compat::sqrt(n2);
           for (int i = 0; i < 4; ++i) cur[3 + i] = q[i] / n;
+          for (int k = 0; k < T; ++k) cur[7 + k] = rng.uniform(-3.14159265358979323846, 3.14159265358979323846);
         }
-        for (int k = 0; k < T; ++k) cur[7 + k] = rng.uniform(-3.14159265358979323846, 3.14159265358979323846);
         double e_cur = 0, best_e = 1e300;
         int count = 0;
         const Span tmp_heavy = heavy_store.shifted(S * 3 * n_heavy);

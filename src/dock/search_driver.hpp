@@ -9,9 +9,49 @@
 
 #include <Kokkos_Core.hpp>
 
+#include <algorithm>
+#include <iterator>
+
 namespace pk::dock {
 
-/// Runs the Monte Carlo chains and returns every chain's kept minima.
+/// One launch of `chains` chains of `steps` steps (optionally from `starts`)
+/// and every chain's kept minima.
+template <class Exec, class Tree, class Energy>
+std::vector<Minimum> launch_chains(const Tree& tree, const Energy& energy,
+                                   const Kokkos::View<const int*, typename Exec::memory_space>& heavy_dev,
+                                   kernels::dock::SearchParams p, int chains, int steps, std::uint32_t chain_offset,
+                                   const std::vector<std::vector<double>>& starts, int C) {
+  using Mem = typename Exec::memory_space;
+  p.steps_per_chain = steps;
+  p.chain_offset = chain_offset;
+  Kokkos::View<double**, Mem> start_dev("pk::dock::starts", starts.size(), C);
+  auto hs = Kokkos::create_mirror_view(start_dev);
+  for (std::size_t k = 0; k < starts.size(); ++k)
+    for (int i = 0; i < C; ++i) hs(k, i) = starts[k][i];
+  Kokkos::deep_copy(start_dev, hs);
+  const auto st = kernels::dock::run_mc_chains<Exec>(tree, energy, heavy_dev, p, chains, start_dev);
+  auto conf = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), st.saved_conf);
+  auto e = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), st.saved_energy);
+  auto count = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), st.saved_count);
+  std::vector<Minimum> out;
+  for (int c = 0; c < chains; ++c)
+    for (int k = 0; k < count(c); ++k) {
+      Minimum m;
+      m.conformation.resize(C);
+      for (int i = 0; i < C; ++i) m.conformation[i] = conf(c, k * C + i);
+      m.energy = e(c, k);
+      m.chain = c + static_cast<int>(chain_offset);
+      out.push_back(std::move(m));
+    }
+  return out;
+}
+
+/// Runs the Monte Carlo chains and returns every chain's kept minima. With
+/// Vina's step budget (steps_per_chain 0) and restart_fraction f > 0, the
+/// chains first spend (1 - f) of it from random starts, then f continuing
+/// from the best distinct minima found (chains / 8 of them, each taken up by
+/// 8 chains with fresh random streams): many short chains find the basins,
+/// the restarted ones search deeper inside the best.
 template <class Exec, class Energy>
 std::vector<Minimum> monte_carlo_minima(const TreeHost& host, const Energy& energy, const std::vector<int>& heavy,
                                         int n_movable, const SearchSettings& s, int* chains_used = nullptr,
@@ -25,8 +65,10 @@ std::vector<Minimum> monte_carlo_minima(const TreeHost& host, const Energy& ener
   kernels::dock::SearchParams p;
   const int chains = s.chains > 0 ? s.chains : s.exhaustiveness;
   const long long total_steps = static_cast<long long>(vina_global_steps(n_movable, host.n_torsions())) * s.exhaustiveness;
-  p.steps_per_chain = s.steps_per_chain > 0 ? s.steps_per_chain
-                                            : static_cast<int>(std::max<long long>(1, total_steps / chains));
+  const int budget_steps = static_cast<int>(std::max<long long>(1, total_steps / chains));
+  const bool two_stage = s.steps_per_chain <= 0 && s.restart_fraction > 0 && chains >= 8;
+  const int steps2 = two_stage ? static_cast<int>(budget_steps * s.restart_fraction) : 0;
+  const int steps1 = s.steps_per_chain > 0 ? s.steps_per_chain : std::max(1, budget_steps - steps2);
   p.local_steps = vina_local_steps(n_movable);
   p.saved_per_chain = std::max(s.num_modes, 1);
   p.min_rmsd_angstrom = s.min_rmsd_angstrom;
@@ -34,22 +76,30 @@ std::vector<Minimum> monte_carlo_minima(const TreeHost& host, const Energy& ener
   p.gyration_radius_angstrom = gyration_radius(host, heavy);
   p.seed = s.seed;
   if (chains_used) *chains_used = chains;
-  if (steps_used) *steps_used = p.steps_per_chain;
-  const auto st = kernels::dock::run_mc_chains<Exec>(tree, energy, heavy_dev, p, chains);
-  auto conf = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), st.saved_conf);
-  auto e = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), st.saved_energy);
-  auto count = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), st.saved_count);
+  if (steps_used) *steps_used = steps1 + steps2;
   const int C = 7 + host.n_torsions();
-  std::vector<Minimum> out;
-  for (int c = 0; c < chains; ++c)
-    for (int k = 0; k < count(c); ++k) {
-      Minimum m;
-      m.conformation.resize(C);
-      for (int i = 0; i < C; ++i) m.conformation[i] = conf(c, k * C + i);
-      m.energy = e(c, k);
-      m.chain = c;
-      out.push_back(std::move(m));
-    }
+  std::vector<Minimum> out = launch_chains<Exec>(tree, energy, heavy_dev, p, chains, steps1, 0, {}, C);
+  if (steps2 < 1) return out;
+  // The best distinct minima of the first stage (1 Å apart) as starts.
+  std::vector<Minimum> lowest = out;
+  std::stable_sort(lowest.begin(), lowest.end(), [](const Minimum& a, const Minimum& b) { return a.energy < b.energy; });
+  if (lowest.size() > 2000) lowest.resize(2000);
+  std::vector<double> e;
+  std::vector<Coords> hx;
+  for (const auto& m : lowest) {
+    const auto xyz = coordinates_of(host, m.conformation);
+    Coords h;
+    for (int a : heavy) h.push_back(xyz[a]);
+    hx.push_back(std::move(h));
+    e.push_back(m.energy);
+  }
+  std::vector<std::vector<double>> starts;
+  for (int i : cluster_poses(e, hx, s.min_rmsd_angstrom)) {
+    if (static_cast<int>(starts.size()) >= std::max(1, chains / 8)) break;
+    starts.push_back(lowest[i].conformation);
+  }
+  auto more = launch_chains<Exec>(tree, energy, heavy_dev, p, chains, steps2, static_cast<std::uint32_t>(chains), starts, C);
+  out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
   return out;
 }
 

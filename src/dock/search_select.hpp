@@ -29,6 +29,7 @@ struct SearchSettings {
   double energy_range_kcal = 3.0;
   double min_rmsd_angstrom = 1.0;
   int site = 0;
+  double restart_fraction = 0.5;  ///< share of the step budget spent restarting from the best minima
   std::array<double, 3> box_lo{0, 0, 0}, box_hi{0, 0, 0};
 };
 
