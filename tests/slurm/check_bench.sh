@@ -82,6 +82,15 @@ if "plots" not in r["skipped"]:
         assert os.path.getsize(os.path.join(d, png)) > 1000, png
 print("run_benchmarks --quick:", len(r["records"]), "runs in", r["wall_s"], "s; skipped:", sorted(r["skipped"]))
 PY
+# plot_scaling.py on bad input: a message naming the file and line, no plot.
+printf 'ranks,steps_per_s\n1,100\n2,abc\n' > bad.csv
+"$py" "$src/analysis/plot_scaling.py" --strong bad.csv --output bad.png > bad_plot.log 2>&1 && fail "plot_scaling.py accepted a bad CSV"
+grep -q "bad.csv:3:" bad_plot.log || { fail "plot_scaling.py message does not name bad.csv:3"; cat bad_plot.log; }
+[[ ! -e bad.png ]] || fail "plot_scaling.py drew a plot from a bad CSV"
+printf 'ranks,steps_per_s\n2,100\n' > no_one.csv
+"$py" "$src/analysis/plot_scaling.py" --weak no_one.csv --output bad.png > bad_plot.log 2>&1 && fail "plot_scaling.py accepted rows without 1 rank"
+grep -q "no row for 1 rank" bad_plot.log || fail "plot_scaling.py: no message for a missing 1-rank row"
+
 # The jobscripts that cannot run here (GPU ones need a Slurm with GPUs): they
 # parse, go through pk-job.sh, and ask for what the preemption protocol needs.
 for f in "$src"/jobscripts/*.sbatch; do
