@@ -166,6 +166,7 @@ int run_network(const po::variables_map& vm, cli::Context& ctx) {
       j.value("barrier_method", model.description).value("k_diffusion_per_M_per_s", built.k_diffusion_per_M_per_s);
       j.value("states", static_cast<int>(built.states.size())).value("exposed", built.exposed);
       j.value("connections", static_cast<int>(built.edges.size()));
+      j.value("neighbours_over_max_barrier", built.edges_over_max_barrier);
       j.begin_array("state_list");
       for (const auto& s : built.states) {
         j.begin_object().value("name", s.name).value("free_energy_kcal_per_mol", s.free_energy_kcal_per_mol);

@@ -84,63 +84,16 @@ std::vector<double> numerical_gradient(const ConformationEnergy& f, const Confor
 }
 
 RelaxedPath relaxed_path(const Conformation& a, const Conformation& b, int images, int steps, const ConformationEnergy& f) {
-  RelaxedPath out;
-  const std::vector<Conformation> base = conformation_images(a, b, images);
-  out.images = base;
-  const int n = static_cast<int>(a.size()) - 1;
-  for (int k = 0; k < images; ++k) {
-    Conformation& x = out.images[k];
-    double e = f(x);
-    if (steps > 0) {
-      // Tangent from the neighbours of the unrelaxed path (fixed during the relaxation).
-      const Conformation& prev = k == 0 ? a : base[k - 1];
-      const Conformation& next = k == images - 1 ? b : base[k + 1];
-      std::vector<double> t = difference(prev, next);
-      const double tn = std::sqrt(dot(t, t));
-      for (double& v : t) v = tn > 0 ? v / tn : 0.0;
-      std::vector<double> H(static_cast<std::size_t>(n) * n, 0.0);  // inverse Hessian, starts as identity
-      for (int i = 0; i < n; ++i) H[i * n + i] = 1.0;
-      std::vector<double> g = numerical_gradient(f, x);
-      project_out(g, t);
-      for (int s = 0; s < steps; ++s) {
-        std::vector<double> p(n, 0.0);
-        for (int i = 0; i < n; ++i)
-          for (int j = 0; j < n; ++j) p[i] -= H[i * n + j] * g[j];
-        project_out(p, t);
-        const double slope = dot(p, g);
-        if (!(slope < 0)) break;
-        double alpha = first_alpha(p), e_new = e;
-        Conformation trial;
-        for (int tries = 0; tries < 10; ++tries, alpha *= 0.5) {  // Armijo backtracking
-          std::vector<double> step(n);
-          for (int i = 0; i < n; ++i) step[i] = alpha * p[i];
-          trial = apply_change(x, step);
-          e_new = f(trial);
-          if (e_new <= e + 1e-4 * alpha * slope) break;
-        }
-        if (!(e_new <= e + 1e-4 * alpha * slope) || !(e_new < e)) break;
-        std::vector<double> g_new = numerical_gradient(f, trial);
-        project_out(g_new, t);
-        std::vector<double> sv(n), yv(n);
-        for (int i = 0; i < n; ++i) sv[i] = alpha * p[i], yv[i] = g_new[i] - g[i];
-        const double sy = dot(sv, yv);
-        if (sy > 1e-12) {  // BFGS update of the inverse Hessian
-          std::vector<double> Hy(n, 0.0);
-          for (int i = 0; i < n; ++i)
-            for (int j = 0; j < n; ++j) Hy[i] += H[i * n + j] * yv[j];
-          const double yHy = dot(yv, Hy);
-          for (int i = 0; i < n; ++i)
-            for (int j = 0; j < n; ++j)
-              H[i * n + j] += ((sy + yHy) * sv[i] * sv[j]) / (sy * sy) - (Hy[i] * sv[j] + sv[i] * Hy[j]) / sy;
-        }
-        x = trial;
-        e = e_new;
-        g = g_new;
-      }
+  const BatchEnergy batch = [&f](const std::vector<Conformation>& confs, std::vector<std::vector<double>>* grads) {
+    std::vector<double> e;
+    for (const auto& c : confs) e.push_back(f(c));
+    if (grads) {
+      grads->clear();
+      for (const auto& c : confs) grads->push_back(numerical_gradient(f, c));
     }
-    out.energies.push_back(e);
-  }
-  return out;
+    return e;
+  };
+  return relaxed_paths({{a, b}}, images, steps, batch).front();
 }
 
 }  // namespace pk::pipeline

@@ -11,6 +11,7 @@
 #include "pipeline/path.hpp"
 
 #include <functional>
+#include <utility>
 #include <vector>
 
 namespace pk::pipeline {
@@ -34,9 +35,9 @@ struct RelaxedPath {
 };
 
 /// Interpolates `images` interior images from a to b, then gives each `steps`
-/// BFGS steps (Armijo backtracking) with the tangential gradient removed.
-/// steps = 0: the plain interpolation. Energies of the endpoints are not
-/// included.
+/// BFGS steps (Armijo backtracking) with the tangential gradient removed
+/// (numerical gradients of f). steps = 0: the plain interpolation. Energies
+/// of the endpoints are not included.
 RelaxedPath relaxed_path(const Conformation& a, const Conformation& b, int images, int steps, const ConformationEnergy& f);
 
 /// Energies of many conformations at once and, when `gradients` is given,
