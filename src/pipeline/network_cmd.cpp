@@ -38,7 +38,8 @@ void add_network_options(po::options_description& desc) {
       ("edge-centroid", po::value<double>()->default_value(d.edge_centroid_angstrom),
        "... or their heavy-atom centroids are within this distance (Å)")
       ("score-offset", po::value<double>()->default_value(d.offset_kcal_per_mol),
-       "free-energy model G = offset + scale x score: offset in kcal/mol (unbound: G = 0 at 1 M)")
+       "free-energy model G = offset + scale x score: offset in kcal/mol (unbound: G = 0 at 1 M). Absolute rates "
+       "computed from docking scores are estimates: good for ranking, selectivity and orders of magnitude")
       ("score-scale", po::value<double>()->default_value(d.scale), "free-energy model: scale (> 0, dimensionless)")
       ("temperature", po::value<double>()->default_value(d.temperature_K),
        "K: the bulk-exchange transition state reproduces k_D at this temperature and kappa")
