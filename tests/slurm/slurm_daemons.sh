@@ -64,6 +64,9 @@ ClusterName=pktest
 SlurmctldHost=$host
 SlurmctldPort=${ports[0]}
 SlurmdPort=${ports[1]}
+# Job ids distinct from a concurrent test run's (derived from this run's
+# port): PMIx names its temporary folders after job and step ids.
+FirstJobId=$(( ports[0] * 100 ))
 AuthType=auth/munge
 CredType=cred/munge
 AuthInfo=socket=$d/munge/munge.socket
