@@ -189,16 +189,51 @@ std::string dock_stage(const po::variables_map& vm, Runner& r, const std::string
   return rc == kExitOk ? poses : "";
 }
 
-/// network, solve, kmc and analyze of one ligand into folder `d`.
+std::vector<std::string> network_args(const po::variables_map& vm, const std::string& poses, const std::string& lig,
+                                      const std::string& d) {
+  return {"network", "--poses", poses, "--ligand", lig, "--output", d + "/network.h5", "--csv-dir", d, "--summary",
+          d + "/network.json", "--temperature", num(vm["temperature"].as<double>()), "--kappa", num(vm["kappa"].as<double>())};
+}
+
+/// Screening on several ranks: the network of each ligand is built by one rank
+/// (round robin, its printout in <folder>/network.log), all at the same time.
+int spread_networks(const po::variables_map& vm, Runner& r, const std::string& poses,
+                    const std::vector<std::string>& ligands, const std::vector<std::string>& folders) {
+  cli::Context& ctx = r.ctx;
+  ctx.out << "run: [2/" << r.stages << "] network of " << ligands.size() << " ligands over " << ctx.size << " ranks\n"
+          << std::flush;
+  const double t0 = MPI_Wtime();
+  int rc = kExitOk;
+  for (std::size_t i = 0; i < ligands.size(); ++i) {
+    if (static_cast<int>(i % static_cast<std::size_t>(ctx.size)) != ctx.rank) continue;
+    if (!r.recompute && exists(folders[i] + "/network.h5")) continue;
+    std::vector<std::string> args = network_args(vm, poses, ligands[i], folders[i]);
+    if (!r.config.empty()) args.insert(args.begin() + 1, {"--config", r.config});
+    std::ofstream log(folders[i] + "/network.log");
+    cli::Context sub{log, log, 0, 1, "pandakinetics " + join(args) + "  (stage of: " + ctx.command_line + ", rank " +
+                                           std::to_string(ctx.rank) + ")"};
+    rc = std::max(rc, cli::run_cli(args, sub));
+  }
+  MPI_Allreduce(MPI_IN_PLACE, &rc, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  const double dt = MPI_Wtime() - t0;
+  r.timings.emplace_back("network (all ligands)", dt);
+  ctx.out << "run: network of every ligand finished in " << std::fixed << std::setprecision(2) << dt
+          << " s wall (exit " << rc << "; each ligand's printout in its folder's network.log)\n" << std::defaultfloat;
+  return rc;
+}
+
+/// network (unless built already), solve, kmc and analyze of one ligand into folder `d`.
 int ligand_stages(const po::variables_map& vm, Runner& r, const std::string& poses, const std::string& lig,
-                  const std::string& d) {
+                  const std::string& d, bool network_built) {
   const std::vector<std::string> conditions = {"--temperature", num(vm["temperature"].as<double>()), "--kappa",
                                                num(vm["kappa"].as<double>())};
   const std::string conc = num(vm["concentration"].as<double>());
-  std::vector<std::string> net = {"network", "--poses", poses, "--ligand", lig, "--output", d + "/network.h5",
-                                  "--csv-dir", d, "--summary", d + "/network.json"};
-  net.insert(net.end(), conditions.begin(), conditions.end());
-  if (const int rc = r.step("network", d + "/network.h5", net); rc != kExitOk) return rc;
+  if (network_built) {
+    ++r.stage;
+    r.recompute = true;  // the network is new: everything after it runs
+  } else if (const int rc = r.step("network", d + "/network.h5", network_args(vm, poses, lig, d)); rc != kExitOk) {
+    return rc;
+  }
   std::vector<std::string> solve = {"solve", "--network", d + "/network.h5", "--output", d + "/solve.h5", "--summary",
                                     d + "/solve.json", "--concentration", conc};
   solve.insert(solve.end(), conditions.begin(), conditions.end());
@@ -321,16 +356,30 @@ int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
   std::vector<std::string> ligands, kmc_files;
   for (const auto& lig : read_poses_h5(poses).ligands) ligands.push_back(lig.name);
   const bool screening = ligands.size() > 1;
-  bool reports_ok = true;
+  std::vector<std::string> folders;
+  for (const auto& lig : ligands) {
+    folders.push_back(screening ? dir + "/" + lig : dir);
+    if (screening && ctx.rank == 0 && !exists(folders.back()) && ::mkdir(folders.back().c_str(), 0777) != 0)
+      throw SystemError("pandakinetics run: cannot create " + folders.back());
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
   const bool poses_recomputed = r.recompute;
-  for (const std::string& lig : ligands) {
-    const std::string d = screening ? dir + "/" + lig : dir;
-    if (screening && ctx.rank == 0 && !exists(d) && ::mkdir(d.c_str(), 0777) != 0)
-      throw SystemError("pandakinetics run: cannot create " + d);
+  // Which networks are new this run (rank 0 decides; the file system is shared).
+  std::vector<int> fresh(ligands.size(), 0);
+  const bool spread = screening && ctx.size > 1;
+  if (spread) {
+    for (std::size_t i = 0; i < ligands.size(); ++i) fresh[i] = poses_recomputed || !exists(folders[i] + "/network.h5");
+    MPI_Bcast(fresh.data(), static_cast<int>(fresh.size()), MPI_INT, 0, MPI_COMM_WORLD);
+    if ((rc = spread_networks(vm, r, poses, ligands, folders)) != kExitOk) return rc;
+  }
+  bool reports_ok = true;
+  for (std::size_t i = 0; i < ligands.size(); ++i) {
+    const std::string& lig = ligands[i];
+    const std::string& d = folders[i];
     if (screening) ctx.out << "run: ligand " << lig << " -> " << d << "\n";
     r.stage = 1;
     r.recompute = poses_recomputed;  // this ligand's stages depend on the poses, not on the previous ligand
-    if ((rc = ligand_stages(vm, r, poses, lig, d)) != kExitOk) return rc;
+    if ((rc = ligand_stages(vm, r, poses, lig, d, spread && fresh[i])) != kExitOk) return rc;
     kmc_files.push_back(d + "/kmc.h5");
     reports_ok = report_stage(vm, r, poses, d) && reports_ok;
     MPI_Barrier(MPI_COMM_WORLD);

@@ -6,7 +6,8 @@
 # each stage's wall time printed; a second run skips every stage and leaves
 # the results as they were; deleting kmc.h5 recomputes kmc and the stages
 # after it only; a temperature scan from the docked poses gives an Eyring fit
-# with units; a poses file with two ligands is screened and ranked.
+# with units; a poses file with two ligands is screened on 2 ranks (one
+# network each, built at the same time) and ranked.
 set -u
 pk=$1 src=$2 mpiexec=$3
 py=${PK_PYTHON:-/usr/bin/python3}
@@ -66,9 +67,15 @@ with h5py.File(sys.argv[1], "r") as a, h5py.File(sys.argv[2], "w") as b:
     a.copy("ligands/ligand", b, name="ligands/imatinib_a")
     a.copy("ligands/ligand", b, name="ligands/imatinib_b")
 PY
-run "$pk" run --config inputs/run_example/run.ini --poses "$work/two.h5" --output "$work/screen" --no-report
+run "$mpiexec" -n 2 --oversubscribe "$pk" run --config inputs/run_example/run.ini --poses "$work/two.h5" \
+  --output "$work/screen" --no-report
 if [[ -s $work/screen/imatinib_a/analysis.json && -s $work/screen/imatinib_b/analysis.json ]] &&
    grep -qE "ranking by residence time \(longest first\): 1\. imatinib_[ab] 2\. imatinib_[ab]" "$work/log.txt"; then
   echo "ok: two ligands screened and ranked"; else echo "FAIL: screening"; cat "$work/log.txt"; fails=$((fails+1)); fi
+# The two networks were built by the two ranks at once, and are the same network (the same poses).
+if grep -q "network of every ligand finished" "$work/log.txt" && grep -q "wrote" "$work/screen/imatinib_a/network.log" &&
+   grep -q "wrote" "$work/screen/imatinib_b/network.log" &&
+   cmp -s "$work/screen/imatinib_a/edges.csv" "$work/screen/imatinib_b/edges.csv"; then
+  echo "ok: networks spread over the ranks"; else echo "FAIL: spread networks"; cat "$work/log.txt"; fails=$((fails+1)); fi
 echo "$fails failed"
 [[ $fails == 0 ]]
