@@ -13,11 +13,6 @@
 
 namespace pk::cli {
 
-namespace {
-Subcommand planned(const std::string& name, const std::string& summary) {
-  return Subcommand{name, summary, false, nullptr, nullptr, ""};
-}
-}  // namespace
 
 const std::vector<Subcommand>& subcommands() {
   static const std::vector<Subcommand> table = {
@@ -30,9 +25,9 @@ const std::vector<Subcommand>& subcommands() {
                  "function, diffusion-limited exchange with the bulk (HDF5 + CSV)",
                  true, pipeline::add_network_options, pipeline::run_network, "poses", {}},
       Subcommand{"kmc", "kinetic Monte Carlo over a network: kon, koff, residence time, Kd with 95% CIs", true,
-                 kmc::add_kmc_options, kmc::run_kmc, ""},
+                 kmc::add_kmc_options, kmc::run_kmc, "", {}},
       Subcommand{"solve", "exact master-equation solution of a network: koff, kon, Kd, MFPTs, committors, P(t)",
-                 true, add_solve_options, run_solve, ""},
+                 true, add_solve_options, run_solve, "", {}},
       Subcommand{"analyze",
                  "kon, koff, residence time, Kd, dG with bootstrap 95% CIs from KMC output, next to the exact values; "
                  "selectivity across receptors; Eyring fit over temperatures",
@@ -41,10 +36,10 @@ const std::vector<Subcommand>& subcommands() {
                  "the whole pipeline from one config into one folder: dock -> network -> solve -> kmc -> analyze -> "
                  "report, resumable; temperature scan; several ligands ranked by residence time",
                  true, pipeline::add_run_options, pipeline::run_pipeline, "", {}},
-      Subcommand{"bench", "benchmarks, one target each: kmc (KMC steps/s)", true, nullptr, nullptr, "",
+      Subcommand{"bench", "benchmarks, one target each: kmc, score, dock, gemm, io (bench --help lists them)", true, nullptr, nullptr, "",
                  {
                      Subcommand{"bench kmc", "KMC steps per second on a random network (median of repeats)", true,
-                                kmc::add_bench_options, kmc::run_bench, ""},
+                                kmc::add_bench_options, kmc::run_bench, "", {}},
                      Subcommand{"bench score",
                                 "Vina energy + gradient evaluations per second of a ligand at random poses (grid "
                                 "maps + intramolecular pairs, Kokkos)",
@@ -63,7 +58,7 @@ const std::vector<Subcommand>& subcommands() {
       Subcommand{"demo",
                  "check this installation: a Kokkos reduction on every rank, an MPI reduction and a "
                  "collective parallel-HDF5 write read back",
-                 true, add_demo_options, run_demo, ""},
+                 true, add_demo_options, run_demo, "", {}},
   };
   return table;
 }

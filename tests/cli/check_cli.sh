@@ -23,7 +23,9 @@ expect 2 "usage:" -- "$pk"
 expect 2 "unknown subcommand 'frobnicate'" -- "$pk" frobnicate
 expect 2 "no poses file given" -- "$pk" network
 expect 2 "no network given" -- "$pk" kmc
-expect 0 "not implemented yet" -- "$pk" dock --help
+expect 0 "targets:" -- "$pk" bench --help
+expect 2 "unknown target 'frob' \\(available: kmc, score" -- "$pk" bench frob
+expect 2 "usage: pandakinetics bench <target>" -- "$pk" bench
 # --help is ours, not Kokkos': its help must not be printed; --kokkos-* options still reach Kokkos.
 if "$pk" kmc --help 2>&1 | grep -q "Kokkos command line arguments"; then echo "FAIL: Kokkos printed its help"; fails=$((fails+1)); else echo "ok: --help is the CLI's"; fi
 expect 0 "N = 100 terms" -- "$pk" demo --terms 100 --output k.h5 --kokkos-threads=1
