@@ -8,7 +8,7 @@
 #    efficiencies have the documented structure and agree with each other.
 #   check_bench.sh PANDAKINETICS SOURCE_DIR MPIEXEC
 set -u
-pk=$1 src=$2 mpiexec=$3
+pk=$(realpath "$1") src=$(realpath "$2") mpiexec=$3
 py=${PK_PYTHON:-/usr/bin/python3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -9,7 +9,7 @@
 # Slurm/munge are not installed.
 #   check_jobscripts.sh PANDAKINETICS SOURCE_DIR MPIEXEC
 set -u
-pk=$1 src=$2 mpiexec=$3
+pk=$(realpath "$1") src=$(realpath "$2") mpiexec=$3
 py=${PK_PYTHON:-/usr/bin/python3}
 here=$(cd "$(dirname "$0")" && pwd)
 if [[ $(id -u) != 0 ]]; then
