@@ -45,6 +45,9 @@ void add_run_options(po::options_description& desc) {
       ("kmc-lifetimes", po::value<double>()->default_value(20.0),
        "when the config's [kmc] section sets no `time`: simulate this many of the slower exact time scale "
        "(residence time or MFPT unbound -> bound, from the solve stage, which runs before kmc)")
+      ("kmc-max-steps", po::value<long>()->default_value(10000000),
+       "when the config's [kmc] section sets no `max-steps`: the step budget per walker (walkers that reach it "
+       "stop and enter the estimates as censored)")
       ("python", po::value<std::string>()->default_value(""),
        "python3 with numpy, h5py and matplotlib for the report (default: $PK_PYTHON, /usr/bin/python3, python3)")
       ("no-report", po::bool_switch(), "skip the plots and report.html");
@@ -250,6 +253,10 @@ int ligand_stages(const po::variables_map& vm, Runner& r, const std::string& pos
       throw InputError(d + "/solve.h5", 0, "no finite exact time scale to size the KMC horizon; set [kmc] time in the config");
     kmc.insert(kmc.end(), {"--time", num(vm["kmc-lifetimes"].as<double>() * slow)});
   }
+  // A network whose fastest rates are far above 1/horizon would keep KMC stepping for hours: without a
+  // budget in the config, walkers stop after --kmc-max-steps steps and enter the estimates as censored.
+  if (!config_sets(r.config, "kmc", "max-steps"))
+    kmc.insert(kmc.end(), {"--max-steps", std::to_string(vm["kmc-max-steps"].as<long>())});
   if (const int rc = r.step("kmc", d + "/kmc.h5", kmc); rc != kExitOk) return rc;
   return r.step("analyze", d + "/analysis.json",
                 {"analyze", "--input", d + "/kmc.h5", "--labels", lig, "--output", d + "/analysis.json"});
