@@ -81,7 +81,8 @@ SlurmdLogFile=$d/log/slurmd.log
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/affinity
 SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
+# Logical CPUs as the unit: a 2-CPU machine with 2 threads per core still runs 2 tasks.
+SelectTypeParameters=CR_CPU
 SchedulerType=sched/builtin
 ReturnToService=2
 MpiDefault=none
