@@ -8,22 +8,26 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <cmath>
 #include <memory>
 #include <random>
-
-#ifndef PK_DOCK_INPUTS
-#error "PK_DOCK_INPUTS must name inputs/dock"
-#endif
 
 namespace {
 
 using namespace pk::dock;
 using Pose = std::vector<std::array<double, 3>>;
 
+/// inputs/dock, from the environment (set by CTest).
+std::string inputs() {
+  const char* dir = std::getenv("PK_DOCK_INPUTS");
+  return dir ? dir : "inputs/dock";
+}
+
 struct Setup {
-  Receptor receptor = read_receptor(std::string(PK_DOCK_INPUTS) + "/protein.pdbqt");
-  Ligand ligand = read_ligands(std::string(PK_DOCK_INPUTS) + "/ligand.pdbqt")[0];
+  Receptor receptor = read_receptor(inputs() + "/protein.pdbqt");
+  Ligand ligand = read_ligands(inputs() + "/ligand.pdbqt")[0];
   ScoringWeights w;
   // A box around the input ligand (small, so the test is quick).
   GridBox box = GridBox::from_center_size({20, 78.5, 67}, {14, 12, 20});

@@ -9,16 +9,20 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <queue>
 #include <string>
 
-#ifndef PK_DOCK_INPUTS
-#error "PK_DOCK_INPUTS must name inputs/dock"
-#endif
-
 namespace {
 
-const std::string kLigand = std::string(PK_DOCK_INPUTS) + "/ligand.pdbqt";
+/// inputs/dock, from the environment (set by CTest).
+std::string inputs() {
+  const char* dir = std::getenv("PK_DOCK_INPUTS");
+  return dir ? dir : "inputs/dock";
+}
+
+const std::string kLigand = inputs() + "/ligand.pdbqt";
 
 int by_name(const pk::dock::Ligand& l, const std::string& name) {
   for (int a = 0; a < l.n_atoms(); ++a)
