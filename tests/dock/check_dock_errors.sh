@@ -2,7 +2,8 @@
 # `pandakinetics dock` on bad input: every case exits 1 with the file, line
 # and what was expected on one line, and never crashes. Also: Vina's conf.txt
 # works unchanged (it reads it and reaches the ligand, which lies outside that
-# box, exactly as vina 1.2.3 reports), and --autobox scores that ligand.
+# box, exactly as vina 1.2.3 reports), --autobox scores that ligand as Vina
+# does (pairwise and grid path), and one bad ligand among several is skipped.
 # usage: check_dock_errors.sh PANDAKINETICS INPUTS_DOCK
 set -uo pipefail
 pk=$1 inputs=$2
@@ -52,6 +53,21 @@ expect_error outside-box 'ligand.pdbqt:13: ligand atom C2 .* is outside the sear
 # --autobox scores the same input (Vina 1.2.3 prints 226.902 / 319.755 / -0.645).
 "$pk" dock --score_only --receptor protein.pdbqt --ligand ligand.pdbqt --autobox > auto.txt 2>&1 || { cat auto.txt; fail=1; }
 grep -q 'Estimated Free Energy of Binding   : 226.902 (kcal/mol)' auto.txt || { echo "FAIL autobox"; cat auto.txt; fail=1; }
+# The grid path with --autobox: Vina 1.2.3 (--no_refine --autobox) prints 227.321 / 320.345; the
+# interpolated value depends on where the grid lies, so this checks Vina's autobox geometry.
+"$pk" dock --score_only --grid --receptor protein.pdbqt --ligand ligand.pdbqt --autobox > autogrid.txt 2>&1 ||
+  { cat autogrid.txt; fail=1; }
+grep -q 'Estimated Free Energy of Binding   : 227.321 (kcal/mol)' autogrid.txt ||
+  { echo "FAIL autobox grid"; cat autogrid.txt; fail=1; }
+# Several ligands, one bad: the good one is scored, the bad one reported with file:line, exit 1.
+"$pk" dock --score_only --receptor protein.pdbqt --ligand ligand.pdbqt --ligand unknown.pdbqt --autobox \
+  > two.txt 2> two.err
+rc=$?
+if [[ $rc -ne 1 ]] || ! grep -q '226.902' two.txt || ! grep -q "skipping unknown.pdbqt: unknown.pdbqt:20:" two.err; then
+  echo "FAIL one bad ligand of two: exit $rc"; cat two.txt two.err; fail=1
+else
+  echo "ok   one bad ligand of two: $(head -1 two.err)"
+fi
 # A box too large for memory stops with a usage error (exit 2), before allocating.
 "$pk" dock --score_only --grid --receptor protein.pdbqt --ligand ligand.pdbqt --center_x 20 --center_y 78 \
   --center_z 67 --size_x 2000 --size_y 2000 --size_z 2000 > big.txt 2>&1
