@@ -97,8 +97,10 @@ struct LigandTerms {
   int n_pairs = 0;
   int n_samples = 0;                                    ///< samples per table row
   Kokkos::View<const int*, MemorySpace> atom_slot;      ///< map slot of atom a, -1: not scored (hydrogen)
-  Kokkos::View<const int* [3], MemorySpace> pairs;      ///< atom i, atom j, table row
-  Kokkos::View<const double**, MemorySpace> table;      ///< (row, i): energy sample, kcal/mol
+  // LayoutRight on every backend: a pair's three indices, and the two samples
+  // around r^2, are adjacent in memory (one sector on GPUs).
+  Kokkos::View<const int* [3], Kokkos::LayoutRight, MemorySpace> pairs;  ///< atom i, atom j, table row
+  Kokkos::View<const double**, Kokkos::LayoutRight, MemorySpace> table;  ///< (row, i): energy sample, kcal/mol
 };
 /// Inter (grid) + intra energy and per-atom gradient of one ligand pose.
 template <class MemorySpace>

@@ -139,7 +139,7 @@ DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const Scor
   // One table row per XS type pair the intramolecular pairs use.
   const int np = static_cast<int>(lig.intra_pairs.size());
   std::vector<int> row_of(kXsCount * kXsCount, -1), row_types;
-  Kokkos::View<int* [3], DockMem> pairs("pk::dock::intra_pairs", np);
+  Kokkos::View<int* [3], Kokkos::LayoutRight, DockMem> pairs("pk::dock::intra_pairs", np);
   auto hp = Kokkos::create_mirror_view(pairs);
   for (int p = 0; p < np; ++p) {
     const int i = lig.intra_pairs[p][0], j = lig.intra_pairs[p][1];
@@ -150,7 +150,7 @@ DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const Scor
     hp(p, 2) = row_of[key];
   }
   const int n_samples = static_cast<int>(kTableSamplesPerA2 * kCutoffAngstrom * kCutoffAngstrom) + 3;
-  Kokkos::View<double**, DockMem> table("pk::dock::intra_table", row_types.size(), n_samples);
+  Kokkos::View<double**, Kokkos::LayoutRight, DockMem> table("pk::dock::intra_table", row_types.size(), n_samples);
   auto ht = Kokkos::create_mirror_view(table);
   for (std::size_t r = 0; r < row_types.size(); ++r) {
     const int t1 = row_types[r] / kXsCount, t2 = row_types[r] % kXsCount;
