@@ -32,5 +32,7 @@ for line in open(sys.argv[1]):
     r = json.loads(line)
     print(f"{r['execution_space']} poses {r['poses']}{' near' if r['near_input_pose'] else ''}: {r['evals_per_s']:.3e} evals/s (grid {r['inter_evals_per_s']:.3e}, "
           f"intra {r['intra_evals_per_s']:.3e}), with kinematics {r['with_kinematics_per_s']:.3e}/s, "
-          f"grid build {r['grid_build_s']:.3f} s")
+          f"grid build {r['grid_build_s']:.3f} s; team of {r['team_size']} per pose {r['team_evals_per_s']:.3e}/s "
+          f"(max rel. diff to thread per pose: energy {r['team_vs_thread_max_rel_energy_diff']:.1e}, "
+          f"gradient {r['team_vs_thread_max_rel_grad_diff']:.1e})")
 PY

@@ -123,32 +123,43 @@ struct VinaEnergy {
     return e;
   }
 
+  /// One intramolecular pair: its softened energy; `force` gets dE/dx_i
+  /// (= -dE/dx_j). Zero beyond 8 Å.
+  template <class Span>
+  KOKKOS_INLINE_FUNCTION double intra_pair(int p, const Span& coords, double cap, double force[3]) const {
+    const int i = ligand.pairs(p, 0), j = ligand.pairs(p, 1), t = ligand.pairs(p, 2);
+    double r[3], r2 = 0;
+    for (int d = 0; d < 3; ++d) {
+      r[d] = coords(i, d) - coords(j, d);
+      r2 += r[d] * r[d];
+      force[d] = 0;
+    }
+    if (r2 >= 64.0) return 0;
+    const double x = 32.0 * r2;
+    const int k = static_cast<int>(x);
+    const double e1 = ligand.table(t, k), e2 = ligand.table(t, k + 1);
+    double pe = e1 + (x - k) * (e2 - e1);
+    double de_dr2 = 32.0 * (e2 - e1);
+    if (pe > 0) {
+      const double s = cap / (cap + pe);
+      pe *= s;
+      de_dr2 *= s * s;
+    }
+    for (int d = 0; d < 3; ++d) force[d] = 2 * de_dr2 * r[d];
+    return pe;
+  }
+
   /// Intramolecular term: sum over pairs (each softened); adds dE/dx to grad.
   template <class Span>
   KOKKOS_INLINE_FUNCTION double intra(const Span& coords, const Span& grad, double cap) const {
     double e = 0;
     for (int p = 0; p < ligand.n_pairs; ++p) {
-      const int i = ligand.pairs(p, 0), j = ligand.pairs(p, 1), t = ligand.pairs(p, 2);
-      double r[3], r2 = 0;
+      double f[3];
+      e += intra_pair(p, coords, cap, f);
+      const int i = ligand.pairs(p, 0), j = ligand.pairs(p, 1);
       for (int d = 0; d < 3; ++d) {
-        r[d] = coords(i, d) - coords(j, d);
-        r2 += r[d] * r[d];
-      }
-      if (r2 >= 64.0) continue;
-      const double x = 32.0 * r2;
-      const int k = static_cast<int>(x);
-      const double e1 = ligand.table(t, k), e2 = ligand.table(t, k + 1);
-      double pe = e1 + (x - k) * (e2 - e1);
-      double de_dr2 = 32.0 * (e2 - e1);
-      if (pe > 0) {
-        const double s = cap / (cap + pe);
-        pe *= s;
-        de_dr2 *= s * s;
-      }
-      e += pe;
-      for (int d = 0; d < 3; ++d) {
-        grad(i, d) += 2 * de_dr2 * r[d];
-        grad(j, d) -= 2 * de_dr2 * r[d];
+        grad(i, d) += f[d];
+        grad(j, d) -= f[d];
       }
     }
     return e;

@@ -5,8 +5,9 @@
 // evaluation the search performs per step: a random conformation (position,
 // orientation, torsions) to coordinates through the torsion tree, energy and
 // gradient, and the gradient back to the conformation (kernels/
-// dock_kinematics.hpp). Each launch is timed between fences after a warm-up;
-// medians are reported.
+// dock_kinematics.hpp); and grid + intra with a team (a warp on CUDA) per
+// pose, checked against the thread-per-pose results. Each launch is timed
+// between fences after a warm-up; medians are reported.
 #include "dock/device_api.hpp"
 #include "dock/grid.hpp"
 #include "dock/kinematics.hpp"
@@ -17,6 +18,7 @@
 #include <cmath>
 #include <ctime>
 #include <random>
+#include <type_traits>
 
 namespace pk::dock {
 
@@ -143,6 +145,62 @@ double launch(const DeviceEnergy& e, const V3& xyz, const V3& grad, const Kokkos
   return timer.seconds();
 }
 
+/// Team size for the team-per-pose launch: a warp on CUDA, one thread on
+/// host backends.
+constexpr int bench_team_size() {
+#ifdef KOKKOS_ENABLE_CUDA
+  return std::is_same<DockExec, Kokkos::Cuda>::value ? 32 : 1;
+#else
+  return 1;
+#endif
+}
+
+/// Grid + intra with a team per pose: lanes over atoms for the grid term
+/// (each atom's gradient written by one lane), lanes over pairs for the
+/// intramolecular term (gradients added atomically). Returns seconds.
+double launch_team(const DeviceEnergy& e, const V3& xyz, const V3& grad, const Kokkos::View<double*, DockMem>& out,
+                   double cap) {
+  using Policy = Kokkos::TeamPolicy<DockExec>;
+  using Member = Policy::member_type;
+  const int n = static_cast<int>(xyz.extent(0)), m = e.ligand.n_atoms, np = e.ligand.n_pairs;
+  Kokkos::fence();
+  Kokkos::Timer timer;
+  Kokkos::parallel_for(
+      "pk::dock::bench_score_team", Policy(n, bench_team_size()), KOKKOS_LAMBDA(const Member& team) {
+        const int p = team.league_rank();
+        const PoseSpan<V3> c{xyz, p};
+        double inter = 0, intra = 0;
+        Kokkos::parallel_reduce(
+            Kokkos::TeamThreadRange(team, m),
+            [&](const int a, double& acc) {
+              double g[3] = {0, 0, 0};
+              const int slot = e.ligand.atom_slot(a);
+              if (slot >= 0) {
+                const double x[3] = {c(a, 0), c(a, 1), c(a, 2)};
+                acc += e.grid.atom_energy(slot, x, cap, g);
+              }
+              for (int d = 0; d < 3; ++d) grad(p, a, d) = g[d];
+            },
+            inter);
+        team.team_barrier();
+        Kokkos::parallel_reduce(
+            Kokkos::TeamThreadRange(team, np),
+            [&](const int q, double& acc) {
+              double f[3];
+              acc += e.intra_pair(q, c, cap, f);
+              const int i = e.ligand.pairs(q, 0), j = e.ligand.pairs(q, 1);
+              for (int d = 0; d < 3; ++d) {
+                Kokkos::atomic_add(&grad(p, i, d), f[d]);
+                Kokkos::atomic_add(&grad(p, j, d), -f[d]);
+              }
+            },
+            intra);
+        Kokkos::single(Kokkos::PerTeam(team), [&]() { out(p) = inter + intra; });
+      });
+  Kokkos::fence();
+  return timer.seconds();
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -173,7 +231,25 @@ ScoreBenchResult bench_score(const Receptor& receptor, const Ligand& lig, const 
   }
   launch(e, xyz, grad, out, Part::kBoth, s.cap);
   auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out);
+  auto hg = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), grad);
   for (int p = 0; p < s.poses; ++p) r.checksum += h(p);
+  // The same energies and gradients with a team per pose.
+  const Kokkos::View<double*, DockMem> out_team("pk::dock::bench_energy_team", s.poses);
+  const V3 grad_team(Kokkos::view_alloc(Kokkos::WithoutInitializing, "pk::dock::bench_grad_team"), s.poses,
+                     lig.n_atoms(), 3);
+  launch_team(e, xyz, grad_team, out_team, s.cap);  // warm-up
+  for (int k = 0; k < s.repeats; ++k) r.team_seconds.push_back(launch_team(e, xyz, grad_team, out_team, s.cap));
+  r.median_team_per_second = s.poses / median(r.team_seconds);
+  r.team_size = bench_team_size();
+  auto ht = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out_team);
+  auto hgt = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), grad_team);
+  for (int p = 0; p < s.poses; ++p) {
+    r.team_max_energy_diff = std::max(r.team_max_energy_diff, std::fabs(ht(p) - h(p)) / std::max(1.0, std::fabs(h(p))));
+    for (int a = 0; a < lig.n_atoms(); ++a)
+      for (int d = 0; d < 3; ++d)
+        r.team_max_grad_diff = std::max(r.team_max_grad_diff, std::fabs(hgt(p, a, d) - hg(p, a, d)) /
+                                                                   std::max(1.0, std::fabs(hg(p, a, d))));
+  }
   r.median_evals_per_second = s.poses / median(r.seconds);
   r.median_inter_per_second = s.poses / median(r.inter_seconds);
   r.median_intra_per_second = s.poses / median(r.intra_seconds);

@@ -55,7 +55,8 @@ int run_bench_score(const po::variables_map& vm, cli::Context& ctx) {
   j.value("poses", s.poses).value("near_input_pose", s.near).value("repeats", s.repeats).value("softening_cap_kcal_per_mol", s.cap);
   j.value("what", "evals_per_s: energy + per-atom gradient per pose, grid term (trilinear, 0.375 A maps) + "
                   "intramolecular pairs, rigid random poses; with_kinematics_per_s: the same from a random "
-                  "conformation through the torsion tree, plus the gradient back to the conformation");
+                  "conformation through the torsion tree, plus the gradient back to the conformation; "
+                  "team_evals_per_s: grid + intra with a team per pose (lanes over atoms, then pairs)");
   j.value("torsions", r.n_torsions);
   j.value("grid_build_s", r.grid_build_seconds);
   j.value("launch_s", r.seconds).value("inter_launch_s", r.inter_seconds).value("intra_launch_s", r.intra_seconds);
@@ -63,6 +64,10 @@ int run_bench_score(const po::variables_map& vm, cli::Context& ctx) {
   j.value("inter_evals_per_s", r.median_inter_per_second).value("intra_evals_per_s", r.median_intra_per_second);
   j.value("with_kinematics_launch_s", r.full_seconds).value("with_kinematics_per_s", r.median_full_per_second);
   j.value("with_kinematics_launch_cpu_s", r.full_cpu_seconds);
+  j.value("team_size", r.team_size).value("team_launch_s", r.team_seconds);
+  j.value("team_evals_per_s", r.median_team_per_second);
+  j.value("team_vs_thread_max_rel_energy_diff", r.team_max_energy_diff);
+  j.value("team_vs_thread_max_rel_grad_diff", r.team_max_grad_diff);
   j.value("with_kinematics_per_cpu_s", r.median_full_per_cpu_second);
   j.value("energy_checksum_kcal_per_mol", r.checksum).end_object();
   ctx.out << j.str() << "\n";

@@ -44,6 +44,11 @@ struct ScoreBenchResult {
   std::vector<double> full_cpu_seconds; ///< process CPU time of those launches (host backends: all threads)
   double median_full_per_cpu_second = 0;
   int n_torsions = 0;
+  std::vector<double> team_seconds;     ///< grid + intra, a team per pose (lanes over atoms, then pairs)
+  double median_team_per_second = 0;
+  int team_size = 1;
+  double team_max_energy_diff = 0;      ///< largest |team - thread| energy, relative (at least 1 kcal/mol scale)
+  double team_max_grad_diff = 0;        ///< the same for the gradient components
   double checksum = 0;                  ///< sum of all energies of the last launch (kcal/mol)
   int n_atoms = 0, n_heavy = 0, n_pairs = 0;
   std::string execution_space;

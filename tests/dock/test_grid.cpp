@@ -3,7 +3,9 @@
 // analytic gradient of the grid and intramolecular terms matches central finite
 // differences; outside the box the slope penalty and its gradient; the
 // device intramolecular energy (Vina's table, interpolated) within 0.01
-// kcal/mol of the analytic sum and of Vina's scoring lookup.
+// kcal/mol of the analytic sum and of Vina's scoring lookup; bench score's
+// team-per-pose launch against its thread-per-pose launch.
+#include "dock/device_api.hpp"
 #include "dock/grid.hpp"
 
 #include <gtest/gtest.h>
@@ -157,4 +159,17 @@ TEST_F(DockGrid, InterpolationAndIntraAgainstHost) {
   // differ similarly); the exact comparisons are with Vina itself.
   const double direct = inter_energy(table, ReceptorAtoms::of(s.receptor), s.ligand, p, s.box, 1000.0);
   EXPECT_NEAR(pe.inter[0], direct, 0.1 * std::fabs(direct) + 1.0);
+}
+
+TEST_F(DockGrid, BenchTeamPerPoseMatchesThreadPerPose) {
+  // bench score's team-per-pose launch (lanes over atoms and pairs, atomic
+  // gradient sums) reproduces the thread-per-pose energies and gradients.
+  ScoreBenchSettings b;
+  b.poses = 256;
+  b.repeats = 1;
+  const auto r = bench_score(setup().receptor, setup().ligand, setup().box, setup().w, b);
+  EXPECT_LT(r.team_max_energy_diff, 1e-9);
+  EXPECT_LT(r.team_max_grad_diff, 1e-9);
+  EXPECT_GT(r.median_evals_per_second, 0);
+  EXPECT_TRUE(std::isfinite(r.checksum));
 }
