@@ -17,6 +17,7 @@
 #include <Kokkos_Core.hpp>
 
 #include <cstdint>
+#include <type_traits>
 
 namespace pk::kernels::dock {
 
@@ -32,6 +33,7 @@ struct SearchParams {
   double box_lo[3] = {0, 0, 0};
   double box_hi[3] = {0, 0, 0};
   double gyration_radius_angstrom = 1.0;
+  int chains_per_block = 0;  ///< device launch shape (for_each_chain); 0: RangePolicy
   std::uint64_t seed = 0;
   std::uint32_t chain_offset = 0;  ///< stream index of chain 0 (a second stage draws fresh streams)
 };
@@ -181,6 +183,27 @@ KOKKOS_INLINE_FUNCTION double bfgs_minimize(const Tree& tree, const Energy& ener
   return f0;
 }
 
+/// Launches f(c) for every chain c < n. Default: a RangePolicy (what was
+/// measured on the H100). chains_per_block > 0 (device backends only) launches
+/// a TeamPolicy of teams that many threads wide, one chain per thread, so a
+/// few thousand chains spread over every SM instead of filling a handful of
+/// large blocks; the arithmetic of a chain is the same either way.
+template <class ExecSpace, class F>
+void for_each_chain(const char* label, int n, int chains_per_block, const F& f) {
+  constexpr bool host = std::is_same<typename ExecSpace::memory_space, Kokkos::HostSpace>::value;
+  if (host || chains_per_block <= 0) {
+    Kokkos::parallel_for(label, Kokkos::RangePolicy<ExecSpace>(0, n), f);
+    return;
+  }
+  using Team = Kokkos::TeamPolicy<ExecSpace>;
+  const int t = chains_per_block;
+  Kokkos::parallel_for(
+      label, Team((n + t - 1) / t, t), KOKKOS_LAMBDA(const typename Team::member_type& m) {
+        const int c = m.league_rank() * t + m.team_rank();
+        if (c < n) f(c);
+      });
+}
+
 /// Root-mean-square distance between heavy-atom coordinate lists a and b.
 template <class SpanA, class SpanB>
 KOKKOS_INLINE_FUNCTION double heavy_rmsd(const SpanA& a, const SpanB& b, int n_heavy) {
@@ -230,8 +253,8 @@ SearchState<ExecSpace> run_mc_chains(const Tree& tree, const Energy& energy,
   const auto saved_count = st.saved_count;
   const SearchParams P = params;
   using Span = ChainSpan<Kokkos::View<double**, Mem>>;
-  Kokkos::parallel_for(
-      "pk::dock::mc_chains", Kokkos::RangePolicy<ExecSpace>(0, n_chains), KOKKOS_LAMBDA(const int c) {
+  for_each_chain<ExecSpace>(
+      "pk::dock::mc_chains", n_chains, params.chains_per_block, KOKKOS_LAMBDA(const int c) {
         ChainRng rng{P.seed, static_cast<std::uint32_t>(c) + P.chain_offset};
         const Span row{scratch, c, 0};
         const Span cur = row.shifted(l.cur), cand = row.shifted(l.cand), coords = row.shifted(l.coords);

@@ -10,6 +10,7 @@
 #include <Kokkos_Core.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iterator>
 
 namespace pk::dock {
@@ -75,6 +76,8 @@ std::vector<Minimum> monte_carlo_minima(const TreeHost& host, const Energy& ener
   for (int d = 0; d < 3; ++d) p.box_lo[d] = s.box_lo[d], p.box_hi[d] = s.box_hi[d];
   p.gyration_radius_angstrom = gyration_radius(host, heavy);
   p.seed = s.seed;
+  // Opt-in device launch shape (not measured on a GPU yet, see RESULTS.md).
+  if (const char* env = std::getenv("PK_DOCK_CHAINS_PER_BLOCK")) p.chains_per_block = std::atoi(env);
   if (chains_used) *chains_used = chains;
   if (steps_used) *steps_used = steps1 + steps2;
   const int C = 7 + host.n_torsions();
