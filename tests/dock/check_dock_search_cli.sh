@@ -55,6 +55,22 @@ print(f"local_only: from {s0:.3f} to {s1:.3f} kcal/mol")
 assert s1 <= s0 + 1e-3
 EOF
 
+# 4b. --autobox (with --local_only, as Vina): the box recorded in the poses HDF5 follows Vina 1.2's rule
+"$pk" dock --receptor receptor.pdbqt --ligand mode_1.pdbqt --autobox --local_only --out auto.pdbqt \
+  --out_h5 auto.h5 > auto.log 2>&1 || { cat auto.log; fail "--autobox --local_only"; }
+"$py" - <<'EOF' || fail "--autobox box"
+import h5py, math
+xyz = [[float(l[30:38]), float(l[38:46]), float(l[46:54])] for l in open("mode_1.pdbqt")
+       if l.startswith(("ATOM", "HETATM"))]
+c = [sum(p[d] for p in xyz) / len(xyz) for d in range(3)]
+size = [math.ceil(2 * (max(abs(p[d] - c[d]) for p in xyz) + 4.0)) for d in range(3)]
+with h5py.File("auto.h5", "r") as f:
+    bc, bs = f["boxes/center_angstrom"][0], f["boxes/size_angstrom"][0]
+    assert int(f["ligands/mode_1/site"][0]) == 0
+print("autobox centre", [round(x, 3) for x in bc], "size", list(bs), "expected", [round(x, 3) for x in c], size)
+assert all(abs(bc[d] - c[d]) < 1e-6 and bs[d] == size[d] for d in range(3))
+EOF
+
 # 5. screening: three ligands, one bad; 1 and 2 ranks give the same results
 mkdir -p ligs
 cp ligand.pdbqt ligs/imatinib.pdbqt
