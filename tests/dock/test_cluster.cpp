@@ -11,9 +11,9 @@
 #include <sstream>
 #include <string>
 
-#ifndef PK_DOCK_TEST_DATA
-#error "PK_DOCK_TEST_DATA must name tests/dock/data"
-#endif
+// The test data folder (a generated header: nvcc_wrapper mangles quoted -D strings).
+#include "core/source_paths.hpp"
+#define PK_DOCK_TEST_DATA PK_SOURCE_DIR "/tests/dock/data"
 
 namespace {
 

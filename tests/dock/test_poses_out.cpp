@@ -10,12 +10,10 @@
 #include <fstream>
 #include <sstream>
 
-#ifndef PK_DOCK_LIGAND
-#error "PK_DOCK_LIGAND must name a ligand PDBQT"
-#endif
-#ifndef PK_DOCK_CHECKER
-#error "PK_DOCK_CHECKER must name check_dock_outputs.py"
-#endif
+// Paths in the source tree (a generated header: nvcc_wrapper mangles quoted -D strings).
+#include "core/source_paths.hpp"
+#define PK_DOCK_LIGAND PK_SOURCE_DIR "/inputs/dock/ligand.pdbqt"
+#define PK_DOCK_CHECKER PK_SOURCE_DIR "/tests/dock/check_dock_outputs.py"
 
 namespace {
 
