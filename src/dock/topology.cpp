@@ -33,6 +33,12 @@ constexpr double kMaxCovalentRadius = 1.74;  // Vina uses the largest radius for
 constexpr const char* kOtherMetals[] = {"Cu", "Fe", "Na", "K", "Hg", "Co", "U", "Cd", "Ni"};
 constexpr double kBondAllowance = 1.1;
 
+bool is_autodock_type(const std::string& ad) {
+  for (const auto& t : kAdTypes)
+    if (ad == t.name) return true;
+  return false;
+}
+
 double covalent_radius(const Atom& a) {
   for (const auto& t : kAdTypes)
     if (a.ad_type == t.name) return t.covalent_radius;
@@ -56,7 +62,9 @@ int xs_type_of(const Atom& a, const std::vector<int>& neighbours, const std::vec
   bool hetero_neighbour = false, hd_neighbour = false;
   for (int j : neighbours) {
     const Atom& b = atoms[j];
-    if (!b.hydrogen && b.element != "C") hetero_neighbour = true;
+    // Vina's ad_is_heteroatom: not C/A/H/HD, and an AutoDock type (metals
+    // outside AutoDock's list, such as Cu, do not count).
+    if (!b.hydrogen && b.element != "C" && is_autodock_type(b.ad_type)) hetero_neighbour = true;
     if (b.ad_type == "HD") hd_neighbour = true;
   }
   const bool acceptor = a.ad_type == "OA" || a.ad_type == "NA";
