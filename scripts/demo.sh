@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The main job on the bundled example, from a fresh Debian 12 machine:
 # installs the packages, builds the cpu preset, prints the configuration,
-# checks the installation (Kokkos + MPI + parallel HDF5) on 2 ranks, then runs
+# checks the installation (Kokkos + MPI + parallel HDF5) on 2 ranks, runs
 # kinetic Monte Carlo on 2 ranks and the exact solver on the example network
-# (inputs/kmc_example.ini) and prints their koff, kon and Kd side by side.
+# (inputs/kmc_example.ini) and prints their koff, kon and Kd side by side,
+# then the whole pipeline on the bundled Abl kinase + imatinib complex
+# (inputs/run_example/run.ini: dock -> network -> solve -> kmc -> analyze ->
+# report) into out/abl_imatinib/.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -32,3 +35,8 @@ print("Exact koff and kon here are the steady-state (renewal) rates, the quantit
 print("counts estimate; the MFPT averages the bound start over the bound states (uniform here).")
 PY
 echo "wrote out/demo.h5, out/kmc_example.h5, out/solve_example.h5 and the JSON summaries (h5dump or h5py read them)"
+echo
+echo "== the pipeline on Abl kinase + imatinib (inputs/run_example/run.ini) =="
+rm -rf out/abl_imatinib
+mpirun -n 2 --oversubscribe $pk run --config inputs/run_example/run.ini --output out/abl_imatinib
+echo "wrote out/abl_imatinib/ (poses.pdbqt/.sdf/.h5, network.h5 + CSV, solve.h5, kmc.h5, analysis.json, report/report.html)"
