@@ -79,7 +79,7 @@ Atom parse_atom(const std::string& s, const std::string& file, long line) {
   if (!detail::ad_type_info(a.ad_type, a.element, a.hydrogen, cov))
     throw InputError(file, line,
                      "unknown AutoDock atom type '" + a.ad_type +
-                         "' (expected one of C A N NA O OA S SA P H HD F Cl Br I Si At Mg Mn Zn Ca Fe, or a metal "
+                         "' (expected one of C A N NA O OA S SA Se P H HD F Cl Br I Si At Mg Mn Zn Ca Fe, or a metal "
                          "Cu Na K Hg Co U Cd Ni; types are case-sensitive)");
   return a;
 }

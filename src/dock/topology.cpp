@@ -33,15 +33,18 @@ constexpr double kMaxCovalentRadius = 1.74;  // Vina uses the largest radius for
 constexpr const char* kOtherMetals[] = {"Cu", "Fe", "Na", "K", "Hg", "Co", "U", "Cd", "Ni"};
 constexpr double kBondAllowance = 1.1;
 
+/// Vina's type equivalences: Se is read as S.
+std::string canonical_ad(const std::string& ad) { return ad == "Se" ? "S" : ad; }
+
 bool is_autodock_type(const std::string& ad) {
   for (const auto& t : kAdTypes)
-    if (ad == t.name) return true;
+    if (canonical_ad(ad) == t.name) return true;
   return false;
 }
 
 double covalent_radius(const Atom& a) {
   for (const auto& t : kAdTypes)
-    if (a.ad_type == t.name) return t.covalent_radius;
+    if (canonical_ad(a.ad_type) == t.name) return t.covalent_radius;
   return kMaxCovalentRadius;
 }
 
@@ -142,7 +145,7 @@ namespace detail {
 
 bool ad_type_info(const std::string& ad, std::string& element, bool& hydrogen, double& cov) {
   for (const auto& t : kAdTypes)
-    if (ad == t.name) {
+    if (canonical_ad(ad) == t.name) {
       element = t.element;
       hydrogen = element == "H";
       cov = t.covalent_radius;

@@ -137,6 +137,13 @@ TEST(DockPdbqt, MultiModelAndCoordinateRewrite) {
   const auto again = pk::dock::parse_ligands(moved, "moved.pdbqt")[0];
   EXPECT_DOUBLE_EQ(again.atoms[1].xyz[2], 6.0);
   EXPECT_EQ(again.atoms[1].ad_type, "OA");
+  // Vina 1.2.3 reads Se as S (and rejects B, as we do).
+  const auto se = pk::dock::parse_ligands("ROOT\n" + atom(1, "C", 0.0) + atom(2, "Se", 1.9, "SE1") + "ENDROOT\nTORSDOF 0\n",
+                                          "se.pdbqt")[0];
+  EXPECT_EQ(se.atoms[1].element, "S");
+  EXPECT_EQ(se.atoms[1].xs, pk::dock::kXsS_P);
+  EXPECT_EQ(se.atoms[0].xs, pk::dock::kXsC_P);
+  EXPECT_THROW(pk::dock::parse_ligands("ROOT\n" + atom(1, "B") + "ENDROOT\nTORSDOF 0\n", "b.pdbqt"), pk::InputError);
 }
 
 TEST(DockPdbqt, BadInputNamesFileAndLine) {
