@@ -281,6 +281,11 @@ void write_dock_json(const std::vector<LigandOutput>& ligands, const std::string
         for (const auto& [k, v] : p.inter_terms) j.value(k, v);
         j.end_object();
       }
+      if (!p.intra_terms.empty()) {
+        j.begin_object("intra_terms_unweighted");
+        for (const auto& [k, v] : p.intra_terms) j.value(k, v);
+        j.end_object();
+      }
       j.end_object();
     }
     j.end_array();

@@ -24,6 +24,7 @@ struct PoseResult {
   double rmsd_lb = 0, rmsd_ub = 0;     ///< Å from the best pose
   int site = 0;                        ///< search box index
   std::vector<std::pair<std::string, double>> inter_terms;  ///< unweighted term sums, when known
+  std::vector<std::pair<std::string, double>> intra_terms;  ///< the same over the intramolecular pairs
 };
 
 /// What the output writers need to know about a ligand.

@@ -123,6 +123,8 @@ void put(Writer& w, const LigandOutput& l, const LigandSummary& s, int index) {
     w.pod(p.rmsd_lb), w.pod(p.rmsd_ub), w.pod(p.site);
     w.pod(static_cast<std::uint64_t>(p.inter_terms.size()));
     for (const auto& [k, v] : p.inter_terms) w.str(k), w.pod(v);
+    w.pod(static_cast<std::uint64_t>(p.intra_terms.size()));
+    for (const auto& [k, v] : p.intra_terms) w.str(k), w.pod(v);
   }
 }
 
@@ -143,6 +145,8 @@ int get(Reader& r, LigandOutput& l, LigandSummary& s) {
     p.rmsd_lb = r.pod<double>(), p.rmsd_ub = r.pod<double>(), p.site = r.pod<int>();
     p.inter_terms.resize(r.pod<std::uint64_t>());
     for (auto& [k, v] : p.inter_terms) k = r.str(), v = r.pod<double>();
+    p.intra_terms.resize(r.pod<std::uint64_t>());
+    for (auto& [k, v] : p.intra_terms) k = r.str(), v = r.pod<double>();
   }
   return index;
 }

@@ -70,10 +70,13 @@ LigandOutput LigandDocker::dock(const std::string& path, const std::string& name
   const double norm = 1 + cfg.weights.rot * lig.n_rot;
   const FinalScorer scorer = [&](const Coords& x) {
     FinalEnergy fe;
-    TermSums terms{};
+    TermSums terms{}, intra_terms{};
     fe.inter = inter_energy(table_, rec_, lig, x, box, kCapFinal, nullptr, &terms);
-    fe.intra = intra_energy(table_, lig, x, kCapFinal);
-    for (int k = 0; k < kNumTerms; ++k) fe.terms.emplace_back(term_name(k), terms[k]);
+    fe.intra = intra_energy(table_, lig, x, kCapFinal, &intra_terms);
+    for (int k = 0; k < kNumTerms; ++k) {
+      fe.terms.emplace_back(term_name(k), terms[k]);
+      fe.intra_terms.emplace_back(term_name(k), intra_terms[k]);
+    }
     return fe;
   };
   SearchSettings s;

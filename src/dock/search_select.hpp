@@ -59,7 +59,8 @@ struct Minimum {
 /// inter and intra (kcal/mol, final softening) of model-atom coordinates.
 struct FinalEnergy {
   double inter = 0, intra = 0;
-  std::vector<std::pair<std::string, double>> terms;
+  std::vector<std::pair<std::string, double>> terms;        ///< inter, unweighted
+  std::vector<std::pair<std::string, double>> intra_terms;  ///< intra, unweighted
 };
 using FinalScorer = std::function<FinalEnergy(const Coords&)>;
 
@@ -108,6 +109,7 @@ inline std::vector<PoseResult> select_poses(const TreeHost& host, const std::vec
       p.inter = fe.inter;
       p.intra = fe.intra;
       p.inter_terms = fe.terms;
+      p.intra_terms = fe.intra_terms;
       p.site = s.site;
       p.torsional_normalisation = torsional_normalisation;
       cand.push_back(std::move(p));

@@ -38,6 +38,21 @@ print(f"best pose: ours {ours:.3f}, vina --score_only {vina:.3f} kcal/mol")
 assert abs(ours - vina) <= 0.011, (ours, vina)
 EOF
 
+# 2b. --json per pose: Vina's score formula from its own parts; terms present
+"$py" - "$n" <<'EOF' || fail "--json"
+import json, sys
+j = json.load(open("a.json"))
+poses = j["ligands"][0]["poses"]
+assert len(poses) == int(sys.argv[1])
+remarks = [float(l.split()[3]) for l in open("a.pdbqt") if l.startswith("REMARK VINA RESULT")]
+for p, r in zip(poses, remarks):
+    formula = (p["inter"] + p["intra"] - p["unbound_intra"]) / p["torsional_normalisation"]
+    assert abs(p["score"] - formula) < 1e-9 and abs(p["score"] - r) < 6e-4, (p, r)
+    assert set(p["inter_terms_unweighted"]) == {"gauss1", "gauss2", "repulsion", "hydrophobic", "hydrogen"}
+    assert set(p["intra_terms_unweighted"]) == set(p["inter_terms_unweighted"])
+print("json: score = (inter + intra - unbound) / normalisation for", len(poses), "poses")
+EOF
+
 # 3. same seed, same poses; another seed, other poses
 "$pk" dock --receptor receptor.pdbqt --ligand ligand.pdbqt "${box[@]}" "${small[@]}" --seed 5 --out b.pdbqt > b.log 2>&1
 cmp -s a.pdbqt b.pdbqt || fail "same seed gave different poses"

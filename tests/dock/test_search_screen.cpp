@@ -32,6 +32,7 @@ pk::dock::LigandOutput fake_output(int i) {
     pose.coords = {{1.0 * i, 2.0, 3.0 + p}, {4.0, 5.0, 6.0}};
     pose.score = -1.0 * i - p;
     pose.inter_terms = {{"gauss1", 0.25 * i}};
+    pose.intra_terms = {{"repulsion", 0.5 * i}, {"hydrogen", -1.0}};
     l.poses.push_back(pose);
   }
   return l;
@@ -104,6 +105,7 @@ TEST(DockScreen, GatherPutsEveryRanksResultsOnRootInInputOrder) {
       EXPECT_EQ(out[i].poses[p].coords, ref.poses[p].coords);
       EXPECT_EQ(out[i].poses[p].conformation, ref.poses[p].conformation);
       EXPECT_EQ(out[i].poses[p].inter_terms, ref.poses[p].inter_terms);
+      EXPECT_EQ(out[i].poses[p].intra_terms, ref.poses[p].intra_terms);
     }
     EXPECT_EQ(sum[i].ok, i != 4);
   }
