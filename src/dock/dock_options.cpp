@@ -51,7 +51,7 @@ void add_dock_options(po::options_description& desc) {
       ("num_modes", po::value<int>()->default_value(9), "maximum number of poses written")
       ("energy_range", po::value<double>()->default_value(3.0), "largest score difference from the best pose (kcal/mol)")
       ("min_rmsd", po::value<double>()->default_value(1.0), "smallest RMSD between written poses (Å)")
-      ("chains", po::value<int>()->default_value(0), "Monte Carlo chains (0: Vina's, one per exhaustiveness unit)")
+      ("chains", po::value<int>()->default_value(0), "Monte Carlo chains (0: 8 per exhaustiveness unit on CPU, 128 on GPU; Vina's total steps are spread over them)")
       ("steps_per_chain", po::value<int>()->default_value(0), "Monte Carlo steps per chain (0: Vina's heuristic)")
       ("cpu", po::value<int>()->default_value(0), "accepted for Vina compatibility and ignored (threads: OMP_NUM_THREADS)")
       ("verbosity", po::value<int>()->default_value(1), "0 quiet, 1 normal, 2 verbose")
