@@ -19,6 +19,11 @@ rm -rf /tmp/abl
     --output /tmp/abl; } > "$OUT/run_gpu.log" 2>&1
 echo "pipeline on the GPU: exit $?" >> "$log"
 grep -E "stage wall times|whole process|koff" "$OUT/run_gpu.log" | tail -4 >> "$log"
+# Docking at exhaustiveness 8 with the default launch and a few chains per block.
+for cpb in 0 4; do
+  echo "bench dock --exhaustiveness 8 --seed 1, PK_DOCK_CHAINS_PER_BLOCK=$cpb: $(PK_DOCK_CHAINS_PER_BLOCK=$cpb timeout 60 \
+      build/cuda/src/pandakinetics bench dock --exhaustiveness 8 --seed 1 --vina none 2>&1 | tr -d '\n' | tail -c 600)" >> "$log"
+done
 PK_BUILD_TARGETS=pandakinetics bash scripts/gpu-node-build.sh cpu >> "$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log"; exit 1; }
 for n in 1 2 4 8 16; do
   r=$((4 * n))
