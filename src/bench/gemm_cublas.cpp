@@ -5,6 +5,7 @@
 // never of an asynchronous launch.
 #include "bench/gemm_cublas.hpp"
 
+#include "core/cuda_raii.hpp"
 #include "core/error.hpp"
 
 #include <cublas_v2.h>
@@ -21,16 +22,9 @@
 namespace pk::bench {
 namespace {
 
-void check(cudaError_t status, const char* call) {
-  if (status != cudaSuccess)
-    throw SystemError(std::string("bench gemm: ") + call + " failed: " + cudaGetErrorName(status) + " (" +
-                      cudaGetErrorString(status) + ")");
-}
-
-void check(cublasStatus_t status, const char* call) {
-  if (status != CUBLAS_STATUS_SUCCESS)
-    throw SystemError(std::string("bench gemm: ") + call + " failed: " + cublasGetStatusName(status));
-}
+using cuda::check;
+using cuda::Stream;
+using Handle = cuda::CublasHandle;
 
 class DeviceBytes {
  public:
@@ -54,37 +48,6 @@ class Event {
 
  private:
   cudaEvent_t event_ = nullptr;
-};
-
-class Stream {
- public:
-  Stream() { check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags"); }
-  ~Stream() { cudaStreamDestroy(stream_); }
-  Stream(const Stream&) = delete;
-  Stream& operator=(const Stream&) = delete;
-  cudaStream_t get() const { return stream_; }
-
- private:
-  cudaStream_t stream_ = nullptr;
-};
-
-class Handle {
- public:
-  explicit Handle(cudaStream_t stream) {
-    check(cublasCreate(&handle_), "cublasCreate");
-    const cublasStatus_t s = cublasSetStream(handle_, stream);
-    if (s != CUBLAS_STATUS_SUCCESS) {
-      cublasDestroy(handle_);
-      check(s, "cublasSetStream");
-    }
-  }
-  ~Handle() { cublasDestroy(handle_); }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  cublasHandle_t get() const { return handle_; }
-
- private:
-  cublasHandle_t handle_ = nullptr;
 };
 
 /// Uniform values in [-1, 1) from a 64-bit xorshift (fast for 10^8 values;

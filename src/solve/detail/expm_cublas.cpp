@@ -13,6 +13,7 @@
 // expm_host, so the two differ only by the rounding of the GEMMs.
 #include "solve/detail/expm.hpp"
 
+#include "core/cuda_raii.hpp"
 #include "core/error.hpp"
 
 #include <cublas_v2.h>
@@ -30,17 +31,9 @@
 namespace pk::solve::detail {
 namespace {
 
-void check(cudaError_t status, const char* call) {
-  if (status != cudaSuccess)
-    throw SystemError(std::string(call) + " failed: " + cudaGetErrorName(status) + " (" +
-                      cudaGetErrorString(status) + ")");
-}
-
-void check(cublasStatus_t status, const char* call) {
-  if (status != CUBLAS_STATUS_SUCCESS)
-    throw SystemError(std::string(call) + " failed: " + cublasGetStatusName(status) + " (" +
-                      cublasGetStatusString(status) + ")");
-}
+using cuda::check;
+using cuda::Stream;
+using Handle = cuda::CublasHandle;
 
 /// n doubles on the current device.
 class DeviceBuffer {
@@ -62,39 +55,6 @@ class DeviceBuffer {
 
  private:
   double* data_ = nullptr;
-};
-
-class Stream {
- public:
-  Stream() { check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags"); }
-  ~Stream() { cudaStreamDestroy(stream_); }
-  Stream(const Stream&) = delete;
-  Stream& operator=(const Stream&) = delete;
-  cudaStream_t get() const { return stream_; }
-
- private:
-  cudaStream_t stream_ = nullptr;
-};
-
-/// A cuBLAS handle bound to one stream, created per expm call (cheap next to
-/// the O(n^3) work; no static handle outliving the CUDA runtime).
-class Handle {
- public:
-  explicit Handle(cudaStream_t stream) {
-    check(cublasCreate(&handle_), "cublasCreate");
-    const cublasStatus_t s = cublasSetStream(handle_, stream);
-    if (s != CUBLAS_STATUS_SUCCESS) {
-      cublasDestroy(handle_);
-      check(s, "cublasSetStream");
-    }
-  }
-  ~Handle() { cublasDestroy(handle_); }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  cublasHandle_t get() const { return handle_; }
-
- private:
-  cublasHandle_t handle_ = nullptr;
 };
 
 /// Square n x n column-major matrices on the device and the few BLAS steps the
