@@ -22,7 +22,7 @@
 
 #include <unistd.h>
 
-#include "core/source_paths.hpp"
+#include "dock/bench_inputs.hpp"
 
 namespace pk::dock {
 
@@ -88,16 +88,8 @@ bool on_path(const std::string& exe) {
 }  // namespace
 
 void add_bench_dock_options(po::options_description& desc) {
-  const std::string in = std::string(PK_SOURCE_DIR) + "/inputs/dock";
+  add_test_complex_options(desc);
   desc.add_options()
-      ("receptor", po::value<std::string>()->default_value(in + "/protein.pdbqt"), "receptor PDBQT")
-      ("ligand", po::value<std::string>()->default_value(in + "/ligand.pdbqt"), "ligand PDBQT (first model)")
-      ("center_x", po::value<double>()->default_value(11.0), "box centre x (Å)")
-      ("center_y", po::value<double>()->default_value(90.5), "box centre y (Å)")
-      ("center_z", po::value<double>()->default_value(57.5), "box centre z (Å)")
-      ("size_x", po::value<double>()->default_value(22.0), "box size x (Å)")
-      ("size_y", po::value<double>()->default_value(24.0), "box size y (Å)")
-      ("size_z", po::value<double>()->default_value(28.0), "box size z (Å)")
       ("exhaustiveness", po::value<int>()->default_value(8), "exhaustiveness, ours and Vina's")
       ("chains", po::value<int>()->default_value(0), "Monte Carlo chains (0: the dock default for this device)")
       ("steps_per_chain", po::value<int>()->default_value(0), "Monte Carlo steps per chain (0: Vina's budget)")

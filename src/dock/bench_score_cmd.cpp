@@ -2,30 +2,21 @@
 // its JSON. Defaults: the Debian test complex (inputs/dock) in the box of its
 // conf.txt.
 #include "core/error.hpp"
+#include "dock/bench_inputs.hpp"
 #include "dock/device_api.hpp"
 #include "dock/dock_cmd.hpp"
 #include "io/json.hpp"
 
 #include <ostream>
 
-#include "core/source_paths.hpp"
-#define PK_DOCK_DEFAULT_INPUTS PK_SOURCE_DIR "/inputs/dock"
 
 namespace pk::dock {
 
 namespace po = cli::po;
 
 void add_bench_score_options(po::options_description& desc) {
-  const std::string in = PK_DOCK_DEFAULT_INPUTS;
+  add_test_complex_options(desc);
   desc.add_options()
-      ("receptor", po::value<std::string>()->default_value(in + "/protein.pdbqt"), "receptor PDBQT")
-      ("ligand", po::value<std::string>()->default_value(in + "/ligand.pdbqt"), "ligand PDBQT (first model)")
-      ("center_x", po::value<double>()->default_value(11.0), "box centre x (Å)")
-      ("center_y", po::value<double>()->default_value(90.5), "box centre y (Å)")
-      ("center_z", po::value<double>()->default_value(57.5), "box centre z (Å)")
-      ("size_x", po::value<double>()->default_value(22.0), "box size x (Å)")
-      ("size_y", po::value<double>()->default_value(24.0), "box size y (Å)")
-      ("size_z", po::value<double>()->default_value(28.0), "box size z (Å)")
       ("poses", po::value<int>()->default_value(1 << 16), "random rigid poses per launch (one thread each)")
       ("repeats", po::value<int>()->default_value(7), "timed launches after a warm-up; medians are reported")
       ("seed", po::value<long long>()->default_value(1), "seed of the random poses")
