@@ -15,6 +15,8 @@
 #include "pk_compat.hpp"
 
 #include <cstdint>
+#include <limits>
+#include <type_traits>
 
 namespace pk::kernels {
 
@@ -27,6 +29,36 @@ using kmc::kPhaseBound;
 using kmc::kPhaseNone;
 using kmc::kPhaseUnbound;
 using kmc::kRunning;
+
+/// Packed tables (variants "packed" and "packed-int", selected at run time):
+/// each step reads one 16-byte record of its state and one 16-byte alias slot
+/// of its row, two dependent loads, where the baseline layout reads seven
+/// values in three dependent rounds (rate, offsets -> threshold, alias ->
+/// target, macrostate).
+struct alignas(16) KmcStateRecord {
+  double inv_total_rate;  ///< 1 / (total exit rate), s; 0 for absorbing states
+  std::int32_t first;     ///< the row's first edge
+  std::int32_t degree;    ///< edges of the row
+};
+/// One alias slot: the threshold and both outcomes, each outcome a word
+/// (target << (rel_bits + 2)) | (row-relative edge << 2) | target macrostate.
+/// "packed": threshold as the double of the baseline table (bitwise the same
+/// walks). "packed-int": threshold * 2^64 as an integer, compared with the
+/// low 64 bits of a 64-bit uniform times the degree (no conversions; the
+/// baseline's decision from the same bits, without its double rounding).
+template <class Threshold>
+struct alignas(16) KmcAliasSlot {
+  Threshold threshold;
+  std::uint32_t keep, alias;
+};
+using KmcSlotDouble = KmcAliasSlot<double>;
+using KmcSlotFixed = KmcAliasSlot<std::uint64_t>;
+
+/// "After the last grid point": compares false with every time.
+constexpr double kNoGridPoint = std::numeric_limits<double>::infinity();
+
+/// Which walk the advance kernels run (PK_KMC_VARIANT, src/kmc/engine.cpp).
+enum KmcVariantCode : int { kVariantBaseline = 0, kVariantPacked = 1, kVariantPackedInt = 2 };
 
 template <class MemSpace>
 struct KmcData {
@@ -48,6 +80,11 @@ struct KmcData {
   R<double> inv_total_rate;     // tables x n: 1 / (total exit rate), s; 0 for absorbing states
   R<double> start_cdf;          // tables x n: cumulative start distribution
   R<std::int32_t> table_of;     // replicas: which table a local replica reads
+  // Packed variants only (empty otherwise).
+  Kokkos::View<const KmcStateRecord*, MemSpace> state_record;  // tables x n
+  Kokkos::View<const KmcSlotDouble*, MemSpace> slot_double;    // tables x nnz ("packed")
+  Kokkos::View<const KmcSlotFixed*, MemSpace> slot_fixed;      // tables x nnz ("packed-int")
+  std::int32_t rel_bits = 0;                                   // bits of a row-relative edge in a slot word
   // Walkers (replicas x walkers).
   V<std::int32_t> state;
   V<double> time;
@@ -119,7 +156,7 @@ struct KmcInitialize {
 /// taken step_cap steps in this call (counted in `capped`). A step that would pass t_stop is not taken: the
 /// next call redraws the same random numbers (same counter) and takes it, so
 /// results do not depend on how the run is cut into calls.
-template <class MemSpace>
+template <class MemSpace, int Variant = kVariantBaseline>
 struct KmcAdvance {
   KmcData<MemSpace> d;
   double t_stop = 0.0;
@@ -140,8 +177,18 @@ struct KmcAdvance {
 
   KOKKOS_INLINE_FUNCTION void operator()(const std::int64_t i) const {
     std::int64_t capped = 0;
-    walk(i, capped, nullptr);
+    walk_any(i, capped, nullptr);
     if (capped) Kokkos::atomic_add(&capped_total(0), capped);
+  }
+
+  /// One walker by this kernel's variant.
+  KOKKOS_INLINE_FUNCTION void walk_any(const std::int64_t i, std::int64_t& capped, std::int32_t* team_counts) const {
+    if constexpr (Variant == kVariantPacked)
+      walk_packed<KmcSlotDouble>(i, capped, team_counts, d.slot_double.data());
+    else if constexpr (Variant == kVariantPackedInt)
+      walk_packed<KmcSlotFixed>(i, capped, team_counts, d.slot_fixed.data());
+    else
+      walk(i, capped, team_counts);
   }
 
   /// One walker. Transitions are counted in `team_counts` (a team's scratch
@@ -238,6 +285,144 @@ struct KmcAdvance {
     d.first_dwell(i) = first_dwell;
   }
 
+  /// One walker on the packed tables: the same walk as `walk` (same random
+  /// numbers, same observables), with the state's record and the alias slot
+  /// as the only table loads of a step. Slot = KmcSlotDouble: every decision
+  /// is the baseline's, bit for bit. Slot = KmcSlotFixed: slot = floor(u deg)
+  /// and the keep/alias test on frac(u deg), u the same 64 random bits, in
+  /// exact integer arithmetic: the baseline computes the same in double, so
+  /// the walks differ only where its rounding flips a decision (~deg 2^-53
+  /// per step); every exit keeps its probability to 2^-64.
+  template <class Slot>
+  KOKKOS_INLINE_FUNCTION void walk_packed(const std::int64_t i, std::int64_t& capped, std::int32_t* team_counts,
+                                          const Slot* all_slots) const {
+    if (d.done(i) != kRunning) return;
+    const std::int32_t rl = static_cast<std::int32_t>(i / d.walkers);
+    const std::int32_t w = static_cast<std::int32_t>(i % d.walkers);
+    const std::uint32_t replica = static_cast<std::uint32_t>(d.first_replica + rl);
+    const std::int32_t table = d.table_of(rl);
+    const KmcStateRecord* const rec = d.state_record.data() + static_cast<std::int64_t>(table) * d.n;
+    const Slot* const slots = all_slots + static_cast<std::int64_t>(table) * d.nnz;
+    std::int64_t* const global_counts =
+        team_counts == nullptr && d.count_transitions ? d.transitions.data() + static_cast<std::int64_t>(rl) * d.nnz
+                                                      : nullptr;
+    const bool discrete = d.lag > 0.0;
+    const std::uint32_t rel_shift = 2, target_shift = static_cast<std::uint32_t>(d.rel_bits) + 2;
+    const std::uint32_t rel_mask = (1u << d.rel_bits) - 1u;
+    std::int32_t s = d.state(i), g = d.next_grid(i), n_bind = d.n_bind(i), n_unbind = d.n_unbind(i);
+    double t = d.time(i), phase_start = d.phase_start(i);
+    double bound_time = d.bound_time(i), unbound_time = d.unbound_time(i);
+    double fpt_b = d.fpt_bound(i), fpt_u = d.fpt_unbound(i), first_dwell = d.first_dwell(i);
+    std::int64_t st = d.steps(i);
+    const std::int64_t step_stop = st + step_cap;
+    const bool budget = d.max_steps > 0 && d.max_steps <= step_stop;
+    const std::int64_t limit = budget ? d.max_steps : step_stop;
+    // Time of the next occupancy grid point (g * grid_dt, as the baseline
+    // computes it), recomputed only when g moves.
+    double grid_t = g < d.grid_points ? g * d.grid_dt : kNoGridPoint;
+    std::int8_t ph = d.phase(i), done = kRunning;
+    for (;;) {
+      if (st >= limit) {
+        if (budget) done = kDoneSteps;
+        else ++capped;
+        break;
+      }
+      const KmcStateRecord r = rec[s];
+      const double inv_rate = discrete ? 1.0 : r.inv_total_rate;
+      if (!(inv_rate > 0.0)) {  // absorbing state: the walker stays
+        while (grid_t < t_stop) count_grid_point(rl, s, g, grid_t);
+        if (t_stop >= d.horizon) done = kDoneHorizon;
+        break;
+      }
+      const Philox4x32 rnd = kmc_random(d.seed, replica, static_cast<std::uint32_t>(w), static_cast<std::uint64_t>(st));
+      // float(1 - u) of the baseline in one conversion: 1 - u = (2^53 - bits)
+      // 2^-53 exactly, and one rounding of that integer to float is the
+      // baseline's one rounding of the double.
+      const std::uint64_t bits53 =
+          (static_cast<std::uint64_t>(rnd.v[0] >> 5) << 26) | static_cast<std::uint64_t>(rnd.v[1] >> 6);
+      const float one_minus_u = static_cast<float>(static_cast<std::int64_t>((std::uint64_t(1) << 53) - bits53)) *
+                                1.1102230246251565404e-16f;  // 2^-53
+      const double t_new = discrete ? static_cast<double>(st + 1) * d.lag
+                                    : t - static_cast<double>(compat::log(one_minus_u)) * inv_rate;
+      const double until = t_new < t_stop ? t_new : t_stop;
+      while (grid_t < until) count_grid_point(rl, s, g, grid_t);
+      if (t_new > t_stop) {
+        if (t_stop >= d.horizon) done = kDoneHorizon;
+        break;
+      }
+      std::uint32_t word;
+      if constexpr (std::is_same_v<Slot, KmcSlotFixed>) {
+        // u (64 bits) times deg: slot = the high part, the low 64 bits a
+        // uniform for the keep/alias test against threshold * 2^64.
+        const std::uint64_t deg = static_cast<std::uint32_t>(r.degree);
+        const std::uint64_t hi = static_cast<std::uint64_t>(rnd.v[2]) * deg;
+        const std::uint64_t lo = static_cast<std::uint64_t>(rnd.v[3]) * deg;
+        const std::uint64_t mid = hi + (lo >> 32);
+        const std::int32_t k = static_cast<std::int32_t>(mid >> 32);
+        const std::uint64_t rest = (mid << 32) | (lo & 0xffffffffu);
+        const Slot slot = slots[r.first + k];
+        word = rest < slot.threshold ? slot.keep : slot.alias;
+      } else {
+        const double v = uniform53(rnd.v[2], rnd.v[3]);
+        const double x = v * r.degree;
+        std::int32_t k = static_cast<std::int32_t>(x);
+        if (k >= r.degree) k = r.degree - 1;
+        const double rest = x - k;
+        const Slot slot = slots[r.first + k];
+        word = rest < slot.threshold ? slot.keep : slot.alias;
+      }
+      const std::int32_t e = r.first + static_cast<std::int32_t>((word >> rel_shift) & rel_mask);
+      if (team_counts) Kokkos::atomic_increment(&team_counts[e]);
+      else if (global_counts) Kokkos::atomic_increment(&global_counts[e]);
+      t = t_new;
+      ++st;
+      s = static_cast<std::int32_t>(word >> target_shift);
+      const std::int32_t m = static_cast<std::int32_t>(word & 3u);
+      if (m == kMacroBound && ph != kPhaseBound) {
+        if (ph == kPhaseUnbound) {
+          ++n_bind;
+          unbound_time += t - phase_start;
+        }
+        if (fpt_b < 0.0) fpt_b = t;
+        ph = kPhaseBound;
+        phase_start = t;
+      } else if (m == kMacroUnbound && ph != kPhaseUnbound) {
+        if (ph == kPhaseBound) {
+          ++n_unbind;
+          const double dwell = t - phase_start;
+          bound_time += dwell;
+          if (first_dwell < 0.0) first_dwell = dwell;
+          record_dwell(rl, dwell);
+        }
+        if (fpt_u < 0.0) fpt_u = t;
+        ph = kPhaseUnbound;
+        phase_start = t;
+      }
+      if (w < d.traj_walkers) record_trajectory(rl, w, t, s);
+    }
+    d.state(i) = s;
+    d.time(i) = t;
+    d.steps(i) = st;
+    d.next_grid(i) = g;
+    d.phase(i) = ph;
+    d.phase_start(i) = phase_start;
+    d.done(i) = done;
+    d.n_bind(i) = n_bind;
+    d.n_unbind(i) = n_unbind;
+    d.bound_time(i) = bound_time;
+    d.unbound_time(i) = unbound_time;
+    d.fpt_bound(i) = fpt_b;
+    d.fpt_unbound(i) = fpt_u;
+    d.first_dwell(i) = first_dwell;
+  }
+
+  /// Counts state s at grid point g (time grid_t) and moves to the next one.
+  KOKKOS_INLINE_FUNCTION void count_grid_point(std::int32_t rl, std::int32_t s, std::int32_t& g, double& grid_t) const {
+    Kokkos::atomic_increment(&d.occupancy((static_cast<std::int64_t>(rl) * d.grid_points + g) * d.n + s));
+    ++g;
+    grid_t = g < d.grid_points ? g * d.grid_dt : kNoGridPoint;
+  }
+
   /// The next edge of the row [first, end) by its alias table, from one
   /// uniform v in [0, 1): slot k = floor(v deg), kept when the rest of v deg
   /// is below the slot's threshold. Two loads instead of a search.
@@ -275,11 +460,11 @@ struct KmcAdvance {
 /// The same with one team per block of walkers of one replica: transitions
 /// are counted in team scratch memory (fast atomics) and added to the global
 /// counts once per launch, instead of one global atomic per step.
-template <class ExecSpace>
+template <class ExecSpace, int Variant = kVariantBaseline>
 struct KmcAdvanceTeam {
   using Mem = typename ExecSpace::memory_space;
   using Member = typename Kokkos::TeamPolicy<ExecSpace>::member_type;
-  KmcAdvance<Mem> a;
+  KmcAdvance<Mem, Variant> a;
   std::int32_t walkers_per_team = 0, teams_per_replica = 0;
 
   KOKKOS_INLINE_FUNCTION void operator()(const Member& m) const {
@@ -294,7 +479,7 @@ struct KmcAdvanceTeam {
         first + walkers_per_team <= a.d.walkers ? walkers_per_team : a.d.walkers - first;
     Kokkos::parallel_for(Kokkos::TeamThreadRange(m, count), [&](const std::int32_t k) {
       std::int64_t c = 0;
-      a.walk(static_cast<std::int64_t>(rl) * a.d.walkers + first + k, c, counts);
+      a.walk_any(static_cast<std::int64_t>(rl) * a.d.walkers + first + k, c, counts);
       if (c) Kokkos::atomic_add(&a.capped_total(0), c);
     });
     m.team_barrier();

@@ -2,6 +2,7 @@
 // kernel's lookup is KmcAdvance::select_edge in kernels/kmc_walkers.hpp).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -32,6 +33,17 @@ inline void build_alias_row(const double* p, std::int32_t deg, double* threshold
   // What is left has q = 1 up to rounding: kept always.
   for (std::int32_t k : large) threshold[k] = 1.0, alias[k] = k;
   for (std::int32_t k : small) threshold[k] = 1.0, alias[k] = k;
+}
+
+// A threshold in [0, 1] as the integer threshold * 2^64 (rounded; 1 becomes
+// 2^64 - 1, "always keep", which the table pairs with alias = itself): the
+// "packed-int" kernel keeps a slot when the low 64 bits of u * deg (u a 64-bit
+// uniform) are below it, so every slot's share is exact to 2^-64.
+inline std::uint64_t fixed_threshold(double threshold) {
+  if (!(threshold < 1.0)) return ~std::uint64_t{0};
+  if (!(threshold > 0.0)) return 0;
+  const double scaled = std::round(std::ldexp(threshold, 64));  // < 2^64: threshold <= 1 - 2^-53
+  return scaled >= 18446744073709551616.0 ? ~std::uint64_t{0} : static_cast<std::uint64_t>(scaled);
 }
 
 }  // namespace pk::kmc

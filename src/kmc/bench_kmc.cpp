@@ -55,6 +55,11 @@ void add_bench_options(po::options_description& desc) {
       ("distinct-conditions", po::bool_switch()->default_value(false),
        "scale every rate of replica r by (1 + 0.001 r), so no two replicas share a rate table (by default all "
        "replicas run under the same conditions and share one, as replicas of one production run do)")
+      ("variant", po::value<std::string>()->value_name("NAME"),
+       "KMC kernel variant: baseline, packed (one 16-byte record per state and per alias slot; the same walks), "
+       "packed-int (the same tables, the same draws decided in exact integer arithmetic); default $PK_KMC_VARIANT, "
+       "else baseline. The JSON names the variant that ran (a packed variant falls back to baseline when the "
+       "network does not fit its 32-bit slot words)")
       ("json", po::value<std::string>()->value_name("FILE"), "also write the result as JSON to FILE");
 }
 
@@ -85,6 +90,7 @@ int run_bench(const po::variables_map& vm, cli::Context& ctx) {
   p.traj_walkers = 0;
   p.traj_length = 1;
   p.count_transitions = !vm["no-transition-counts"].as<bool>();
+  if (vm.count("variant")) p.variant = vm["variant"].as<std::string>();
   KmcEngine engine(tables, p);
   std::vector<double> seconds;
   for (int r = 0; r <= repeats; ++r) {
@@ -107,7 +113,7 @@ int run_bench(const po::variables_map& vm, cli::Context& ctx) {
   j.begin_object().value("benchmark", "kmc").value("execution_space", runtime::default_execution_space());
   j.value("ranks", comm.size()).value("states", n).value("out_degree", degree).value("replicas", replicas);
   j.value("walkers_per_replica", walkers).value("steps_per_walker", static_cast<long long>(steps));
-  j.value("transition_counts", p.count_transitions).value("distinct_conditions", distinct).value("repeats", repeats);
+  j.value("variant", engine.variant()).value("transition_counts", p.count_transitions).value("distinct_conditions", distinct).value("repeats", repeats);
   j.value("median_s", median).value("min_s", seconds.front()).value("max_s", seconds.back());
   j.value("steps_per_s", expected / median).end_object();
   ctx.out << j.str();

@@ -63,11 +63,35 @@ void restore_view(const Kokkos::View<T*, Mem>& dev, const std::vector<U>& host, 
 
 }  // namespace
 
+const std::vector<std::string>& kmc_variants() {
+  static const std::vector<std::string> names = {"baseline", "packed", "packed-int"};
+  return names;
+}
+
+namespace {
+int variant_code(const std::string& requested) {
+  std::string name = requested;
+  if (name.empty()) {
+    const char* env = std::getenv("PK_KMC_VARIANT");
+    name = env && *env ? env : "baseline";
+  }
+  const auto& names = kmc_variants();
+  for (std::size_t k = 0; k < names.size(); ++k)
+    if (names[k] == name) return static_cast<int>(k);
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  throw UsageError("KMC kernel variant '" + name + "' (PK_KMC_VARIANT or --variant) is not one of: " + list);
+}
+}  // namespace
+
 struct KmcEngine::Impl {
   Data d;
   KmcParams p;
   std::int64_t n_walkers = 0;
+  int variant = kernels::kVariantBaseline;
   Kokkos::View<std::int64_t*, Mem> capped;  ///< one counter for advance()
+  template <int Variant>
+  std::int64_t advance(double t_stop_s, std::int64_t step_cap);
 #ifdef PK_HAVE_NCCL
   ncclComm_t nccl = nullptr;
   ~Impl() {
@@ -126,6 +150,44 @@ KmcEngine::KmcEngine(const KmcTables& t, const KmcParams& p) : impl_(std::make_u
   d.inv_total_rate = upload("inv_total_rate", inverse);
   d.start_cdf = upload("start_cdf", start_cdf);
   d.table_of = upload("table_of", table_of);
+  // Packed tables (variants "packed", "packed-int"): slot words hold the
+  // target, the row-relative edge and the target's macrostate in 32 bits.
+  impl_->variant = variant_code(p.variant);
+  std::int32_t max_degree = 1;
+  for (std::int64_t i = 0; i < n; ++i)
+    max_degree = std::max<std::int32_t>(max_degree, static_cast<std::int32_t>(t.row_offsets[i + 1] - t.row_offsets[i]));
+  std::int32_t rel_bits = 0;
+  while ((std::int64_t{1} << rel_bits) < max_degree) ++rel_bits;
+  if (impl_->variant != kernels::kVariantBaseline &&
+      (rel_bits > 28 || (n - 1) >= (std::int64_t{1} << (30 - rel_bits)) || nnz >= (std::int64_t{1} << 31)))
+    impl_->variant = kernels::kVariantBaseline;  // does not fit the slot words
+  if (impl_->variant != kernels::kVariantBaseline) {
+    const std::size_t tables = first_of_table.size();
+    std::vector<kernels::KmcStateRecord> records(tables * n);
+    std::vector<kernels::KmcSlotDouble> slots_d(impl_->variant == kernels::kVariantPacked ? tables * nnz : 0);
+    std::vector<kernels::KmcSlotFixed> slots_f(impl_->variant == kernels::kVariantPackedInt ? tables * nnz : 0);
+    const auto word = [&](std::int64_t first, std::int32_t rel) {
+      const std::uint32_t target = static_cast<std::uint32_t>(t.targets[first + rel]);
+      return (target << (rel_bits + 2)) | (static_cast<std::uint32_t>(rel) << 2) |
+             static_cast<std::uint32_t>(t.macro[target]);
+    };
+    for (std::size_t tb = 0; tb < tables; ++tb)
+      for (std::int64_t i = 0; i < n; ++i) {
+        const std::int64_t first = t.row_offsets[i], deg = t.row_offsets[i + 1] - first;
+        records[tb * n + i] = {inverse[tb * n + i], static_cast<std::int32_t>(first), static_cast<std::int32_t>(deg)};
+        for (std::int32_t k = 0; k < deg; ++k) {
+          const std::size_t at = tb * nnz + first + k;
+          const double thr = alias_threshold[at];
+          const std::uint32_t keep = word(first, k), alias = word(first, alias_index[at]);
+          if (!slots_d.empty()) slots_d[at] = {thr, keep, alias};
+          if (!slots_f.empty()) slots_f[at] = {fixed_threshold(thr), keep, alias};
+        }
+      }
+    d.state_record = upload("state_record", records);
+    if (!slots_d.empty()) d.slot_double = upload("slot_double", slots_d);
+    if (!slots_f.empty()) d.slot_fixed = upload("slot_fixed", slots_f);
+    d.rel_bits = rel_bits;
+  }
   const std::int64_t NW = R * W;
   d.state = alloc<std::int32_t>("state", NW, false);
   d.time = alloc<double>("time", NW, false);
@@ -215,14 +277,25 @@ void set_team_carveout() {
 
 std::int64_t KmcEngine::advance(double t_stop_s, std::int64_t step_cap) {
   if (impl_->capped.extent(0) == 0) impl_->capped = Kokkos::View<std::int64_t*, Mem>("pk::kmc::capped", 1);
-  kernels::KmcAdvance<Mem> step{impl_->d, t_stop_s, step_cap, impl_->capped};
+  switch (impl_->variant) {
+    case kernels::kVariantPacked: return impl_->advance<kernels::kVariantPacked>(t_stop_s, step_cap);
+    case kernels::kVariantPackedInt: return impl_->advance<kernels::kVariantPackedInt>(t_stop_s, step_cap);
+    default: return impl_->advance<kernels::kVariantBaseline>(t_stop_s, step_cap);
+  }
+}
+
+std::string KmcEngine::variant() const { return kmc_variants()[static_cast<std::size_t>(impl_->variant)]; }
+
+template <int Variant>
+std::int64_t KmcEngine::Impl::advance(double t_stop_s, std::int64_t step_cap) {
+  kernels::KmcAdvance<Mem, Variant> step{d, t_stop_s, step_cap, capped};
   static const long team_walkers = env_long("PK_KMC_TEAM_WALKERS", kWalkersPerTeam);
   static const long team_size = env_long("PK_KMC_TEAM_SIZE", 0);
   static const bool bounded = env_long("PK_KMC_LAUNCH_BOUNDS", 0) != 0;
   using Bounds = Kokkos::LaunchBounds<256, 4>;
   // Team path: transition counts in scratch memory when the replica's edge
   // counters fit (int32 per launch: walkers_per_team * step_cap < 2^31).
-  const std::int64_t nnz = impl_->d.nnz;
+  const std::int64_t nnz = d.nnz;
   const std::int64_t scratch = nnz * static_cast<std::int64_t>(sizeof(std::int32_t));
   long walkers_per_team = team_walkers;
 #if defined(KOKKOS_ENABLE_CUDA)
@@ -230,7 +303,7 @@ std::int64_t KmcEngine::advance(double t_stop_s, std::int64_t step_cap) {
   // registers allow threads in a block (a second pass over a team's walkers
   // would leave most threads idle).
   const long max_threads = [&] {
-    kernels::KmcAdvanceTeam<Space> probe_functor{step, 1, 1};
+    kernels::KmcAdvanceTeam<Space, Variant> probe_functor{step, 1, 1};
     Kokkos::TeamPolicy<Space> probe(1, 1);
     return static_cast<long>(probe.set_scratch_size(0, Kokkos::PerTeam(std::min(scratch, kMaxTeamScratchBytes)))
                                  .team_size_max(probe_functor, Kokkos::ParallelForTag()));
@@ -238,16 +311,16 @@ std::int64_t KmcEngine::advance(double t_stop_s, std::int64_t step_cap) {
   if (std::getenv("PK_KMC_TEAM_WALKERS") == nullptr) walkers_per_team = std::min(walkers_per_team, max_threads);
 #endif
   const std::int32_t per_team =
-      static_cast<std::int32_t>(std::min<long>(impl_->p.walkers, std::max(1L, walkers_per_team)));
-  if (impl_->d.count_transitions && nnz > 0 && scratch <= kMaxTeamScratchBytes &&
+      static_cast<std::int32_t>(std::min<long>(p.walkers, std::max(1L, walkers_per_team)));
+  if (d.count_transitions && nnz > 0 && scratch <= kMaxTeamScratchBytes &&
       static_cast<double>(per_team) * static_cast<double>(step_cap) < 2147483647.0) {
-    const std::int32_t teams_per_replica = (impl_->p.walkers + per_team - 1) / per_team;
-    const int league = impl_->p.replicas * teams_per_replica;
-    kernels::KmcAdvanceTeam<Space> team{step, per_team, teams_per_replica};
+    const std::int32_t teams_per_replica = (p.walkers + per_team - 1) / per_team;
+    const int league = p.replicas * teams_per_replica;
+    kernels::KmcAdvanceTeam<Space, Variant> team{step, per_team, teams_per_replica};
     if (bounded) {
       Kokkos::TeamPolicy<Space, Bounds> policy = team_size > 0 ? Kokkos::TeamPolicy<Space, Bounds>(league, team_size)
                                                                : Kokkos::TeamPolicy<Space, Bounds>(league, Kokkos::AUTO);
-      return launch("pk::kmc::advance_team", policy.set_scratch_size(0, Kokkos::PerTeam(scratch)), team, impl_->capped);
+      return launch("pk::kmc::advance_team", policy.set_scratch_size(0, Kokkos::PerTeam(scratch)), team, capped);
     }
     long threads = team_size;
 #if defined(KOKKOS_ENABLE_CUDA)
@@ -260,15 +333,15 @@ std::int64_t KmcEngine::advance(double t_stop_s, std::int64_t step_cap) {
 #endif
     Kokkos::TeamPolicy<Space> policy = threads > 0 ? Kokkos::TeamPolicy<Space>(league, static_cast<int>(threads))
                                                    : Kokkos::TeamPolicy<Space>(league, Kokkos::AUTO);
-    set_team_carveout<Kokkos::Impl::ParallelFor<kernels::KmcAdvanceTeam<Space>, Kokkos::TeamPolicy<Space>>>();
-    return launch("pk::kmc::advance_team", policy.set_scratch_size(0, Kokkos::PerTeam(scratch)), team, impl_->capped);
+    set_team_carveout<Kokkos::Impl::ParallelFor<kernels::KmcAdvanceTeam<Space, Variant>, Kokkos::TeamPolicy<Space>>>();
+    return launch("pk::kmc::advance_team", policy.set_scratch_size(0, Kokkos::PerTeam(scratch)), team, capped);
   }
   if (bounded)
     return launch("pk::kmc::advance",
-                  Kokkos::RangePolicy<Space, Bounds, Kokkos::IndexType<std::int64_t>>(0, impl_->n_walkers), step,
-                  impl_->capped);
-  return launch("pk::kmc::advance", Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(0, impl_->n_walkers),
-                step, impl_->capped);
+                  Kokkos::RangePolicy<Space, Bounds, Kokkos::IndexType<std::int64_t>>(0, n_walkers), step,
+                  capped);
+  return launch("pk::kmc::advance", Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(0, n_walkers),
+                step, capped);
 }
 
 std::int64_t KmcEngine::running_walkers() const {

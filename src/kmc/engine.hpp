@@ -35,7 +35,20 @@ struct KmcParams {
   bool count_transitions = true;
   std::int32_t dwell_bins = 200;
   double dwell_log10_min = -15.0, dwell_bins_per_decade = 10.0;
+  /// Kernel variant (speed only; benchmarks/gpu_kmc_variants.sh compares them):
+  /// "baseline" (separate tables), "packed" (one 16-byte record per state and
+  /// per alias slot, walks bitwise identical to baseline), "packed-int" (the
+  /// same tables, slot and alias choice from the same random bits in exact
+  /// integer arithmetic, no conversions: the baseline's walks except where its
+  /// double rounding flips a decision, ~1e-15 per step). Empty:
+  /// $PK_KMC_VARIANT, else baseline.
+  /// A packed variant falls back to baseline for networks whose slot words
+  /// cannot hold (target, row-relative edge) in 30 bits; variant() says.
+  std::string variant;
 };
+
+/// The kernel variants KmcParams::variant accepts.
+const std::vector<std::string>& kmc_variants();
 
 /// Everything the engine holds, copied to the host: for output and for
 /// checkpoints. Per-walker arrays are replica-major (replica * walkers + w).
@@ -73,6 +86,8 @@ class KmcEngine {
   /// Occupancy summed over every replica of every rank (grid x n), reduced
   /// with NCCL when enabled (CUDA, one GPU per rank), with MPI otherwise.
   std::vector<std::int64_t> occupancy_total(MPI_Comm comm);
+  /// The kernel variant this engine runs (after any fallback).
+  std::string variant() const;
   /// "NCCL" or "MPI": how occupancy_total reduces.
   std::string reduction_backend() const;
   /// Sets up NCCL over `comm` when the build has it and every rank has its own GPU.

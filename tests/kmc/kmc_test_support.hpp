@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <vector>
 
 namespace pk::test {
@@ -14,6 +15,7 @@ namespace pk::test {
 struct KmcRun {
   kmc::KmcParams params;
   kmc::KmcSnapshot snap;
+  std::string variant;  ///< the kernel variant that ran
 };
 
 inline network::Network rate_network(const std::vector<network::Macrostate>& macro,
@@ -31,11 +33,13 @@ inline network::Edge rate_edge(int from, int to, double rate_per_s) {
 }
 
 /// Simulates replicas [first, first + count) of a run with `replicas_total`
-/// replicas, cutting the horizon into `segments` and launches into `cap` steps.
+/// replicas, cutting the horizon into `segments` and launches into `cap` steps,
+/// with kernel variant `variant` ("": $PK_KMC_VARIANT, else baseline).
 inline KmcRun simulate(const network::Network& net, const std::string& start, std::int32_t first, std::int32_t count,
                        std::int32_t walkers, double horizon_s, std::uint64_t seed, int segments = 1,
                        std::int64_t cap = 1 << 30, double concentration_M = 1e-6, int grid_points = 10,
-                       std::int64_t max_steps = 0, bool count_transitions = true) {
+                       std::int64_t max_steps = 0, bool count_transitions = true,
+                       const std::string& variant = "") {
   const std::int32_t total = first + count;
   const auto temps = kmc::per_replica({}, 300.0, total);
   const auto concs = kmc::per_replica({}, concentration_M, total);
@@ -54,7 +58,9 @@ inline KmcRun simulate(const network::Network& net, const std::string& start, st
   p.traj_walkers = 2;
   p.traj_length = 50;
   p.count_transitions = count_transitions;
+  p.variant = variant;
   kmc::KmcEngine engine(tables, p);
+  run.variant = engine.variant();
   engine.initialize();
   for (int k = 1; k <= segments; ++k) {
     const double t_stop = k == segments ? horizon_s : horizon_s * k / segments;

@@ -1,7 +1,8 @@
 // KMC against the exact master-equation solver on random 500-state networks
 // whose rates span 1e3..1e12 1/s: mean first-passage times within 3 standard
 // errors, and the first-passage distribution against the exact F(t)
-// (Kolmogorov-Smirnov on a grid of 200 times).
+// (Kolmogorov-Smirnov on a grid of 200 times), with the default kernel and
+// with the variants of KmcParams::variant.
 #include "kmc_test_support.hpp"
 #include "solve/exact.hpp"
 #include "solve/solver.hpp"
@@ -45,7 +46,7 @@ pk::network::Network random_network(int n, int extra_edges, unsigned seed) {
   return net;
 }
 
-void check_against_exact(unsigned seed) {
+void check_against_exact(unsigned seed, const std::string& variant = "") {
   const auto net = random_network(500, 700, seed);
   const pk::network::Conditions cond{300.0, 1.0, 1e-6};
   const auto rates = pk::network::build_rates(net, cond);
@@ -59,7 +60,8 @@ void check_against_exact(unsigned seed) {
   double mfpt = 0;
   for (std::size_t i = 0; i < p0.size(); ++i) mfpt += p0[i] * (p0[i] > 0 ? exact.mean_s[i] : 0.0);
 
-  const auto run = pk::test::simulate(net, "bound", 0, 4, 2048, 60 * mfpt, seed);
+  const auto run = pk::test::simulate(net, "bound", 0, 4, 2048, 60 * mfpt, seed, 1, 1 << 30, 1e-6, 10, 0, true, variant);
+  if (!variant.empty()) ASSERT_EQ(run.variant, variant);
   std::vector<double> fpt;
   for (double t : run.snap.fpt_unbound) fpt.push_back(t);
   const double censored = std::count(fpt.begin(), fpt.end(), -1.0);
@@ -89,6 +91,10 @@ void check_against_exact(unsigned seed) {
 
 TEST(KmcVsExact, RandomStiffNetworkA) { check_against_exact(2026); }
 TEST(KmcVsExact, RandomStiffNetworkB) { check_against_exact(11); }
+// The kernel variants (test_kmc_variants): the same comparison.
+TEST(KmcVsExact, RandomStiffNetworkAPacked) { check_against_exact(2026, "packed"); }
+TEST(KmcVsExact, RandomStiffNetworkAPackedInt) { check_against_exact(2026, "packed-int"); }
+TEST(KmcVsExact, RandomStiffNetworkBPackedInt) { check_against_exact(11, "packed-int"); }
 
 // The renewal estimators (events / phase time, what `kmc` reports as koff and
 // kon) against the exact steady-state rates, on a 4-state network whose
