@@ -57,6 +57,9 @@ using KmcSlotFixed = KmcAliasSlot<std::uint64_t>;
 /// "After the last grid point": compares false with every time.
 constexpr double kNoGridPoint = std::numeric_limits<double>::infinity();
 
+/// Where a packed walk counts transitions.
+enum KmcCountCode : int { kCountNone = 0, kCountTeam = 1, kCountGlobal = 2 };
+
 /// Which walk the advance kernels run (PK_KMC_VARIANT, src/kmc/engine.cpp).
 enum KmcVariantCode : int { kVariantBaseline = 0, kVariantPacked = 1, kVariantPackedInt = 2 };
 
@@ -183,12 +186,14 @@ struct KmcAdvance {
 
   /// One walker by this kernel's variant.
   KOKKOS_INLINE_FUNCTION void walk_any(const std::int64_t i, std::int64_t& capped, std::int32_t* team_counts) const {
-    if constexpr (Variant == kVariantPacked)
-      walk_packed<KmcSlotDouble>(i, capped, team_counts, d.slot_double.data());
-    else if constexpr (Variant == kVariantPackedInt)
-      walk_packed<KmcSlotFixed>(i, capped, team_counts, d.slot_fixed.data());
-    else
+    if constexpr (Variant == kVariantBaseline) {
       walk(i, capped, team_counts);
+    } else {
+      using Slot = std::conditional_t<Variant == kVariantPacked, KmcSlotDouble, KmcSlotFixed>;
+      if (team_counts) walk_packed<Slot, kCountTeam>(i, capped, team_counts);
+      else if (d.count_transitions) walk_packed<Slot, kCountGlobal>(i, capped, nullptr);
+      else walk_packed<Slot, kCountNone>(i, capped, nullptr);
+    }
   }
 
   /// One walker. Transitions are counted in `team_counts` (a team's scratch
@@ -293,26 +298,25 @@ struct KmcAdvance {
   /// exact integer arithmetic: the baseline computes the same in double, so
   /// the walks differ only where its rounding flips a decision (~deg 2^-53
   /// per step); every exit keeps its probability to 2^-64.
-  template <class Slot>
-  KOKKOS_INLINE_FUNCTION void walk_packed(const std::int64_t i, std::int64_t& capped, std::int32_t* team_counts,
-                                          const Slot* all_slots) const {
+  /// Count = kCountTeam: in team_counts; kCountGlobal: in d.transitions;
+  /// kCountNone: not counted. Table indices are 32-bit (the engine checks
+  /// tables x nnz < 2^31), bases from the kernel's constant parameters, so
+  /// the walk holds as few registers as the baseline's.
+  template <class Slot, int Count>
+  KOKKOS_INLINE_FUNCTION void walk_packed(const std::int64_t i, std::int64_t& capped, std::int32_t* team_counts) const {
     if (d.done(i) != kRunning) return;
     const std::int32_t rl = static_cast<std::int32_t>(i / d.walkers);
     const std::int32_t w = static_cast<std::int32_t>(i % d.walkers);
     const std::uint32_t replica = static_cast<std::uint32_t>(d.first_replica + rl);
     const std::int32_t table = d.table_of(rl);
-    const KmcStateRecord* const rec = d.state_record.data() + static_cast<std::int64_t>(table) * d.n;
-    const Slot* const slots = all_slots + static_cast<std::int64_t>(table) * d.nnz;
-    std::int64_t* const global_counts =
-        team_counts == nullptr && d.count_transitions ? d.transitions.data() + static_cast<std::int64_t>(rl) * d.nnz
-                                                      : nullptr;
+    const std::int32_t rec_base = table * d.n, slot_base = table * static_cast<std::int32_t>(d.nnz);
+    const std::int64_t count_base = Count == kCountGlobal ? static_cast<std::int64_t>(rl) * d.nnz : 0;
     const bool discrete = d.lag > 0.0;
-    const std::uint32_t rel_shift = 2, target_shift = static_cast<std::uint32_t>(d.rel_bits) + 2;
-    const std::uint32_t rel_mask = (1u << d.rel_bits) - 1u;
-    std::int32_t s = d.state(i), g = d.next_grid(i), n_bind = d.n_bind(i), n_unbind = d.n_unbind(i);
-    double t = d.time(i), phase_start = d.phase_start(i);
-    double bound_time = d.bound_time(i), unbound_time = d.unbound_time(i);
-    double fpt_b = d.fpt_bound(i), fpt_u = d.fpt_unbound(i), first_dwell = d.first_dwell(i);
+    // What changes only at phase changes (event counts, phase times, first
+    // passages) stays in memory, updated in place in the baseline's order of
+    // operations: fewer registers per walker, so blocks of 1024 walkers fit.
+    std::int32_t s = d.state(i), g = d.next_grid(i);
+    double t = d.time(i);
     std::int64_t st = d.steps(i);
     const std::int64_t step_stop = st + step_cap;
     const bool budget = d.max_steps > 0 && d.max_steps <= step_stop;
@@ -327,7 +331,7 @@ struct KmcAdvance {
         else ++capped;
         break;
       }
-      const KmcStateRecord r = rec[s];
+      const KmcStateRecord r = packed_record(rec_base + s);
       const double inv_rate = discrete ? 1.0 : r.inv_total_rate;
       if (!(inv_rate > 0.0)) {  // absorbing state: the walker stays
         while (grid_t < t_stop) count_grid_point(rl, s, g, grid_t);
@@ -360,7 +364,7 @@ struct KmcAdvance {
         const std::uint64_t mid = hi + (lo >> 32);
         const std::int32_t k = static_cast<std::int32_t>(mid >> 32);
         const std::uint64_t rest = (mid << 32) | (lo & 0xffffffffu);
-        const Slot slot = slots[r.first + k];
+        const Slot slot = packed_slot<Slot>(slot_base + r.first + k);
         word = rest < slot.threshold ? slot.keep : slot.alias;
       } else {
         const double v = uniform53(rnd.v[2], rnd.v[3]);
@@ -368,35 +372,37 @@ struct KmcAdvance {
         std::int32_t k = static_cast<std::int32_t>(x);
         if (k >= r.degree) k = r.degree - 1;
         const double rest = x - k;
-        const Slot slot = slots[r.first + k];
+        const Slot slot = packed_slot<Slot>(slot_base + r.first + k);
         word = rest < slot.threshold ? slot.keep : slot.alias;
       }
-      const std::int32_t e = r.first + static_cast<std::int32_t>((word >> rel_shift) & rel_mask);
-      if (team_counts) Kokkos::atomic_increment(&team_counts[e]);
-      else if (global_counts) Kokkos::atomic_increment(&global_counts[e]);
+      if constexpr (Count != kCountNone) {
+        const std::int32_t e = r.first + static_cast<std::int32_t>((word >> 2) & ((1u << d.rel_bits) - 1u));
+        if constexpr (Count == kCountTeam) Kokkos::atomic_increment(&team_counts[e]);
+        else Kokkos::atomic_increment(&d.transitions.data()[count_base + e]);
+      }
       t = t_new;
       ++st;
-      s = static_cast<std::int32_t>(word >> target_shift);
+      s = static_cast<std::int32_t>(word >> (d.rel_bits + 2));
       const std::int32_t m = static_cast<std::int32_t>(word & 3u);
       if (m == kMacroBound && ph != kPhaseBound) {
         if (ph == kPhaseUnbound) {
-          ++n_bind;
-          unbound_time += t - phase_start;
+          d.n_bind(i) += 1;
+          d.unbound_time(i) += t - d.phase_start(i);
         }
-        if (fpt_b < 0.0) fpt_b = t;
+        if (d.fpt_bound(i) < 0.0) d.fpt_bound(i) = t;
         ph = kPhaseBound;
-        phase_start = t;
+        d.phase_start(i) = t;
       } else if (m == kMacroUnbound && ph != kPhaseUnbound) {
         if (ph == kPhaseBound) {
-          ++n_unbind;
-          const double dwell = t - phase_start;
-          bound_time += dwell;
-          if (first_dwell < 0.0) first_dwell = dwell;
+          d.n_unbind(i) += 1;
+          const double dwell = t - d.phase_start(i);
+          d.bound_time(i) += dwell;
+          if (d.first_dwell(i) < 0.0) d.first_dwell(i) = dwell;
           record_dwell(rl, dwell);
         }
-        if (fpt_u < 0.0) fpt_u = t;
+        if (d.fpt_unbound(i) < 0.0) d.fpt_unbound(i) = t;
         ph = kPhaseUnbound;
-        phase_start = t;
+        d.phase_start(i) = t;
       }
       if (w < d.traj_walkers) record_trajectory(rl, w, t, s);
     }
@@ -405,15 +411,14 @@ struct KmcAdvance {
     d.steps(i) = st;
     d.next_grid(i) = g;
     d.phase(i) = ph;
-    d.phase_start(i) = phase_start;
     d.done(i) = done;
-    d.n_bind(i) = n_bind;
-    d.n_unbind(i) = n_unbind;
-    d.bound_time(i) = bound_time;
-    d.unbound_time(i) = unbound_time;
-    d.fpt_bound(i) = fpt_b;
-    d.fpt_unbound(i) = fpt_u;
-    d.first_dwell(i) = first_dwell;
+  }
+
+  KOKKOS_INLINE_FUNCTION KmcStateRecord packed_record(std::int32_t k) const { return d.state_record.data()[k]; }
+  template <class Slot>
+  KOKKOS_INLINE_FUNCTION Slot packed_slot(std::int32_t k) const {
+    if constexpr (std::is_same_v<Slot, KmcSlotFixed>) return d.slot_fixed.data()[k];
+    else return d.slot_double.data()[k];
   }
 
   /// Counts state s at grid point g (time grid_t) and moves to the next one.

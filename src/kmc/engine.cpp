@@ -159,8 +159,9 @@ KmcEngine::KmcEngine(const KmcTables& t, const KmcParams& p) : impl_(std::make_u
   std::int32_t rel_bits = 0;
   while ((std::int64_t{1} << rel_bits) < max_degree) ++rel_bits;
   if (impl_->variant != kernels::kVariantBaseline &&
-      (rel_bits > 28 || (n - 1) >= (std::int64_t{1} << (30 - rel_bits)) || nnz >= (std::int64_t{1} << 31)))
-    impl_->variant = kernels::kVariantBaseline;  // does not fit the slot words
+      (rel_bits > 28 || (n - 1) >= (std::int64_t{1} << (30 - rel_bits)) ||
+       static_cast<std::int64_t>(first_of_table.size()) * std::max(n, nnz) >= (std::int64_t{1} << 31)))
+    impl_->variant = kernels::kVariantBaseline;  // does not fit the slot words or 32-bit table indices
   if (impl_->variant != kernels::kVariantBaseline) {
     const std::size_t tables = first_of_table.size();
     std::vector<kernels::KmcStateRecord> records(tables * n);
