@@ -184,6 +184,16 @@ struct KmcAdvance {
     if (capped) Kokkos::atomic_add(&capped_total(0), capped);
   }
 
+  /// One walker of a team by this kernel's variant, counted in team scratch.
+  KOKKOS_INLINE_FUNCTION void walk_in_team(const std::int64_t i, std::int64_t& capped, std::int32_t* team_counts) const {
+    if constexpr (Variant == kVariantBaseline) {
+      walk(i, capped, team_counts);
+    } else {
+      using Slot = std::conditional_t<Variant == kVariantPacked, KmcSlotDouble, KmcSlotFixed>;
+      walk_packed<Slot, kCountTeam>(i, capped, team_counts);
+    }
+  }
+
   /// One walker by this kernel's variant.
   KOKKOS_INLINE_FUNCTION void walk_any(const std::int64_t i, std::int64_t& capped, std::int32_t* team_counts) const {
     if constexpr (Variant == kVariantBaseline) {
@@ -414,11 +424,27 @@ struct KmcAdvance {
     d.done(i) = done;
   }
 
-  KOKKOS_INLINE_FUNCTION KmcStateRecord packed_record(std::int32_t k) const { return d.state_record.data()[k]; }
+  KOKKOS_INLINE_FUNCTION KmcStateRecord packed_record(std::int32_t k) const {
+    return load16(d.state_record.data() + k);
+  }
   template <class Slot>
   KOKKOS_INLINE_FUNCTION Slot packed_slot(std::int32_t k) const {
-    if constexpr (std::is_same_v<Slot, KmcSlotFixed>) return d.slot_fixed.data()[k];
-    else return d.slot_double.data()[k];
+    if constexpr (std::is_same_v<Slot, KmcSlotFixed>) return load16(d.slot_fixed.data() + k);
+    else return load16(d.slot_double.data() + k);
+  }
+  /// A 16-byte record in one load (CUDA: one 128-bit read-only load; member
+  /// by member, the compiler issues two).
+  template <class T>
+  KOKKOS_INLINE_FUNCTION static T load16(const T* p) {
+    static_assert(sizeof(T) == 16 && alignof(T) == 16, "a 16-byte, 16-aligned record");
+#if defined(__CUDA_ARCH__)
+    const uint4 raw = __ldg(reinterpret_cast<const uint4*>(p));
+    T out;
+    memcpy(&out, &raw, sizeof out);
+    return out;
+#else
+    return *p;
+#endif
   }
 
   /// Counts state s at grid point g (time grid_t) and moves to the next one.
@@ -484,7 +510,7 @@ struct KmcAdvanceTeam {
         first + walkers_per_team <= a.d.walkers ? walkers_per_team : a.d.walkers - first;
     Kokkos::parallel_for(Kokkos::TeamThreadRange(m, count), [&](const std::int32_t k) {
       std::int64_t c = 0;
-      a.walk_any(static_cast<std::int64_t>(rl) * a.d.walkers + first + k, c, counts);
+      a.walk_in_team(static_cast<std::int64_t>(rl) * a.d.walkers + first + k, c, counts);
       if (c) Kokkos::atomic_add(&a.capped_total(0), c);
     });
     m.team_barrier();
