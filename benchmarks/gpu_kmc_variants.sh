@@ -3,8 +3,9 @@
 # baseline, packed, packed-int; `bench kmc --variant`, PK_KMC_VARIANT),
 # after the cuda build (`bash scripts/gpu-node-build.sh cuda`):
 #  1. registers per advance kernel (cuobjdump), and the variants' tests on the
-#     GPU build when its test binaries are there: test_kmc_variants, and
-#     test_kmc_engine / test_kmc_vs_exact under PK_KMC_VARIANT=each;
+#     GPU build when its test binaries are there: test_kmc_variants,
+#     test_kmc_vs_exact (every variant) and test_kmc_engine under
+#     PK_KMC_VARIANT=each;
 #  2. `bench kmc` for each variant, interleaved: 512 states, out-degree 10,
 #     64 x 4096 walkers, 2000 steps, with and without transition counts and
 #     with --distinct-conditions; 4096 states with and without counts;
@@ -55,13 +56,17 @@ for i, line in enumerate(lines):
   if [[ -x $t/test_kmc_variants ]]; then
     timeout 120 "$t/test_kmc_variants"; echo "test_kmc_variants (GPU) exit $?"
   else echo "test_kmc_variants not built"; fi
-  for v in $variants; do
-    for name in test_kmc_engine test_kmc_vs_exact; do
-      [[ -x $t/$name ]] || { echo "$name not built"; continue; }
-      PK_KMC_VARIANT=$v timeout 120 "$t/$name" > /tmp/pk_variant_test.log 2>&1
-      echo "$name PK_KMC_VARIANT=$v (GPU) exit $?: $(grep -E 'PASSED|FAILED' /tmp/pk_variant_test.log | tr '\n' ' ')"
-    done
+  # test_kmc_vs_exact runs every variant itself; the engine tests under each.
+  runs="test_kmc_vs_exact:"
+  for v in $variants; do runs="$runs test_kmc_engine:$v"; done
+  for run in $runs; do
+    name=${run%%:*} v=${run#*:}
+    [[ -x $t/$name ]] || { echo "$name not built"; continue; }
+    PK_KMC_VARIANT=$v timeout 120 "$t/$name" > "$OUT/kmc_variant_test.log" 2>&1
+    echo "$name PK_KMC_VARIANT=$v (GPU) exit $?: $(grep -E 'PASSED|FAILED' "$OUT/kmc_variant_test.log" | tr '\n' ' ')"
+    cat "$OUT/kmc_variant_test.log"
   done
+  rm -f "$OUT/kmc_variant_test.log"
 } > "$OUT/kmc_variants_tests.log" 2>&1
 grep -E "exit|not built" "$OUT/kmc_variants_tests.log" >> "$sum"
 echo "tests: $SECONDS s" >> "$sum"

@@ -388,7 +388,7 @@ struct KmcAdvance {
       if constexpr (Count != kCountNone) {
         const std::int32_t e = r.first + static_cast<std::int32_t>((word >> 2) & ((1u << d.rel_bits) - 1u));
         if constexpr (Count == kCountTeam) Kokkos::atomic_increment(&team_counts[e]);
-        else Kokkos::atomic_increment(&d.transitions.data()[count_base + e]);
+        else add_count(count_base + e, 1);
       }
       t = t_new;
       ++st;
@@ -422,6 +422,16 @@ struct KmcAdvance {
     d.next_grid(i) = g;
     d.phase(i) = ph;
     d.done(i) = done;
+  }
+
+  /// Adds to a transition count as an unsigned 64-bit atomic: a native
+  /// atomic add (a fire-and-forget reduction when the result is unused),
+  /// where Kokkos 3.4 does signed 64-bit adds as a compare-and-swap loop (a
+  /// load and a CAS round trip to L2 that the walker waits for). The same
+  /// integer sums (two's complement).
+  KOKKOS_INLINE_FUNCTION void add_count(std::int64_t k, std::int64_t n) const {
+    static_assert(sizeof(unsigned long long) == sizeof(std::int64_t), "64-bit counts");
+    Kokkos::atomic_add(reinterpret_cast<unsigned long long*>(d.transitions.data() + k), static_cast<unsigned long long>(n));
   }
 
   KOKKOS_INLINE_FUNCTION KmcStateRecord packed_record(std::int32_t k) const {
@@ -516,7 +526,9 @@ struct KmcAdvanceTeam {
     m.team_barrier();
     const std::int64_t base = static_cast<std::int64_t>(rl) * nnz;
     Kokkos::parallel_for(Kokkos::TeamThreadRange(m, nnz), [&](const std::int64_t e) {
-      if (counts[e] != 0) Kokkos::atomic_add(&a.d.transitions(base + e), static_cast<std::int64_t>(counts[e]));
+      if (counts[e] == 0) return;
+      if constexpr (Variant == kVariantBaseline) Kokkos::atomic_add(&a.d.transitions(base + e), static_cast<std::int64_t>(counts[e]));
+      else a.add_count(base + e, counts[e]);
     });
   }
 };
