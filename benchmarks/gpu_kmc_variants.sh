@@ -90,14 +90,21 @@ if [[ ${PK_KMC_VARIANTS_CPU:-1} != 0 ]]; then
     echo "cpu build: $SECONDS s" >> "$sum"
   fi
   if [[ -x $cpu_build/src/pandakinetics ]]; then
+    lscpu | grep -E "Model name|Thread\(s\) per core|Core\(s\) per socket|L2 cache|L3 cache" >> "$sum"
+    # Core clocks 2 s into each run, highest and mean over the cores (is the
+    # weak-scaling loss the clock?).
+    mhz() { sleep 2; awk '/MHz/ {s += $4; n++; if ($4 > m) m = $4} END {if (n) printf "%.0f/%.0f", m, s / n}' /proc/cpuinfo; }
     for v in $variants; do
       for n in 1 $ranks; do
+        mhz > "$OUT/kmc_mhz" &
         r=$(OMP_NUM_THREADS=1 timeout 60 mpirun -n $n --bind-to core --map-by core $cpu_build/src/pandakinetics bench kmc \
             --states 512 --walkers $walkers --steps $((steps / 2)) --repeats 3 --replicas $((4 * n)) --variant "$v" 2>&1 |
             tr -d '\n')
-        echo "{\"ranks\": $n, \"variant\": \"$v\", \"result\": ${r:-null}}"
+        wait
+        echo "{\"ranks\": $n, \"variant\": \"$v\", \"mhz_max_mean\": \"$(cat "$OUT/kmc_mhz")\", \"result\": ${r:-null}}"
       done
     done > "$OUT/kmc_variants_weak.jsonl"
+    rm -f "$OUT/kmc_mhz"
     echo "CPU weak scaling: $SECONDS s" >> "$sum"
   fi
 fi
@@ -125,7 +132,8 @@ if os.path.exists(sys.argv[2]):
         if r["ranks"] == 1:
             one[r["variant"]] = s
         eff = s / (r["ranks"] * one[r["variant"]]) if r["variant"] in one else float("nan")
-        print(f"  {r['variant']:<10} {r['ranks']:2d} ranks: {s:.3e} steps/s, {s / r['ranks']:.3e} per rank, efficiency {eff:.3f}")
+        print(f"  {r['variant']:<10} {r['ranks']:2d} ranks: {s:.3e} steps/s, {s / r['ranks']:.3e} per rank, efficiency {eff:.3f}"
+              f", core clock max/mean {r.get('mhz_max_mean') or '?'} MHz")
 PY
 echo "total: $SECONDS s" >> "$sum"
 cat "$sum"
