@@ -36,6 +36,15 @@ struct ChainSpan {
   KOKKOS_INLINE_FUNCTION ChainSpan shifted(int k) const { return ChainSpan{v, chain, offset + k}; }
 };
 
+/// A span over plain memory (a team's scratch on the device): the same
+/// interface as ChainSpan, 3 doubles per atom for coordinates.
+struct PtrSpan {
+  double* p = nullptr;
+  KOKKOS_INLINE_FUNCTION double& operator[](int k) const { return p[k]; }
+  KOKKOS_INLINE_FUNCTION double& operator()(int a, int d) const { return p[3 * a + d]; }
+  KOKKOS_INLINE_FUNCTION PtrSpan shifted(int k) const { return PtrSpan{p + k}; }
+};
+
 /// The torsion tree on the device. Nodes are in preorder (parent < child);
 /// node 0 is the root. Reference coordinates are the input pose, which is the
 /// conformation (root_origin_ref, identity, all torsions 0).
@@ -119,11 +128,11 @@ KOKKOS_INLINE_FUNCTION void quat_to_matrix(const double q[4], double m[9]) {
 
 // ---- coordinates from a conformation ---------------------------------------
 
-/// Fills `frames` (tree.frame_size() doubles) and `coords` (3 per atom) from
-/// `conf` (tree.conf_size() doubles).
+/// Fills `frames` (tree.frame_size() doubles: every node's origin, rotation
+/// matrix and world bond axis) from `conf` (tree.conf_size() doubles).
+/// Serial over nodes: a node's frame needs its parent's.
 template <class Tree, class Span>
-KOKKOS_INLINE_FUNCTION void conformation_to_coords(const Tree& tree, const Span& conf, const Span& frames,
-                                                   const Span& coords) {
+KOKKOS_INLINE_FUNCTION void compute_frames(const Tree& tree, const Span& conf, const Span& frames) {
   constexpr int F = Tree::kFrameSlots;
   for (int k = 0; k < tree.n_nodes; ++k) {
     double m[9];
@@ -165,13 +174,79 @@ KOKKOS_INLINE_FUNCTION void conformation_to_coords(const Tree& tree, const Span&
     }
     for (int i = 0; i < 9; ++i) frames[F * k + 3 + i] = m[i];
   }
+}
+
+/// Places atom `a` with the frames compute_frames produced.
+template <class Tree, class Span>
+KOKKOS_INLINE_FUNCTION void place_atom(const Tree& tree, const Span& frames, int a, const Span& coords) {
+  constexpr int F = Tree::kFrameSlots;
+  const int k = tree.atom_node(a);
+  double rel[3];
+  for (int d = 0; d < 3; ++d) rel[d] = tree.atom_ref(a, d) - tree.node_origin_ref(k, d);
+  for (int r = 0; r < 3; ++r)
+    coords(a, r) = frames[F * k + r] + frames[F * k + 3 + 3 * r] * rel[0] + frames[F * k + 3 + 3 * r + 1] * rel[1] +
+                   frames[F * k + 3 + 3 * r + 2] * rel[2];
+}
+
+/// Fills `frames` (tree.frame_size() doubles) and `coords` (3 per atom) from
+/// `conf` (tree.conf_size() doubles).
+template <class Tree, class Span>
+KOKKOS_INLINE_FUNCTION void conformation_to_coords(const Tree& tree, const Span& conf, const Span& frames,
+                                                   const Span& coords) {
+  compute_frames(tree, conf, frames);
+  for (int a = 0; a < tree.n_atoms; ++a) place_atom(tree, frames, a, coords);
+}
+
+/// Node k's own force and torque (about its origin) from the gradients of
+/// its atoms, summed in atom order into the frame's slots 15-20 (what the
+/// atom loop of coords_gradient_to_change adds, in the same order).
+template <class Tree, class Span>
+KOKKOS_INLINE_FUNCTION void node_force_torque(const Tree& tree, const Span& frames, const Span& coords,
+                                              const Span& atom_grad, int k) {
+  constexpr int F = Tree::kFrameSlots;
+  double f[3] = {0, 0, 0}, tq[3] = {0, 0, 0};
   for (int a = 0; a < tree.n_atoms; ++a) {
-    const int k = tree.atom_node(a);
-    double rel[3];
-    for (int d = 0; d < 3; ++d) rel[d] = tree.atom_ref(a, d) - tree.node_origin_ref(k, d);
-    for (int r = 0; r < 3; ++r)
-      coords(a, r) = frames[F * k + r] + frames[F * k + 3 + 3 * r] * rel[0] +
-                     frames[F * k + 3 + 3 * r + 1] * rel[1] + frames[F * k + 3 + 3 * r + 2] * rel[2];
+    if (tree.atom_node(a) != k) continue;
+    double r[3], g[3], t[3];
+    for (int d = 0; d < 3; ++d) {
+      r[d] = coords(a, d) - frames[F * k + d];
+      g[d] = atom_grad(a, d);
+      f[d] += g[d];
+    }
+    cross3(r, g, t);
+    for (int d = 0; d < 3; ++d) tq[d] += t[d];
+  }
+  for (int d = 0; d < 3; ++d) {
+    frames[F * k + 15 + d] = f[d];
+    frames[F * k + 18 + d] = tq[d];
+  }
+}
+
+/// The leaf-to-root pass of coords_gradient_to_change: every node's force
+/// and torque (slots 15-20) moved onto its parent, torsion derivatives and
+/// the root's position and rotation derivatives written to `change`.
+template <class Tree, class Span>
+KOKKOS_INLINE_FUNCTION void tree_gradient_pass(const Tree& tree, const Span& frames, const Span& change) {
+  constexpr int F = Tree::kFrameSlots;
+  for (int k = tree.n_nodes - 1; k >= 1; --k) {
+    const int j = tree.node_parent(k);
+    double r[3], f[3], t[3];
+    for (int d = 0; d < 3; ++d) {
+      r[d] = frames[F * k + d] - frames[F * j + d];
+      f[d] = frames[F * k + 15 + d];
+    }
+    cross3(r, f, t);
+    double proj = 0;
+    for (int d = 0; d < 3; ++d) {
+      proj += frames[F * k + 12 + d] * frames[F * k + 18 + d];
+      frames[F * j + 15 + d] += f[d];
+      frames[F * j + 18 + d] += frames[F * k + 18 + d] + t[d];
+    }
+    change[6 + k - 1] = proj;
+  }
+  for (int d = 0; d < 3; ++d) {
+    change[d] = frames[15 + d];
+    change[3 + d] = frames[18 + d];
   }
 }
 
@@ -196,26 +271,7 @@ KOKKOS_INLINE_FUNCTION void coords_gradient_to_change(const Tree& tree, const Sp
     cross3(r, g, t);
     for (int d = 0; d < 3; ++d) frames[F * k + 18 + d] += t[d];
   }
-  for (int k = tree.n_nodes - 1; k >= 1; --k) {
-    const int j = tree.node_parent(k);
-    double r[3], f[3], t[3];
-    for (int d = 0; d < 3; ++d) {
-      r[d] = frames[F * k + d] - frames[F * j + d];
-      f[d] = frames[F * k + 15 + d];
-    }
-    cross3(r, f, t);
-    double proj = 0;
-    for (int d = 0; d < 3; ++d) {
-      proj += frames[F * k + 12 + d] * frames[F * k + 18 + d];
-      frames[F * j + 15 + d] += f[d];
-      frames[F * j + 18 + d] += frames[F * k + 18 + d] + t[d];
-    }
-    change[6 + k - 1] = proj;
-  }
-  for (int d = 0; d < 3; ++d) {
-    change[d] = frames[15 + d];
-    change[3 + d] = frames[18 + d];
-  }
+  tree_gradient_pass(tree, frames, change);
 }
 
 /// conf_out = conf_in moved by alpha * change (position added, orientation

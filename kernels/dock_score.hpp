@@ -39,6 +39,13 @@ struct GridMaps {
   KOKKOS_INLINE_FUNCTION double atom_energy(int slot, const double xyz[3], double cap, double g[3]) const {
     double s[3], miss[3];
     int a[3], region[3];
+    // A non-finite coordinate (a runaway step of a local optimisation) costs
+    // the most there is, with no gradient: the line search backs off from it
+    // instead of indexing the map with NaN.
+    if (!(compat::fabs(xyz[0]) + compat::fabs(xyz[1]) + compat::fabs(xyz[2]) < 1e200)) {
+      g[0] = g[1] = g[2] = 0;
+      return 1e300;
+    }
     for (int d = 0; d < 3; ++d) {
       s[d] = (xyz[d] - begin[d]) * factor[d];
       const double last = dim(d) - 1.0;
@@ -101,6 +108,11 @@ struct LigandTerms {
   // around r^2, are adjacent in memory (one sector on GPUs).
   Kokkos::View<const int* [3], Kokkos::LayoutRight, MemorySpace> pairs;  ///< atom i, atom j, table row
   Kokkos::View<const double**, Kokkos::LayoutRight, MemorySpace> table;  ///< (row, i): energy sample, kcal/mol
+  // The pairs of each atom, in pair order (for the team form, which sums a
+  // pair's force onto its atoms without atomics, in a fixed order):
+  // pair_list(pair_start(a) .. pair_start(a + 1) - 1) = 2 p + (a is the pair's second atom).
+  Kokkos::View<const int*, MemorySpace> pair_start;  ///< n_atoms + 1
+  Kokkos::View<const int*, MemorySpace> pair_list;   ///< 2 n_pairs
 };
 /// Inter (grid) + intra energy and per-atom gradient of one ligand pose.
 template <class MemorySpace>
@@ -134,7 +146,7 @@ struct VinaEnergy {
       r2 += r[d] * r[d];
       force[d] = 0;
     }
-    if (r2 >= 64.0) return 0;
+    if (!(r2 < 64.0)) return 0;  // beyond the cutoff, or not finite
     const double x = 32.0 * r2;
     const int k = static_cast<int>(x);
     const double e1 = ligand.table(t, k), e2 = ligand.table(t, k + 1);
@@ -163,6 +175,55 @@ struct VinaEnergy {
       }
     }
     return e;
+  }
+
+  /// Doubles of team scratch team_energy needs: one force per pair.
+  KOKKOS_INLINE_FUNCTION int team_work_size() const { return 3 * ligand.n_pairs; }
+
+  /// The energy of operator() computed by a whole team (a warp on CUDA):
+  /// lanes over atoms for the grid term, over pairs for the intramolecular
+  /// term (each pair's force parked in `work`), then over atoms again to sum
+  /// the pair forces in pair order. No atomics, so the result is the same on
+  /// every run; with a one-thread team it is bitwise operator()'s. Every lane
+  /// returns the energy; coords, grad and work are team scratch.
+  template <class Member, class Span>
+  KOKKOS_INLINE_FUNCTION double team_energy(const Member& m, const Span& coords, const Span& grad, const Span& work,
+                                            double cap) const {
+    double inter = 0, intra = 0;
+    Kokkos::parallel_reduce(
+        Kokkos::TeamThreadRange(m, ligand.n_atoms),
+        [&](const int a, double& acc) {
+          double g[3] = {0, 0, 0};
+          const int slot = ligand.atom_slot(a);
+          if (slot >= 0) {
+            const double x[3] = {coords(a, 0), coords(a, 1), coords(a, 2)};
+            acc += grid.atom_energy(slot, x, cap, g);
+          }
+          for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
+        },
+        inter);
+    Kokkos::parallel_reduce(
+        Kokkos::TeamThreadRange(m, ligand.n_pairs),
+        [&](const int p, double& acc) {
+          double f[3];
+          acc += intra_pair(p, coords, cap, f);
+          for (int d = 0; d < 3; ++d) work[3 * p + d] = f[d];
+        },
+        intra);
+    m.team_barrier();
+    Kokkos::parallel_for(Kokkos::TeamThreadRange(m, ligand.n_atoms), [&](const int a) {
+      double g[3] = {grad(a, 0), grad(a, 1), grad(a, 2)};
+      for (int q = ligand.pair_start(a); q < ligand.pair_start(a + 1); ++q) {
+        const int code = ligand.pair_list(q), p = code >> 1;
+        if (code & 1)
+          for (int d = 0; d < 3; ++d) g[d] -= work[3 * p + d];
+        else
+          for (int d = 0; d < 3; ++d) g[d] += work[3 * p + d];
+      }
+      for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
+    });
+    m.team_barrier();
+    return inter + intra;
   }
 
   /// Energy (kcal/mol) of the atoms at coords(a, d) (Å); grad(a, d) is

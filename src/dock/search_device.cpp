@@ -66,8 +66,11 @@ std::vector<Minimum> DeviceDocking::polish(const Ligand& lig, const TreeHost& tr
   for (std::size_t m = 0; m < minima.size(); ++m)
     for (std::size_t i = 0; i < C; ++i) h(m, i) = minima[m].conformation[i];
   Kokkos::deep_copy(confs, h);
-  const auto e = kernels::dock::run_local_optimization<DockExec>(dev_tree, energy, confs, rounds,
-                                                                 vina_local_steps(lig.n_atoms()), cap);
+  const int team = dock_team_size<DockExec>();
+  const int steps = vina_local_steps(lig.n_atoms());
+  const auto e = team > 0 ? kernels::dock::run_local_optimization_team<DockExec>(dev_tree, energy, confs, rounds, steps,
+                                                                                 cap, team)
+                          : kernels::dock::run_local_optimization<DockExec>(dev_tree, energy, confs, rounds, steps, cap);
   Kokkos::deep_copy(h, confs);
   auto he = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), e);
   std::vector<Minimum> out(minima.size());

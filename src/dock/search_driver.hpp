@@ -5,13 +5,14 @@
 
 #include "dock/kinematics.hpp"
 #include "dock/search_select.hpp"
-#include "dock_search.hpp"
+#include "dock_search_team.hpp"
 
 #include <Kokkos_Core.hpp>
 
 #include <algorithm>
 #include <cstdlib>
 #include <iterator>
+#include <type_traits>
 
 namespace pk::dock {
 
@@ -30,7 +31,9 @@ std::vector<Minimum> launch_chains(const Tree& tree, const Energy& energy,
   for (std::size_t k = 0; k < starts.size(); ++k)
     for (int i = 0; i < C; ++i) hs(k, i) = starts[k][i];
   Kokkos::deep_copy(start_dev, hs);
-  const auto st = kernels::dock::run_mc_chains<Exec>(tree, energy, heavy_dev, p, chains, start_dev);
+  const auto st = p.team_size > 0
+                      ? kernels::dock::run_mc_chains_team<Exec>(tree, energy, heavy_dev, p, chains, p.team_size, start_dev)
+                      : kernels::dock::run_mc_chains<Exec>(tree, energy, heavy_dev, p, chains, start_dev);
   auto conf = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), st.saved_conf);
   auto e = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), st.saved_energy);
   auto count = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), st.saved_count);
@@ -45,6 +48,16 @@ std::vector<Minimum> launch_chains(const Tree& tree, const Energy& energy,
       out.push_back(std::move(m));
     }
   return out;
+}
+
+/// Threads per chain: on a GPU a warp shares each chain's evaluations
+/// (dock_search_team.hpp; a thread per chain left most of the GPU idle and
+/// took ~2 ms per evaluation), on CPUs one thread runs a chain (0: the thread
+/// kernel). PK_DOCK_TEAM_SIZE overrides it (0 selects the thread kernel).
+template <class Exec>
+int dock_team_size() {
+  if (const char* env = std::getenv("PK_DOCK_TEAM_SIZE")) return std::max(0, std::atoi(env));
+  return std::is_same<typename Exec::memory_space, Kokkos::HostSpace>::value ? 0 : 32;
 }
 
 /// Runs the Monte Carlo chains and returns every chain's kept minima. With
@@ -78,6 +91,7 @@ std::vector<Minimum> monte_carlo_minima(const TreeHost& host, const Energy& ener
   p.seed = s.seed;
   // Opt-in device launch shape (not measured on a GPU yet, see RESULTS.md).
   if (const char* env = std::getenv("PK_DOCK_CHAINS_PER_BLOCK")) p.chains_per_block = std::atoi(env);
+  p.team_size = dock_team_size<Exec>();
   if (chains_used) *chains_used = chains;
   if (steps_used) *steps_used = steps1 + steps2;
   const int C = 7 + host.n_torsions();

@@ -43,7 +43,8 @@ struct TestEnergy {
   Kokkos::View<const double* [3], Mem> target;
   double k = 1.0;
   double pair = 1.0;
-  KOKKOS_INLINE_FUNCTION double operator()(const Span& x, const Span& g, double /*cap*/) const {
+  template <class S>
+  KOKKOS_INLINE_FUNCTION double operator()(const S& x, const S& g, double /*cap*/) const {
     const int n = static_cast<int>(target.extent(0));
     double e = 0;
     for (int i = 0; i < n; ++i)

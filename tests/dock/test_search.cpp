@@ -31,7 +31,8 @@ pk::dock::TreeHost small_tree() {
 // around the goal shifted by 6 Å in x (depth 2 kcal/mol).
 struct TwoWells {
   Kokkos::View<const double* [3], Mem> goal;
-  KOKKOS_INLINE_FUNCTION double operator()(const Span& x, const Span& g, double) const {
+  template <class S>
+  KOKKOS_INLINE_FUNCTION double operator()(const S& x, const S& g, double) const {
     const int n = static_cast<int>(goal.extent(0));
     double e0 = 0, e1 = 2.0;
     for (int i = 0; i < n; ++i)
