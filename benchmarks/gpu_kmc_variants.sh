@@ -8,7 +8,8 @@
 #     PK_KMC_VARIANT=each;
 #  2. `bench kmc` for each variant, interleaved: 512 states, out-degree 10,
 #     64 x 4096 walkers, 2000 steps, with and without transition counts and
-#     with --distinct-conditions; 4096 states with and without counts;
+#     with --distinct-conditions; 4096 states with and without counts; and
+#     packed-int in 512-walker teams;
 #  3. CPU weak scaling with the cpu build (built first if absent; skip with
 #     PK_KMC_VARIANTS_CPU=0): 1 and 16 ranks x 4 replicas x 4096 walkers,
 #     `mpirun --bind-to core --map-by core`, OMP_NUM_THREADS=1, each variant.
@@ -80,6 +81,10 @@ for args in "$s512" "$s512 --no-transition-counts" "$s512 --distinct-conditions"
     echo "{\"args\": \"$args --variant $v\", \"result\": ${r:-null}}"
   done
 done > "$OUT/kmc_variants.jsonl"
+# The packed kernels hold 56 registers, so two 512-walker teams fit an SM as
+# well as one of 1024: does the smaller team help?
+r=$(PK_KMC_TEAM_WALKERS=512 timeout 60 "$pk" bench kmc $s512 --variant packed-int 2>&1 | tr -d '\n')
+echo "{\"args\": \"PK_KMC_TEAM_WALKERS=512 $s512 --variant packed-int\", \"result\": ${r:-null}}" >> "$OUT/kmc_variants.jsonl"
 echo "GPU bench: $SECONDS s" >> "$sum"
 
 # 3. CPU weak scaling (cpu build: the OpenMP version, one thread per rank).
