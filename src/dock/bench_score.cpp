@@ -6,11 +6,14 @@
 // orientation, torsions) to coordinates through the torsion tree, energy and
 // gradient, and the gradient back to the conformation (kernels/
 // dock_kinematics.hpp); and grid + intra with a team (a warp on CUDA) per
-// pose, checked against the thread-per-pose results. Each launch is timed
+// pose, checked against the thread-per-pose results; and the search's whole
+// per-step evaluation by a team per conformation, as the GPU search kernel
+// (kernels/dock_search_team.hpp) runs it. Each launch is timed
 // between fences after a warm-up; medians are reported.
 #include "dock/device_api.hpp"
 #include "dock/grid.hpp"
 #include "dock/kinematics.hpp"
+#include "dock_search_team.hpp"
 
 #include <Kokkos_Core.hpp>
 
@@ -117,6 +120,35 @@ double launch_full(const DeviceEnergy& e, const kernels::dock::TorsionTree<DockM
         const double v = e(coords, grad, cap);
         kernels::dock::coords_gradient_to_change(tree, frames, coords, grad, change);
         out(p) = v;
+      });
+  Kokkos::fence();
+  return timer.seconds();
+}
+
+/// One timed launch of the full evaluation with a team per conformation
+/// (team_evaluate_conf, the GPU search's evaluation); returns seconds.
+double launch_full_team(const DeviceEnergy& e, const kernels::dock::TorsionTree<DockMem>& tree, const Scratch& work,
+                        const Kokkos::View<double*, DockMem>& out, double cap, int team_size) {
+  namespace kd = kernels::dock;
+  using Policy = Kokkos::TeamPolicy<DockExec>;
+  using ScratchView = Kokkos::View<double*, DockExec::scratch_memory_space, Kokkos::MemoryUnmanaged>;
+  const int n = static_cast<int>(work.extent(0));
+  const kd::TeamLayout tl = kd::TeamLayout::of(tree, e.team_work_size(), 0);
+  const std::size_t bytes = ScratchView::shmem_size(tl.total);
+  const int level = kd::team_scratch_level<Policy>(bytes);
+  Kokkos::fence();
+  Kokkos::Timer timer;
+  Kokkos::parallel_for(
+      "pk::dock::bench_score_kinematics_team", Policy(n, team_size).set_scratch_size(level, Kokkos::PerTeam(bytes)),
+      KOKKOS_LAMBDA(const Policy::member_type& m) {
+        const int p = m.league_rank();
+        ScratchView mem(m.team_scratch(level), tl.total);
+        const kd::PtrSpan row{mem.data()};
+        Kokkos::parallel_for(Kokkos::TeamThreadRange(m, tl.row.C), [&](const int i) { row[tl.row.cur + i] = work(p, i); });
+        m.team_barrier();
+        const double v =
+            kd::team_evaluate_conf(m, tree, e, tl, row, row.shifted(tl.row.cur), row.shifted(tl.row.g), cap);
+        if (m.team_rank() == 0) out(p) = v;
       });
   Kokkos::fence();
   return timer.seconds();
@@ -266,6 +298,17 @@ ScoreBenchResult bench_score(const Receptor& receptor, const Ligand& lig, const 
     r.full_cpu_seconds.push_back(static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
   }
   r.median_full_per_second = s.poses / median(r.full_seconds);
+  // The same with a team per conformation (the GPU search's evaluation).
+  auto hf = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out);
+  const Kokkos::View<double*, DockMem> out_full_team("pk::dock::bench_energy_full_team", s.poses);
+  launch_full_team(e, tree, work, out_full_team, s.cap, r.team_size);  // warm-up
+  for (int k = 0; k < s.repeats; ++k)
+    r.team_full_seconds.push_back(launch_full_team(e, tree, work, out_full_team, s.cap, r.team_size));
+  r.median_team_full_per_second = s.poses / median(r.team_full_seconds);
+  auto hft = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out_full_team);
+  for (int p = 0; p < s.poses; ++p)
+    r.team_full_max_energy_diff =
+        std::max(r.team_full_max_energy_diff, std::fabs(hft(p) - hf(p)) / std::max(1.0, std::fabs(hf(p))));
   r.median_full_per_cpu_second = s.poses / median(r.full_cpu_seconds);
   return r;
 }
