@@ -106,6 +106,14 @@ struct KmcData {
   V<std::int32_t> traj_count;    // replicas x traj_walkers
   // Parameters.
   std::uint64_t seed = 0;
+  // Philox round keys of `seed` (key0, key1 of rounds 0..9), set by
+  // set_round_keys: the packed walks read them as kernel constants instead
+  // of adding the Weyl increments every step.
+  std::uint32_t round_key[20] = {};
+  void set_round_keys() {
+    std::uint32_t k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
+    for (int r = 0; r < 10; ++r, k0 += 0x9E3779B9u, k1 += 0xBB67AE85u) round_key[2 * r] = k0, round_key[2 * r + 1] = k1;
+  }
   std::int32_t first_replica = 0, walkers = 0, n = 0;
   std::int64_t nnz = 0;
   std::int32_t grid_points = 0;
@@ -311,8 +319,9 @@ struct KmcAdvance {
   /// Count = kCountTeam: in team_counts; kCountGlobal: in d.transitions;
   /// kCountNone: not counted. Table indices are 32-bit (the engine checks
   /// tables x nnz < 2^31), bases from the kernel's constant parameters, and
-  /// phase-change data stay in memory: 56 registers for the team kernel on
-  /// sm_90 (baseline 63), 48 for the flat one (baseline 62).
+  /// phase-change data stay in memory, Philox round keys are kernel
+  /// constants: 54 registers for the team kernel on sm_90 (baseline 63), 46
+  /// for the flat one (baseline 62).
   template <class Slot, int Count>
   KOKKOS_INLINE_FUNCTION void walk_packed(const std::int64_t i, std::int64_t& capped, std::int32_t* team_counts) const {
     if (d.done(i) != kRunning) return;
@@ -349,7 +358,7 @@ struct KmcAdvance {
         if (t_stop >= d.horizon) done = kDoneHorizon;
         break;
       }
-      const Philox4x32 rnd = kmc_random(d.seed, replica, static_cast<std::uint32_t>(w), static_cast<std::uint64_t>(st));
+      const Philox4x32 rnd = keyed_random(replica, static_cast<std::uint32_t>(w), static_cast<std::uint64_t>(st));
       // float(1 - u) of the baseline in one conversion: 1 - u = (2^53 - bits)
       // 2^-53 exactly, and one rounding of that integer to float is the
       // baseline's one rounding of the double.
@@ -456,6 +465,19 @@ struct KmcAdvance {
 #else
     return *p;
 #endif
+  }
+
+  /// kmc_random(d.seed, replica, walker, step) (philox.hpp) with the round
+  /// keys precomputed: the same numbers (the packed = baseline test checks).
+  KOKKOS_INLINE_FUNCTION Philox4x32 keyed_random(std::uint32_t replica, std::uint32_t walker, std::uint64_t step) const {
+    Philox4x32 c{{static_cast<std::uint32_t>(step), static_cast<std::uint32_t>(step >> 32), walker, replica}};
+    for (int r = 0; r < 10; ++r) {
+      std::uint32_t hi0, lo0, hi1, lo1;
+      philox_mulhilo(0xD2511F53u, c.v[0], hi0, lo0);
+      philox_mulhilo(0xCD9E8D57u, c.v[2], hi1, lo1);
+      c = Philox4x32{{hi1 ^ c.v[1] ^ d.round_key[2 * r], lo1, hi0 ^ c.v[3] ^ d.round_key[2 * r + 1], lo0}};
+    }
+    return c;
   }
 
   /// Counts state s at grid point g (time grid_t) and moves to the next one.

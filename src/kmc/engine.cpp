@@ -211,6 +211,7 @@ KmcEngine::KmcEngine(const KmcTables& t, const KmcParams& p) : impl_(std::make_u
   d.traj_state = alloc<std::int32_t>("traj_state", R * p.traj_walkers * p.traj_length, true);
   d.traj_count = alloc<std::int32_t>("traj_count", R * p.traj_walkers, true);
   d.seed = p.seed;
+  d.set_round_keys();
   d.first_replica = p.first_replica;
   d.walkers = p.walkers;
   d.n = t.n;
