@@ -57,6 +57,9 @@ using KmcSlotFixed = KmcAliasSlot<std::uint64_t>;
 /// "After the last grid point": compares false with every time.
 constexpr double kNoGridPoint = std::numeric_limits<double>::infinity();
 
+static_assert(kMacroBound == kPhaseBound && kMacroUnbound == kPhaseUnbound && kMacroOther == kPhaseNone,
+              "the packed walks compare macrostates with phases");
+
 /// Where a packed walk counts transitions.
 enum KmcCountCode : int { kCountNone = 0, kCountTeam = 1, kCountGlobal = 2 };
 
@@ -368,12 +371,12 @@ struct KmcAdvance {
                                 1.1102230246251565404e-16f;  // 2^-53
       const double t_new = discrete ? static_cast<double>(st + 1) * d.lag
                                     : t - static_cast<double>(compat::log(one_minus_u)) * inv_rate;
-      const double until = t_new < t_stop ? t_new : t_stop;
-      while (grid_t < until) count_grid_point(rl, s, g, grid_t);
-      if (t_new > t_stop) {
+      if (t_new > t_stop) {  // grid points up to t_stop; the step is the next call's
+        while (grid_t < t_stop) count_grid_point(rl, s, g, grid_t);
         if (t_stop >= d.horizon) done = kDoneHorizon;
         break;
       }
+      while (grid_t < t_new) count_grid_point(rl, s, g, grid_t);
       std::uint32_t word;
       if constexpr (std::is_same_v<Slot, KmcSlotFixed>) {
         // u (64 bits) times deg: slot = the high part, the low 64 bits a
@@ -403,25 +406,27 @@ struct KmcAdvance {
       t = t_new;
       ++st;
       s = static_cast<std::int32_t>(word >> (d.rel_bits + 2));
+      // A phase change: the target is bound or unbound and the walker's phase
+      // is not already that (phase codes equal macrostate codes).
       const std::int32_t m = static_cast<std::int32_t>(word & 3u);
-      if (m == kMacroBound && ph != kPhaseBound) {
-        if (ph == kPhaseUnbound) {
-          d.n_bind(i) += 1;
-          d.unbound_time(i) += t - d.phase_start(i);
+      if (m != kMacroOther && m != ph) {
+        if (m == kMacroBound) {
+          if (ph == kPhaseUnbound) {
+            d.n_bind(i) += 1;
+            d.unbound_time(i) += t - d.phase_start(i);
+          }
+          if (d.fpt_bound(i) < 0.0) d.fpt_bound(i) = t;
+        } else {
+          if (ph == kPhaseBound) {
+            d.n_unbind(i) += 1;
+            const double dwell = t - d.phase_start(i);
+            d.bound_time(i) += dwell;
+            if (d.first_dwell(i) < 0.0) d.first_dwell(i) = dwell;
+            record_dwell(rl, dwell);
+          }
+          if (d.fpt_unbound(i) < 0.0) d.fpt_unbound(i) = t;
         }
-        if (d.fpt_bound(i) < 0.0) d.fpt_bound(i) = t;
-        ph = kPhaseBound;
-        d.phase_start(i) = t;
-      } else if (m == kMacroUnbound && ph != kPhaseUnbound) {
-        if (ph == kPhaseBound) {
-          d.n_unbind(i) += 1;
-          const double dwell = t - d.phase_start(i);
-          d.bound_time(i) += dwell;
-          if (d.first_dwell(i) < 0.0) d.first_dwell(i) = dwell;
-          record_dwell(rl, dwell);
-        }
-        if (d.fpt_unbound(i) < 0.0) d.fpt_unbound(i) = t;
-        ph = kPhaseUnbound;
+        ph = static_cast<std::int8_t>(m);
         d.phase_start(i) = t;
       }
       if (w < d.traj_walkers) record_trajectory(rl, w, t, s);
