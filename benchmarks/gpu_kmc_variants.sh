@@ -36,7 +36,7 @@ SECONDS=0
   git log -1 --format="commit %h %s" 2>/dev/null
   echo "registers per thread of the advance kernels (cuobjdump -res-usage):"
   cuobjdump=$(command -v cuobjdump || echo /usr/local/cuda/bin/cuobjdump)
-  timeout 30 "$cuobjdump" -res-usage "$pk" 2>/dev/null | /usr/bin/python3 -c '
+  timeout 30 "$cuobjdump" -res-usage "$pk" 2>/dev/null | python3 -c '
 import re, subprocess, sys
 lines = sys.stdin.read().splitlines()
 for i, line in enumerate(lines):
@@ -114,7 +114,7 @@ if [[ ${PK_KMC_VARIANTS_CPU:-1} != 0 ]]; then
   fi
 fi
 
-/usr/bin/python3 - "$OUT/kmc_variants.jsonl" "$OUT/kmc_variants_weak.jsonl" >> "$sum" 2>&1 <<'PY'
+python3 - "$OUT/kmc_variants.jsonl" "$OUT/kmc_variants_weak.jsonl" >> "$sum" 2>&1 <<'PY'
 import json, os, sys
 print("bench kmc (GPU build), steps/s:")
 for line in open(sys.argv[1]):
