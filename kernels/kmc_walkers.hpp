@@ -323,8 +323,8 @@ struct KmcAdvance {
   /// kCountNone: not counted. Table indices are 32-bit (the engine checks
   /// tables x nnz < 2^31), bases from the kernel's constant parameters, and
   /// phase-change data stay in memory, Philox round keys are kernel
-  /// constants: 54 registers for the team kernel on sm_90 (baseline 63), 46
-  /// for the flat one (baseline 62).
+  /// constants: 53-54 registers for the team kernel on sm_90 (baseline 63),
+  /// 46-48 for the flat one (baseline 62).
   template <class Slot, int Count>
   KOKKOS_INLINE_FUNCTION void walk_packed(const std::int64_t i, std::int64_t& capped, std::int32_t* team_counts) const {
     if (d.done(i) != kRunning) return;
