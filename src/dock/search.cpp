@@ -61,11 +61,21 @@ LigandOutput LigandDocker::dock(const std::string& path, const std::string& name
   const DockConfig& cfg = cfg_;
   DeviceDocking& device = *device_;
   const GridBox& fixed_box = box_;
+  stages_.clear();
+  auto t = std::chrono::steady_clock::now();
+  const auto lap = [&](const char* stage) {
+    const auto now = std::chrono::steady_clock::now();
+    stages_.emplace_back(stage, std::chrono::duration<double>(now - t).count());
+    t = now;
+  };
   const auto ligs = read_ligands(path);
   const Ligand& lig = ligs.front();
   const GridBox box = cfg.autobox ? autobox_of(lig, cfg.spacing) : fixed_box;
   device.set_box(box);
   const TreeHost tree = tree_of(lig);
+  lap("read_ligand");
+  device.prepare(lig);
+  lap("grid_maps");
   const std::vector<int> heavy = lig.heavy_atoms();
   const double norm = 1 + cfg.weights.rot * lig.n_rot;
   const FinalScorer scorer = [&](const Coords& x) {
@@ -92,7 +102,8 @@ LigandOutput LigandDocker::dock(const std::string& path, const std::string& name
   if (cfg.local_only) {
     minima.push_back(device.local(lig, tree, tree.input_conformation(), 5, kCapFinal));
   } else {
-    minima = device.search(lig, tree, s);
+    minima = device.search(lig, tree, s, &stages_);
+    t = std::chrono::steady_clock::now();
     // Polish the lowest minima further (five BFGS runs with the final
     // softening, as Vina's --local_only) before the final selection.
     std::vector<Minimum> lowest = minima;
@@ -101,6 +112,7 @@ LigandOutput LigandDocker::dock(const std::string& path, const std::string& name
     if (lowest.size() > 64) lowest.resize(64);
     for (auto& m : device.polish(lig, tree, lowest, 5, kCapFinal)) minima.push_back(std::move(m));
   }
+  lap("polish");
   LigandOutput out;
   out.name = name;
   out.source = path;
@@ -124,6 +136,7 @@ LigandOutput LigandDocker::dock(const std::string& path, const std::string& name
   out.poses = std::move(inside);
   out.box_center = box.center;
   out.box_size = box.size;
+  lap("select");
   if (out.poses.empty())
     throw InputError(path, 0, "no pose found with every heavy atom inside the search box (is the box large enough?)");
   return out;

@@ -2,6 +2,10 @@
 // what `dock` runs per ligand and what `bench dock` times.
 #pragma once
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "dock/dock_options.hpp"
 #include "dock/molecule.hpp"
 #include "dock/poses_out.hpp"
@@ -26,6 +30,9 @@ class LigandDocker {
   LigandOutput dock(const std::string& path, const std::string& name);
   /// Monte Carlo chains the search launches for this config.
   int chains() const;
+  /// Wall seconds of the stages of the last dock() call, in order
+  /// (read_ligand, grid_maps, the search's, polish, select).
+  const std::vector<std::pair<std::string, double>>& stage_seconds() const { return stages_; }
 
  private:
   const DockConfig& cfg_;
@@ -34,6 +41,7 @@ class LigandDocker {
   PairTable table_;
   GridBox box_;
   std::unique_ptr<DeviceDocking> device_;
+  std::vector<std::pair<std::string, double>> stages_;
 };
 
 }  // namespace pk::dock

@@ -50,9 +50,16 @@ void DeviceDocking::set_box(const GridBox& box) {
   impl_->built = false;
 }
 
-std::vector<Minimum> DeviceDocking::search(const Ligand& lig, const TreeHost& tree, const SearchSettings& settings) {
+void DeviceDocking::prepare(const Ligand& lig) {
+  impl_->energy_for(lig);
+  Kokkos::fence();
+}
+
+std::vector<Minimum> DeviceDocking::search(const Ligand& lig, const TreeHost& tree, const SearchSettings& settings,
+                                           std::vector<std::pair<std::string, double>>* stages) {
   const DeviceEnergy energy = impl_->energy_for(lig);
-  return monte_carlo_minima<DockExec>(tree, energy, lig.heavy_atoms(), lig.n_atoms(), settings);
+  return monte_carlo_minima<DockExec>(tree, energy, lig.heavy_atoms(), lig.n_atoms(), settings, nullptr, nullptr,
+                                      stages);
 }
 
 std::vector<Minimum> DeviceDocking::polish(const Ligand& lig, const TreeHost& tree, const std::vector<Minimum>& minima,

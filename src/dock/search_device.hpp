@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pk::dock {
@@ -24,8 +25,12 @@ class DeviceDocking {
 
   /// The search box (maps are rebuilt when it changes).
   void set_box(const GridBox& box);
+  /// Builds the grid maps `lig` needs for the current box (if not built yet)
+  /// and waits for them.
+  void prepare(const Ligand& lig);
   /// Every chain's kept minima for `lig` (tree = tree_of(lig)).
-  std::vector<Minimum> search(const Ligand& lig, const TreeHost& tree, const SearchSettings& settings);
+  std::vector<Minimum> search(const Ligand& lig, const TreeHost& tree, const SearchSettings& settings,
+                              std::vector<std::pair<std::string, double>>* stages = nullptr);
   /// Vina's --local_only: `rounds` BFGS runs of Vina's local step count with
   /// softening `cap`, from `conformation`.
   Minimum local(const Ligand& lig, const TreeHost& tree, const std::vector<double>& conformation, int rounds,

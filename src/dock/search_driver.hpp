@@ -11,7 +11,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <chrono>
 #include <iterator>
+#include <string>
+#include <utility>
 #include <type_traits>
 
 namespace pk::dock {
@@ -69,7 +72,14 @@ int dock_team_size() {
 template <class Exec, class Energy>
 std::vector<Minimum> monte_carlo_minima(const TreeHost& host, const Energy& energy, const std::vector<int>& heavy,
                                         int n_movable, const SearchSettings& s, int* chains_used = nullptr,
-                                        int* steps_used = nullptr) {
+                                        int* steps_used = nullptr,
+                                        std::vector<std::pair<std::string, double>>* stages = nullptr) {
+  auto t = std::chrono::steady_clock::now();
+  const auto lap = [&](const char* stage) {
+    const auto now = std::chrono::steady_clock::now();
+    if (stages) stages->emplace_back(stage, std::chrono::duration<double>(now - t).count());
+    t = now;
+  };
   using Mem = typename Exec::memory_space;
   const auto tree = upload_tree<Mem>(host);
   Kokkos::View<int*, Mem> heavy_dev("pk::dock::heavy", heavy.size());
@@ -96,6 +106,7 @@ std::vector<Minimum> monte_carlo_minima(const TreeHost& host, const Energy& ener
   if (steps_used) *steps_used = steps1 + steps2;
   const int C = 7 + host.n_torsions();
   std::vector<Minimum> out = launch_chains<Exec>(tree, energy, heavy_dev, p, chains, steps1, 0, {}, C);
+  lap("search_chains");
   if (steps2 < 1) return out;
   // The best distinct minima of the first stage (1 Å apart) as starts.
   std::vector<Minimum> lowest = out;
@@ -115,7 +126,9 @@ std::vector<Minimum> monte_carlo_minima(const TreeHost& host, const Energy& ener
     if (static_cast<int>(starts.size()) >= std::max(1, chains / 8)) break;
     starts.push_back(lowest[i].conformation);
   }
+  lap("search_restart_points");
   auto more = launch_chains<Exec>(tree, energy, heavy_dev, p, chains, steps2, static_cast<std::uint32_t>(chains), starts, C);
+  lap("search_restarted_chains");
   out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
   return out;
 }
