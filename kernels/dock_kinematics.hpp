@@ -57,6 +57,10 @@ struct TorsionTree {
   Kokkos::View<const int*, MemorySpace> node_parent;           ///< -1 for the root
   Kokkos::View<const double* [3], MemorySpace> node_origin_ref;  ///< frame origin, Å (child-side axis atom)
   Kokkos::View<const double* [3], MemorySpace> node_axis_ref;    ///< unit bond axis parent->child (root: unused)
+  // The atoms of each node in atom order (for the team kernels):
+  // node_atoms(node_atom_start(k) .. node_atom_start(k + 1) - 1).
+  Kokkos::View<const int*, MemorySpace> node_atom_start;  ///< n_nodes + 1
+  Kokkos::View<const int*, MemorySpace> node_atoms;       ///< n_atoms
 
   KOKKOS_INLINE_FUNCTION int n_torsions() const { return n_nodes - 1; }
   /// Doubles in a conformation: position 3, quaternion 4, torsions.
@@ -128,51 +132,71 @@ KOKKOS_INLINE_FUNCTION void quat_to_matrix(const double q[4], double m[9]) {
 
 // ---- coordinates from a conformation ---------------------------------------
 
+/// The rotation node k applies in its own frame: for the root the matrix of
+/// the (normalised) conformation quaternion, for a branch the rotation by its
+/// torsion angle about its reference bond axis. Independent across nodes.
+template <class Tree, class Span>
+KOKKOS_INLINE_FUNCTION void node_local_rotation(const Tree& tree, const Span& conf, int k, double m[9]) {
+  if (k == 0) {
+    double q[4] = {conf[3], conf[4], conf[5], conf[6]};
+    const double n = compat::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
+    for (int i = 0; i < 4; ++i) q[i] /= n;
+    quat_to_matrix(q, m);
+    return;
+  }
+  const double t = conf[7 + k - 1];
+  double rv[3] = {tree.node_axis_ref(k, 0) * t, tree.node_axis_ref(k, 1) * t, tree.node_axis_ref(k, 2) * t};
+  double qt[4];
+  quat_from_rotvec(rv, qt);
+  quat_to_matrix(qt, m);
+}
+
+/// Node k's frame from its parent's and its local rotation `mt`: origin
+/// (slots 0-2), rotation matrix (3-11), world bond axis (12-14).
+template <class Tree, class Span>
+KOKKOS_INLINE_FUNCTION void chain_frame(const Tree& tree, const Span& conf, int k, const double mt[9],
+                                        const Span& frames) {
+  constexpr int F = Tree::kFrameSlots;
+  double m[9];
+  double origin[3];
+  double axis[3] = {0, 0, 0};
+  if (k == 0) {
+    for (int i = 0; i < 9; ++i) m[i] = mt[i];
+    for (int d = 0; d < 3; ++d) origin[d] = conf[d];
+  } else {
+    const int j = tree.node_parent(k);
+    double pm[9];
+    for (int i = 0; i < 9; ++i) pm[i] = frames[F * j + 3 + i];
+    double rel[3], ax[3];
+    for (int d = 0; d < 3; ++d) {
+      rel[d] = tree.node_origin_ref(k, d) - tree.node_origin_ref(j, d);
+      ax[d] = tree.node_axis_ref(k, d);
+    }
+    // origin_k = origin_j + R_j rel; axis_world = R_j axis_ref
+    for (int r = 0; r < 3; ++r) {
+      origin[r] = frames[F * j + r] + pm[3 * r] * rel[0] + pm[3 * r + 1] * rel[1] + pm[3 * r + 2] * rel[2];
+      axis[r] = pm[3 * r] * ax[0] + pm[3 * r + 1] * ax[1] + pm[3 * r + 2] * ax[2];
+    }
+    // R_k = R_j * Rot(axis_ref, t_k)
+    for (int r = 0; r < 3; ++r)
+      for (int c = 0; c < 3; ++c) m[3 * r + c] = pm[3 * r] * mt[c] + pm[3 * r + 1] * mt[3 + c] + pm[3 * r + 2] * mt[6 + c];
+  }
+  for (int d = 0; d < 3; ++d) {
+    frames[F * k + d] = origin[d];
+    frames[F * k + 12 + d] = axis[d];
+  }
+  for (int i = 0; i < 9; ++i) frames[F * k + 3 + i] = m[i];
+}
+
 /// Fills `frames` (tree.frame_size() doubles: every node's origin, rotation
 /// matrix and world bond axis) from `conf` (tree.conf_size() doubles).
 /// Serial over nodes: a node's frame needs its parent's.
 template <class Tree, class Span>
 KOKKOS_INLINE_FUNCTION void compute_frames(const Tree& tree, const Span& conf, const Span& frames) {
-  constexpr int F = Tree::kFrameSlots;
   for (int k = 0; k < tree.n_nodes; ++k) {
-    double m[9];
-    double origin[3];
-    double axis[3] = {0, 0, 0};
-    if (k == 0) {
-      double q[4] = {conf[3], conf[4], conf[5], conf[6]};
-      const double n = compat::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
-      for (int i = 0; i < 4; ++i) q[i] /= n;
-      quat_to_matrix(q, m);
-      for (int d = 0; d < 3; ++d) origin[d] = conf[d];
-    } else {
-      const int j = tree.node_parent(k);
-      double pm[9];
-      for (int i = 0; i < 9; ++i) pm[i] = frames[F * j + 3 + i];
-      double rel[3], ax[3];
-      for (int d = 0; d < 3; ++d) {
-        rel[d] = tree.node_origin_ref(k, d) - tree.node_origin_ref(j, d);
-        ax[d] = tree.node_axis_ref(k, d);
-      }
-      // origin_k = origin_j + R_j rel; axis_world = R_j axis_ref
-      for (int r = 0; r < 3; ++r) {
-        origin[r] = frames[F * j + r] + pm[3 * r] * rel[0] + pm[3 * r + 1] * rel[1] + pm[3 * r + 2] * rel[2];
-        axis[r] = pm[3 * r] * ax[0] + pm[3 * r + 1] * ax[1] + pm[3 * r + 2] * ax[2];
-      }
-      // R_k = R_j * Rot(axis_ref, t_k)
-      const double t = conf[7 + k - 1];
-      double rv[3] = {ax[0] * t, ax[1] * t, ax[2] * t};
-      double qt[4], mt[9];
-      quat_from_rotvec(rv, qt);
-      quat_to_matrix(qt, mt);
-      for (int r = 0; r < 3; ++r)
-        for (int c = 0; c < 3; ++c)
-          m[3 * r + c] = pm[3 * r] * mt[c] + pm[3 * r + 1] * mt[3 + c] + pm[3 * r + 2] * mt[6 + c];
-    }
-    for (int d = 0; d < 3; ++d) {
-      frames[F * k + d] = origin[d];
-      frames[F * k + 12 + d] = axis[d];
-    }
-    for (int i = 0; i < 9; ++i) frames[F * k + 3 + i] = m[i];
+    double mt[9];
+    node_local_rotation(tree, conf, k, mt);
+    chain_frame(tree, conf, k, mt, frames);
   }
 }
 
@@ -198,15 +222,16 @@ KOKKOS_INLINE_FUNCTION void conformation_to_coords(const Tree& tree, const Span&
 }
 
 /// Node k's own force and torque (about its origin) from the gradients of
-/// its atoms, summed in atom order into the frame's slots 15-20 (what the
-/// atom loop of coords_gradient_to_change adds, in the same order).
+/// its atoms (tree.node_atoms), summed in atom order into the frame's slots
+/// 15-20 (what the atom loop of coords_gradient_to_change adds, in the same
+/// order).
 template <class Tree, class Span>
 KOKKOS_INLINE_FUNCTION void node_force_torque(const Tree& tree, const Span& frames, const Span& coords,
                                               const Span& atom_grad, int k) {
   constexpr int F = Tree::kFrameSlots;
   double f[3] = {0, 0, 0}, tq[3] = {0, 0, 0};
-  for (int a = 0; a < tree.n_atoms; ++a) {
-    if (tree.atom_node(a) != k) continue;
+  for (int q = tree.node_atom_start(k); q < tree.node_atom_start(k + 1); ++q) {
+    const int a = tree.node_atoms(q);
     double r[3], g[3], t[3];
     for (int d = 0; d < 3; ++d) {
       r[d] = coords(a, d) - frames[F * k + d];

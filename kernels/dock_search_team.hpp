@@ -78,6 +78,49 @@ auto team_energy_of(const Energy& e) {
     return SerialTeamEnergy<Energy>{e};
 }
 
+/// apply_change by a team: lane 0 moves the position and turns the
+/// orientation, the torsions move on their own lanes. Ends with a barrier.
+template <class Member, class Tree>
+KOKKOS_INLINE_FUNCTION void team_apply_change(const Member& m, const Tree& tree, const PtrSpan& conf_in,
+                                              const PtrSpan& change, double alpha, const PtrSpan& conf_out) {
+  Kokkos::parallel_for(Kokkos::TeamThreadRange(m, 1 + tree.n_torsions()), [&](const int i) {
+    if (i > 0) {
+      conf_out[6 + i] = normalize_angle(conf_in[6 + i] + alpha * change[5 + i]);
+      return;
+    }
+    for (int d = 0; d < 3; ++d) conf_out[d] = conf_in[d] + alpha * change[d];
+    double rv[3] = {alpha * change[3], alpha * change[4], alpha * change[5]};
+    double dq[4], q[4] = {conf_in[3], conf_in[4], conf_in[5], conf_in[6]}, out[4];
+    quat_from_rotvec(rv, dq);
+    quat_mul(dq, q, out);
+    const double n = compat::sqrt(out[0] * out[0] + out[1] * out[1] + out[2] * out[2] + out[3] * out[3]);
+    for (int j = 0; j < 4; ++j) conf_out[3 + j] = out[j] / n;
+  });
+  m.team_barrier();
+}
+
+/// compute_frames by a team: every node's local rotation (the sines and
+/// cosines) on its own lane, parked in the node's slots 12-20, then the
+/// root-to-leaf products on lane 0. Ends with a barrier.
+template <class Member, class Tree>
+KOKKOS_INLINE_FUNCTION void team_compute_frames(const Member& m, const Tree& tree, const PtrSpan& conf,
+                                                const PtrSpan& frames) {
+  constexpr int F = Tree::kFrameSlots;
+  Kokkos::parallel_for(Kokkos::TeamThreadRange(m, tree.n_nodes), [&](const int k) {
+    double mt[9];
+    node_local_rotation(tree, conf, k, mt);
+    for (int i = 0; i < 9; ++i) frames[F * k + 12 + i] = mt[i];
+  });
+  m.team_barrier();
+  if (m.team_rank() == 0)
+    for (int k = 0; k < tree.n_nodes; ++k) {
+      double mt[9];
+      for (int i = 0; i < 9; ++i) mt[i] = frames[F * k + 12 + i];
+      chain_frame(tree, conf, k, mt, frames);
+    }
+  m.team_barrier();
+}
+
 /// Energy and conformation gradient of `conf` by the whole team (every lane
 /// returns the energy; `change` is complete when it returns).
 template <class Member, class Tree, class Energy>
@@ -86,8 +129,7 @@ KOKKOS_INLINE_FUNCTION double team_evaluate_conf(const Member& m, const Tree& tr
                                                  const PtrSpan& change, double cap) {
   const PtrSpan frames = row.shifted(l.row.frames), coords = row.shifted(l.row.coords), grad = row.shifted(l.row.grad),
                 work = row.shifted(l.work);
-  if (m.team_rank() == 0) compute_frames(tree, conf, frames);
-  m.team_barrier();
+  team_compute_frames(m, tree, conf, frames);
   Kokkos::parallel_for(Kokkos::TeamThreadRange(m, tree.n_atoms), [&](const int a) { place_atom(tree, frames, a, coords); });
   m.team_barrier();
   const double e = energy.team_energy(m, coords, grad, work, cap);
@@ -104,8 +146,7 @@ template <class Member, class Tree>
 KOKKOS_INLINE_FUNCTION void team_conf_to_coords(const Member& m, const Tree& tree, const TeamLayout& l,
                                                 const PtrSpan& row, const PtrSpan& conf) {
   const PtrSpan frames = row.shifted(l.row.frames), coords = row.shifted(l.row.coords);
-  if (m.team_rank() == 0) compute_frames(tree, conf, frames);
-  m.team_barrier();
+  team_compute_frames(m, tree, conf, frames);
   Kokkos::parallel_for(Kokkos::TeamThreadRange(m, tree.n_atoms), [&](const int a) { place_atom(tree, frames, a, coords); });
   m.team_barrier();
 }
@@ -121,7 +162,6 @@ KOKKOS_INLINE_FUNCTION double team_bfgs_minimize(const Member& m, const Tree& tr
   const PtrSpan x_new = row.shifted(l.x_new), x_orig = row.shifted(l.x_orig), g = row.shifted(l.g),
                 g_new = row.shifted(l.g_new), g_orig = row.shifted(l.g_orig), p = row.shifted(l.p),
                 y = row.shifted(l.y), mhy = row.shifted(l.mhy), h = row.shifted(l.h);
-  const bool lead = m.team_rank() == 0;
   Kokkos::parallel_for(Kokkos::TeamThreadRange(m, n * n), [&](const int k) { h[k] = (k / n == k % n) ? 1.0 : 0.0; });
   double f0 = team_evaluate_conf(m, tree, energy, tl, row, x, g, cap);
   const double f_orig = f0;
@@ -143,8 +183,7 @@ KOKKOS_INLINE_FUNCTION double team_bfgs_minimize(const Member& m, const Tree& tr
     // Armijo backtracking.
     double alpha = 1.0, f1 = 0;
     for (int trial = 0; trial < 10; ++trial) {
-      if (lead) apply_change(tree, x, p, alpha, x_new);
-      m.team_barrier();
+      team_apply_change(m, tree, x, p, alpha, x_new);
       f1 = team_evaluate_conf(m, tree, energy, tl, row, x_new, g_new, cap);
       if (f1 - f0 < 1e-4 * alpha * pg) break;
       alpha *= 0.5;

@@ -44,6 +44,18 @@ kernels::dock::TorsionTree<MemorySpace> upload_tree(const TreeHost& t) {
     len = std::sqrt(len);
     for (int d = 0; d < 3; ++d) h_origin(k, d) = to[d], h_axis(k, d) = (to[d] - from[d]) / len;
   }
+  // Each node's atoms in atom order.
+  Kokkos::View<int*, MemorySpace> node_atom_start("pk::dock::node_atom_start", m + 1), node_atoms("pk::dock::node_atoms", n);
+  auto h_start = Kokkos::create_mirror_view(node_atom_start);
+  auto h_atoms = Kokkos::create_mirror_view(node_atoms);
+  for (int k = 0; k <= m; ++k) h_start(k) = 0;
+  for (int a = 0; a < n; ++a) ++h_start(t.atom_node[a] + 1);
+  for (int k = 0; k < m; ++k) h_start(k + 1) += h_start(k);
+  for (int k = 0, q = 0; k < m; ++k)
+    for (int a = 0; a < n; ++a)
+      if (t.atom_node[a] == k) h_atoms(q++) = a;
+  Kokkos::deep_copy(node_atom_start, h_start);
+  Kokkos::deep_copy(node_atoms, h_atoms);
   Kokkos::deep_copy(atom_node, h_atom_node);
   Kokkos::deep_copy(node_parent, h_parent);
   Kokkos::deep_copy(atom_ref, h_ref);
@@ -57,6 +69,8 @@ kernels::dock::TorsionTree<MemorySpace> upload_tree(const TreeHost& t) {
   tree.node_parent = node_parent;
   tree.node_origin_ref = origin;
   tree.node_axis_ref = axis;
+  tree.node_atom_start = node_atom_start;
+  tree.node_atoms = node_atoms;
   return tree;
 }
 
