@@ -19,9 +19,15 @@ import json, sys
 t = sys.stdin.read(); r = json.loads(t[t.index("{"):])
 head = "  dock_s %.3f, best %.3f kcal/mol, chains %d; " % (r["dock_s"], r["best_score_kcal_per_mol"], r["chains"])
 print(head + ", ".join("%s %.3f" % kv for kv in r["stage_s"].items()))'; }
-for seed in 1 2; do
+for seed in 1 2 3; do
   echo "bench dock --exhaustiveness 8 --seed $seed:" >> "$log"
   timeout 60 $pk bench dock --exhaustiveness 8 --seed $seed --vina none 2>&1 | stages >> "$log" 2>&1
+done
+for chains in 1536 2048; do
+  for seed in 1 2 3; do
+    echo "bench dock --exhaustiveness 8 --seed $seed --chains $chains:" >> "$log"
+    timeout 60 $pk bench dock --exhaustiveness 8 --seed $seed --chains $chains --vina none 2>&1 | stages >> "$log" 2>&1
+  done
 done
 echo "bench dock --exhaustiveness 2 --chains 8 --steps_per_chain 200 --seed 7 (the pipeline example's search):" >> "$log"
 timeout 60 $pk bench dock --exhaustiveness 2 --chains 8 --steps_per_chain 200 --seed 7 --vina none 2>&1 | stages >> "$log" 2>&1

@@ -239,6 +239,17 @@ KOKKOS_INLINE_FUNCTION double team_bfgs_minimize(const Member& m, const Tree& tr
   return f0;
 }
 
+/// Launch bounds of the Monte Carlo kernel on GPUs: one-warp teams, and
+/// registers capped so that 11 teams fit an SM (the shared memory of an
+/// H100 SM holds 11 teams of the ~19 KB a drug-like ligand needs; without
+/// the cap the compiler took 207 registers and 8 teams fitted). Host
+/// backends ignore them. PK_DOCK_TEAMS_PER_SM at compile time changes it.
+#ifndef PK_DOCK_TEAMS_PER_SM
+#define PK_DOCK_TEAMS_PER_SM 11
+#endif
+constexpr unsigned kDockTeamMaxThreads = 32;
+constexpr unsigned kDockTeamsPerSM = PK_DOCK_TEAMS_PER_SM;
+
 /// Team scratch of `bytes` per team: level 0 (shared memory) when it fits
 /// the backend's limit, else level 1 (global memory, still cached).
 template <class Policy>
@@ -254,7 +265,7 @@ SearchState<ExecSpace> run_mc_chains_team(const Tree& tree, const EnergyIn& ener
                                           const Kokkos::View<const double**, typename ExecSpace::memory_space>& starts =
                                               Kokkos::View<const double**, typename ExecSpace::memory_space>()) {
   using Mem = typename ExecSpace::memory_space;
-  using Policy = Kokkos::TeamPolicy<ExecSpace>;
+  using Policy = Kokkos::TeamPolicy<ExecSpace, Kokkos::LaunchBounds<kDockTeamMaxThreads, kDockTeamsPerSM>>;
   using Member = typename Policy::member_type;
   using ScratchView = Kokkos::View<double*, typename ExecSpace::scratch_memory_space, Kokkos::MemoryUnmanaged>;
   const auto energy = team_energy_of(energy_in);

@@ -35,7 +35,8 @@ double rmsd_lower_bound(const Coords& a, const Coords& b, const std::vector<int>
   return std::max(lower_bound_one_way(a, b, type), lower_bound_one_way(b, a, type));
 }
 
-std::vector<int> cluster_poses(const std::vector<double>& energy, const std::vector<Coords>& heavy, double min_rmsd) {
+std::vector<int> cluster_poses(const std::vector<double>& energy, const std::vector<Coords>& heavy, double min_rmsd,
+                               std::size_t max_kept) {
   std::vector<int> order(energy.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return energy[a] < energy[b]; });
@@ -49,6 +50,7 @@ std::vector<int> cluster_poses(const std::vector<double>& energy, const std::vec
         break;
       }
     if (distinct) kept.push_back(i);
+    if (max_kept > 0 && kept.size() >= max_kept) break;
   }
   return kept;
 }

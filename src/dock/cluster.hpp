@@ -19,8 +19,11 @@ double rmsd_upper_bound(const Coords& a, const Coords& b);
 double rmsd_lower_bound(const Coords& a, const Coords& b, const std::vector<int>& type);
 
 /// Indices of the poses kept, best first: `energy` sorted ascending (ties by
-/// index), a pose dropped when within `min_rmsd` (Å, upper bound) of a kept one.
-std::vector<int> cluster_poses(const std::vector<double>& energy, const std::vector<Coords>& heavy, double min_rmsd);
+/// index), a pose dropped when within `min_rmsd` (Å, upper bound) of a kept
+/// one; with max_kept > 0 it stops once that many are kept (the same first
+/// max_kept as without the limit).
+std::vector<int> cluster_poses(const std::vector<double>& energy, const std::vector<Coords>& heavy, double min_rmsd,
+                               std::size_t max_kept = 0);
 
 /// The first poses of an ascending list with energy <= best + energy_range,
 /// at most num_modes of them.

@@ -56,10 +56,12 @@ std::vector<Minimum> launch_chains(const Tree& tree, const Energy& energy,
 /// Threads per chain: on a GPU a warp shares each chain's evaluations
 /// (dock_search_team.hpp; a thread per chain left most of the GPU idle and
 /// took ~2 ms per evaluation), on CPUs one thread runs a chain (0: the thread
-/// kernel). PK_DOCK_TEAM_SIZE overrides it (0 selects the thread kernel).
+/// kernel). PK_DOCK_TEAM_SIZE overrides it (0 selects the thread kernel; at most 32).
 template <class Exec>
 int dock_team_size() {
-  if (const char* env = std::getenv("PK_DOCK_TEAM_SIZE")) return std::max(0, std::atoi(env));
+  // At most a warp: the Monte Carlo kernel's launch bounds are one-warp teams.
+  if (const char* env = std::getenv("PK_DOCK_TEAM_SIZE"))
+    return std::min(static_cast<int>(kernels::dock::kDockTeamMaxThreads), std::max(0, std::atoi(env)));
   return std::is_same<typename Exec::memory_space, Kokkos::HostSpace>::value ? 0 : 32;
 }
 
@@ -122,10 +124,8 @@ std::vector<Minimum> monte_carlo_minima(const TreeHost& host, const Energy& ener
     e.push_back(m.energy);
   }
   std::vector<std::vector<double>> starts;
-  for (int i : cluster_poses(e, hx, s.min_rmsd_angstrom)) {
-    if (static_cast<int>(starts.size()) >= std::max(1, chains / 8)) break;
-    starts.push_back(lowest[i].conformation);
-  }
+  const std::size_t n_starts = static_cast<std::size_t>(std::max(1, chains / 8));
+  for (int i : cluster_poses(e, hx, s.min_rmsd_angstrom, n_starts)) starts.push_back(lowest[i].conformation);
   lap("search_restart_points");
   auto more = launch_chains<Exec>(tree, energy, heavy_dev, p, chains, steps2, static_cast<std::uint32_t>(chains), starts, C);
   lap("search_restarted_chains");

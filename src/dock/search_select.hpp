@@ -98,9 +98,8 @@ inline std::vector<PoseResult> select_poses(const TreeHost& host, const std::vec
     // Only the best distinct minima by search energy are re-scored: the grid
     // energy they were refined with differs from the pairwise one by ~0.01
     // kcal/mol, far less than the gap to the 4 * num_modes-th minimum.
-    std::vector<int> distinct = cluster_poses(e, hx, s.min_rmsd_angstrom);
     const std::size_t keep = std::max<std::size_t>(50, 4 * static_cast<std::size_t>(s.num_modes));
-    if (distinct.size() > keep) distinct.resize(keep);
+    const std::vector<int> distinct = cluster_poses(e, hx, s.min_rmsd_angstrom, keep);
     for (int i : distinct) {
       PoseResult p;
       p.conformation = lowest[i].conformation;
