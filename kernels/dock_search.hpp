@@ -35,6 +35,7 @@ struct SearchParams {
   double gyration_radius_angstrom = 1.0;
   int chains_per_block = 0;  ///< device launch shape (for_each_chain); 0: RangePolicy
   int team_size = 0;         ///< > 0: a team of this many threads per chain (dock_search_team.hpp)
+  bool launch_bounds = true; ///< team kernel: registers capped for kDockTeamsPerSM teams per SM
   std::uint64_t seed = 0;
   std::uint32_t chain_offset = 0;  ///< stream index of chain 0 (a second stage draws fresh streams)
 };

@@ -266,7 +266,9 @@ SearchState<ExecSpace> run_mc_chains_team(const Tree& tree, const EnergyIn& ener
                                               Kokkos::View<const double**, typename ExecSpace::memory_space>()) {
   using Mem = typename ExecSpace::memory_space;
   using Policy = Kokkos::TeamPolicy<ExecSpace, Kokkos::LaunchBounds<kDockTeamMaxThreads, kDockTeamsPerSM>>;
+  using FreePolicy = Kokkos::TeamPolicy<ExecSpace>;
   using Member = typename Policy::member_type;
+  static_assert(std::is_same<Member, typename FreePolicy::member_type>::value, "one body for both launches");
   using ScratchView = Kokkos::View<double*, typename ExecSpace::scratch_memory_space, Kokkos::MemoryUnmanaged>;
   const auto energy = team_energy_of(energy_in);
   const int S = params.saved_per_chain, n_heavy = static_cast<int>(heavy_index.extent(0));
@@ -283,9 +285,7 @@ SearchState<ExecSpace> run_mc_chains_team(const Tree& tree, const EnergyIn& ener
   const SearchParams P = params;
   const std::size_t bytes = ScratchView::shmem_size(tl.total);
   const int level = team_scratch_level<Policy>(bytes);
-  const Policy policy = Policy(n_chains, team_size).set_scratch_size(level, Kokkos::PerTeam(bytes));
-  Kokkos::parallel_for(
-      "pk::dock::mc_chains_team", policy, KOKKOS_LAMBDA(const Member& m) {
+  const auto body = KOKKOS_LAMBDA(const Member& m) {
         const int c = m.league_rank();
         const bool lead = m.team_rank() == 0;
         ScratchView mem(m.team_scratch(level), tl.total);
@@ -405,7 +405,13 @@ SearchState<ExecSpace> run_mc_chains_team(const Tree& tree, const EnergyIn& ener
           if (e_ref < best_e) best_e = e_ref;
         }
         if (lead) saved_count(c) = count;
-      });
+      };
+  if (params.launch_bounds)
+    Kokkos::parallel_for("pk::dock::mc_chains_team",
+                         Policy(n_chains, team_size).set_scratch_size(level, Kokkos::PerTeam(bytes)), body);
+  else
+    Kokkos::parallel_for("pk::dock::mc_chains_team_free",
+                         FreePolicy(n_chains, team_size).set_scratch_size(level, Kokkos::PerTeam(bytes)), body);
   Kokkos::fence();
   return st;
 }

@@ -104,6 +104,7 @@ std::vector<Minimum> monte_carlo_minima(const TreeHost& host, const Energy& ener
   // Opt-in device launch shape (not measured on a GPU yet, see RESULTS.md).
   if (const char* env = std::getenv("PK_DOCK_CHAINS_PER_BLOCK")) p.chains_per_block = std::atoi(env);
   p.team_size = dock_team_size<Exec>();
+  if (const char* env = std::getenv("PK_DOCK_LAUNCH_BOUNDS")) p.launch_bounds = std::atoi(env) != 0;
   if (chains_used) *chains_used = chains;
   if (steps_used) *steps_used = steps1 + steps2;
   const int C = 7 + host.n_torsions();

@@ -73,7 +73,7 @@ int variant_code(const std::string& requested) {
   std::string name = requested;
   if (name.empty()) {
     const char* env = std::getenv("PK_KMC_VARIANT");
-    name = env && *env ? env : "baseline";
+    name = env && *env ? env : "packed";  // bitwise the baseline walks, fewer loads (RESULTS.md)
   }
   const auto& names = kmc_variants();
   for (std::size_t k = 0; k < names.size(); ++k)
@@ -90,6 +90,10 @@ struct KmcEngine::Impl {
   std::int64_t n_walkers = 0;
   int variant = kernels::kVariantBaseline;
   Kokkos::View<std::int64_t*, Mem> capped;  ///< one counter for advance()
+  // Launch shapes found by team_size_max (an occupancy query that costs
+  // milliseconds on CUDA, too much to repeat for every segment), per variant.
+  long max_threads[3] = {0, 0, 0};
+  long team_threads[3] = {0, 0, 0};
   template <int Variant>
   std::int64_t advance(double t_stop_s, std::int64_t step_cap);
 #ifdef PK_HAVE_NCCL
@@ -304,12 +308,14 @@ std::int64_t KmcEngine::Impl::advance(double t_stop_s, std::int64_t step_cap) {
   // One thread per walker: no more walkers per team than the kernel's
   // registers allow threads in a block (a second pass over a team's walkers
   // would leave most threads idle).
-  const long max_threads = [&] {
+  if (max_threads[Variant] == 0) {
     kernels::KmcAdvanceTeam<Space, Variant> probe_functor{step, 1, 1};
     Kokkos::TeamPolicy<Space> probe(1, 1);
-    return static_cast<long>(probe.set_scratch_size(0, Kokkos::PerTeam(std::min(scratch, kMaxTeamScratchBytes)))
-                                 .team_size_max(probe_functor, Kokkos::ParallelForTag()));
-  }();
+    max_threads[Variant] =
+        static_cast<long>(probe.set_scratch_size(0, Kokkos::PerTeam(std::min(scratch, kMaxTeamScratchBytes)))
+                              .team_size_max(probe_functor, Kokkos::ParallelForTag()));
+  }
+  const long max_threads = max_threads[Variant];
   if (std::getenv("PK_KMC_TEAM_WALKERS") == nullptr) walkers_per_team = std::min(walkers_per_team, max_threads);
 #endif
   const std::int32_t per_team =
@@ -328,9 +334,12 @@ std::int64_t KmcEngine::Impl::advance(double t_stop_s, std::int64_t step_cap) {
 #if defined(KOKKOS_ENABLE_CUDA)
     // One thread per walker of the team, as many as the kernel's registers allow.
     if (threads <= 0) {
-      Kokkos::TeamPolicy<Space> probe(league, 1);
-      threads = std::min<long>(per_team, probe.set_scratch_size(0, Kokkos::PerTeam(scratch))
-                                             .team_size_max(team, Kokkos::ParallelForTag()));
+      if (team_threads[Variant] == 0) {
+        Kokkos::TeamPolicy<Space> probe(league, 1);
+        team_threads[Variant] = probe.set_scratch_size(0, Kokkos::PerTeam(scratch))
+                                    .team_size_max(team, Kokkos::ParallelForTag());
+      }
+      threads = std::min<long>(per_team, team_threads[Variant]);
     }
 #endif
     Kokkos::TeamPolicy<Space> policy = threads > 0 ? Kokkos::TeamPolicy<Space>(league, static_cast<int>(threads))
