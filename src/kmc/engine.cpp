@@ -315,8 +315,8 @@ std::int64_t KmcEngine::Impl::advance(double t_stop_s, std::int64_t step_cap) {
         static_cast<long>(probe.set_scratch_size(0, Kokkos::PerTeam(std::min(scratch, kMaxTeamScratchBytes)))
                               .team_size_max(probe_functor, Kokkos::ParallelForTag()));
   }
-  const long max_threads = max_threads[Variant];
-  if (std::getenv("PK_KMC_TEAM_WALKERS") == nullptr) walkers_per_team = std::min(walkers_per_team, max_threads);
+  if (std::getenv("PK_KMC_TEAM_WALKERS") == nullptr)
+    walkers_per_team = std::min(walkers_per_team, max_threads[Variant]);
 #endif
   const std::int32_t per_team =
       static_cast<std::int32_t>(std::min<long>(p.walkers, std::max(1L, walkers_per_team)));
