@@ -30,10 +30,16 @@ namespace {
 /// total number of Monte Carlo steps spread over more, shorter chains finds
 /// the best basin of the test complex far more often (docs/docking.md), so
 /// each unit gets 8 chains on CPUs and 128 on a GPU (which needs many more
-/// threads), each 1/8 or 1/128 of Vina's chain length.
+/// threads), each 1/8 or 1/128 of Vina's chain length; on a GPU rounded up to
+/// whole waves of resident chains.
 int default_chains(const DockConfig& cfg) {
   if (cfg.chains > 0) return cfg.chains;
-  return cfg.exhaustiveness * (DeviceDocking::on_host() ? 8 : 128);
+  if (DeviceDocking::on_host()) return cfg.exhaustiveness * 8;
+  // On a GPU, from half a wave of resident chains up: whole waves (every SM
+  // holding as many one-warp chains as fit), so that no SM idles in a tail.
+  const int chains = cfg.exhaustiveness * 128, wave = DeviceDocking::resident_chains();
+  if (wave <= 0 || 2 * chains < wave) return chains;
+  return (chains + wave - 1) / wave * wave;
 }
 
 std::vector<int> element_ids(const Ligand& lig, const std::vector<int>& heavy) {

@@ -97,6 +97,14 @@ Minimum DeviceDocking::local(const Ligand& lig, const TreeHost& tree, const std:
   return polish(lig, tree, {start}, rounds, cap).front();
 }
 
+int DeviceDocking::resident_chains() {
+  if (on_host()) return 0;
+  // concurrency(): resident threads of the device, 2048 per SM on NVIDIA GPUs
+  // since Volta.
+  const int sms = DockExec().concurrency() / 2048;
+  return sms * static_cast<int>(kernels::dock::kDockTeamsPerSM);
+}
+
 bool DeviceDocking::on_host() { return std::is_same_v<DockMem, Kokkos::HostSpace>; }
 
 std::string DeviceDocking::device_name() { return DockExec::name(); }

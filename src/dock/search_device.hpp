@@ -43,6 +43,9 @@ class DeviceDocking {
 
   /// True when the kernels run in host memory (CPU backends).
   static bool on_host();
+  /// Monte Carlo chains the device holds at once with the team kernel
+  /// (teams per SM x SMs); 0 on host backends.
+  static int resident_chains();
   /// The Kokkos execution space, e.g. "OpenMP" or "Cuda".
   static std::string device_name();
 
