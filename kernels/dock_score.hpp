@@ -16,8 +16,6 @@
 
 #include <Kokkos_Core.hpp>
 
-#include <type_traits>
-
 namespace pk::kernels::dock {
 
 /// Grid maps, one per XS type the ligand(s) need, spacing `1/factor` Å.
@@ -179,16 +177,8 @@ struct VinaEnergy {
     return e;
   }
 
-  /// Pair forces parked by team_energy: float on GPUs (half the shared
-  /// memory of a chain, which leaves L1 for the maps and tables; the
-  /// gradient changes by ~1e-7 relative, the energy not at all), double on
-  /// host backends (so a one-thread team is bitwise the thread form).
-  using WorkValue = typename std::conditional<std::is_same<MemorySpace, Kokkos::HostSpace>::value, double, float>::type;
   /// Doubles of team scratch team_energy needs: one force per pair.
-  KOKKOS_INLINE_FUNCTION int team_work_size() const {
-    return static_cast<int>((3 * static_cast<long>(ligand.n_pairs) * sizeof(WorkValue) + sizeof(double) - 1) /
-                            sizeof(double));
-  }
+  KOKKOS_INLINE_FUNCTION int team_work_size() const { return 3 * ligand.n_pairs; }
 
   /// The energy of operator() computed by a whole team (a warp on CUDA):
   /// lanes over atoms for the grid term, over pairs for the intramolecular
@@ -197,9 +187,8 @@ struct VinaEnergy {
   /// every run; with a one-thread team it is bitwise operator()'s. Every lane
   /// returns the energy; coords, grad and work are team scratch.
   template <class Member, class Span>
-  KOKKOS_INLINE_FUNCTION double team_energy(const Member& m, const Span& coords, const Span& grad, const Span& work_span,
+  KOKKOS_INLINE_FUNCTION double team_energy(const Member& m, const Span& coords, const Span& grad, const Span& work,
                                             double cap) const {
-    WorkValue* const work = reinterpret_cast<WorkValue*>(&work_span[0]);
     double inter = 0, intra = 0;
     Kokkos::parallel_reduce(
         Kokkos::TeamThreadRange(m, ligand.n_atoms),
@@ -218,7 +207,7 @@ struct VinaEnergy {
         [&](const int p, double& acc) {
           double f[3];
           acc += intra_pair(p, coords, cap, f);
-          for (int d = 0; d < 3; ++d) work[3 * p + d] = static_cast<WorkValue>(f[d]);
+          for (int d = 0; d < 3; ++d) work[3 * p + d] = f[d];
         },
         intra);
     m.team_barrier();
