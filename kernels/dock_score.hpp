@@ -202,36 +202,23 @@ struct VinaEnergy {
           for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
         },
         inter);
-    // Two adjacent pairs per lane and step: their table loads are in flight
-    // together; the energies are added in pair order as before.
-    const int n_pairs = ligand.n_pairs;
     Kokkos::parallel_reduce(
-        Kokkos::TeamThreadRange(m, (n_pairs + 1) / 2),
-        [&](const int h, double& acc) {
-          const int p0 = 2 * h, p1 = p0 + 1;
-          double f0[3], f1[3] = {0, 0, 0};
-          const double e0 = intra_pair(p0, coords, cap, f0);
-          const double e1 = p1 < n_pairs ? intra_pair(p1, coords, cap, f1) : 0.0;
-          acc += e0;
-          for (int d = 0; d < 3; ++d) work[3 * p0 + d] = f0[d];
-          if (p1 < n_pairs) {
-            acc += e1;
-            for (int d = 0; d < 3; ++d) work[3 * p1 + d] = f1[d];
-          }
+        Kokkos::TeamThreadRange(m, ligand.n_pairs),
+        [&](const int p, double& acc) {
+          double f[3];
+          acc += intra_pair(p, coords, cap, f);
+          for (int d = 0; d < 3; ++d) work[3 * p + d] = f[d];
         },
         intra);
     m.team_barrier();
     Kokkos::parallel_for(Kokkos::TeamThreadRange(m, ligand.n_atoms), [&](const int a) {
       double g[3] = {grad(a, 0), grad(a, 1), grad(a, 2)};
-      const int end = ligand.pair_start(a + 1);
-      for (int q = ligand.pair_start(a); q < end; q += 2) {
-        const int c0 = ligand.pair_list(q), c1 = q + 1 < end ? ligand.pair_list(q + 1) : -1;
-        const double s0 = (c0 & 1) ? -1.0 : 1.0;
-        for (int d = 0; d < 3; ++d) g[d] += s0 * work[3 * (c0 >> 1) + d];
-        if (c1 >= 0) {
-          const double s1 = (c1 & 1) ? -1.0 : 1.0;
-          for (int d = 0; d < 3; ++d) g[d] += s1 * work[3 * (c1 >> 1) + d];
-        }
+      for (int q = ligand.pair_start(a); q < ligand.pair_start(a + 1); ++q) {
+        const int code = ligand.pair_list(q), p = code >> 1;
+        if (code & 1)
+          for (int d = 0; d < 3; ++d) g[d] -= work[3 * p + d];
+        else
+          for (int d = 0; d < 3; ++d) g[d] += work[3 * p + d];
       }
       for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
     });
