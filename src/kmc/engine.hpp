@@ -41,7 +41,7 @@ struct KmcParams {
   /// same tables, slot and alias choice from the same random bits in exact
   /// integer arithmetic, no conversions: the baseline's walks except where its
   /// double rounding flips a decision, ~1e-15 per step). Empty:
-  /// $PK_KMC_VARIANT, else baseline.
+  /// $PK_KMC_VARIANT, else packed.
   /// A packed variant falls back to baseline for networks whose slot words
   /// cannot hold (target, row-relative edge) in 30 bits; variant() says.
   std::string variant;
