@@ -129,8 +129,13 @@ std::string find_python(const std::string& chosen) {
   if (const char* env = std::getenv("PK_PYTHON")) candidates.emplace_back(env);
   candidates.emplace_back("/usr/bin/python3");
   candidates.emplace_back("python3");
+  // Whether the modules are installed, without importing them (an import of
+  // matplotlib alone takes about a second).
+  const std::string probe =
+      " -c 'import importlib.util as u, sys; "
+      "sys.exit(0 if all(u.find_spec(m) for m in (\"numpy\", \"h5py\", \"matplotlib\")) else 1)' > /dev/null 2>&1";
   for (const auto& py : candidates)
-    if (std::system((quote(py) + " -c 'import numpy, h5py, matplotlib' > /dev/null 2>&1").c_str()) == 0) return py;
+    if (std::system((quote(py) + probe).c_str()) == 0) return py;
   return "";
 }
 
@@ -280,7 +285,11 @@ bool report_stage(const po::variables_map& vm, Runner& r, const std::string& pos
               << (py.empty() ? "no python3 with numpy, h5py and matplotlib (--python)" : "no " + script + " (set PK_ANALYSIS_DIR)")
               << "\n";
     } else {
-      const std::string cmd = quote(py) + " " + quote(script) + " --summary " + quote(d + "/analysis.json") + " --kmc " +
+      // One thread for numpy's BLAS: the plots need none, and a pool of
+      // spinning BLAS threads sharing the cores this process was given slows
+      // the script down.
+      const std::string cmd = "OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 " + quote(py) + " " +
+                              quote(script) + " --summary " + quote(d + "/analysis.json") + " --kmc " +
                               quote(d + "/kmc.h5") + " --exact " + quote(d + "/solve.h5") + " --network " +
                               quote(d + "/network.h5") + " --poses " + quote(poses) + " --output-dir " + quote(d + "/report");
       ctx.out << cmd << "\n" << std::flush;
