@@ -113,11 +113,6 @@ struct LigandTerms {
   // pair_list(pair_start(a) .. pair_start(a + 1) - 1) = 2 p + (a is the pair's second atom).
   Kokkos::View<const int*, MemorySpace> pair_start;  ///< n_atoms + 1
   Kokkos::View<const int*, MemorySpace> pair_list;   ///< 2 n_pairs
-  /// Team form: each lane evaluates the pairs of its atoms (every pair twice,
-  /// no shared buffer; needs the pairs sorted by first atom, as
-  /// upload_ligand stores them), or (false) lanes over pairs with the forces
-  /// parked in team scratch.
-  bool pairs_by_atom = true;
 };
 /// Inter (grid) + intra energy and per-atom gradient of one ligand pose.
 template <class MemorySpace>
@@ -182,8 +177,8 @@ struct VinaEnergy {
     return e;
   }
 
-  /// Doubles of team scratch team_energy needs: one force per pair, or none.
-  KOKKOS_INLINE_FUNCTION int team_work_size() const { return ligand.pairs_by_atom ? 0 : 3 * ligand.n_pairs; }
+  /// Doubles of team scratch team_energy needs: one force per pair.
+  KOKKOS_INLINE_FUNCTION int team_work_size() const { return 3 * ligand.n_pairs; }
 
   /// The energy of operator() computed by a whole team (a warp on CUDA):
   /// lanes over atoms for the grid term, over pairs for the intramolecular
@@ -207,31 +202,6 @@ struct VinaEnergy {
           for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
         },
         inter);
-    if (ligand.pairs_by_atom) {
-      // The lane that wrote atom a's grid gradient adds its pair forces, in
-      // pair order; a pair's energy counts on its first atom's lane. With the
-      // pairs sorted by first atom the energy sum runs in pair order too.
-      Kokkos::parallel_reduce(
-          Kokkos::TeamThreadRange(m, ligand.n_atoms),
-          [&](const int a, double& acc) {
-            double g[3] = {grad(a, 0), grad(a, 1), grad(a, 2)};
-            for (int q = ligand.pair_start(a); q < ligand.pair_start(a + 1); ++q) {
-              const int code = ligand.pair_list(q);
-              double f[3];
-              const double e = intra_pair(code >> 1, coords, cap, f);
-              if (code & 1) {
-                for (int d = 0; d < 3; ++d) g[d] -= f[d];
-              } else {
-                acc += e;
-                for (int d = 0; d < 3; ++d) g[d] += f[d];
-              }
-            }
-            for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
-          },
-          intra);
-      m.team_barrier();
-      return inter + intra;
-    }
     Kokkos::parallel_reduce(
         Kokkos::TeamThreadRange(m, ligand.n_pairs),
         [&](const int p, double& acc) {

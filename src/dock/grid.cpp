@@ -6,9 +6,6 @@
 #include "core/error.hpp"
 
 #include <algorithm>
-#include <array>
-#include <cstdlib>
-#include <string>
 #include <cmath>
 #include <set>
 
@@ -141,16 +138,11 @@ DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const Scor
   }
   // One table row per XS type pair the intramolecular pairs use.
   const int np = static_cast<int>(lig.intra_pairs.size());
-  // Pairs sorted by (first atom, second atom): the team form that evaluates
-  // pairs by atom then sums the energy in the same order as the pair loop.
-  std::vector<std::array<int, 2>> sorted;
-  for (const auto& pr : lig.intra_pairs) sorted.push_back({std::min(pr[0], pr[1]), std::max(pr[0], pr[1])});
-  std::sort(sorted.begin(), sorted.end());
   std::vector<int> row_of(kXsCount * kXsCount, -1), row_types;
   Kokkos::View<int* [3], Kokkos::LayoutRight, DockMem> pairs("pk::dock::intra_pairs", np);
   auto hp = Kokkos::create_mirror_view(pairs);
   for (int p = 0; p < np; ++p) {
-    const int i = sorted[p][0], j = sorted[p][1];
+    const int i = lig.intra_pairs[p][0], j = lig.intra_pairs[p][1];
     const int key = PairTable::pair_index(lig.atoms[i].xs, lig.atoms[j].xs);
     if (row_of[key] < 0) row_of[key] = static_cast<int>(row_types.size()), row_types.push_back(key);
     hp(p, 0) = i;
@@ -175,18 +167,15 @@ DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const Scor
   d.table = table;
   // Each atom's pairs in pair order (LigandTerms::pair_start / pair_list).
   std::vector<int> start(lig.n_atoms() + 1, 0), list(2 * np);
-  for (int p = 0; p < np; ++p) ++start[sorted[p][0] + 1], ++start[sorted[p][1] + 1];
+  for (int p = 0; p < np; ++p) ++start[lig.intra_pairs[p][0] + 1], ++start[lig.intra_pairs[p][1] + 1];
   for (int a = 0; a < lig.n_atoms(); ++a) start[a + 1] += start[a];
   std::vector<int> fill(start.begin(), start.end() - 1);
   for (int p = 0; p < np; ++p) {
-    list[fill[sorted[p][0]]++] = 2 * p;
-    list[fill[sorted[p][1]]++] = 2 * p + 1;
+    list[fill[lig.intra_pairs[p][0]]++] = 2 * p;
+    list[fill[lig.intra_pairs[p][1]]++] = 2 * p + 1;
   }
   d.pair_start = to_device(start, "pk::dock::pair_start");
   d.pair_list = to_device(list, "pk::dock::pair_list");
-  // PK_DOCK_PAIRS=buffer: lanes over pairs with the forces in team scratch.
-  const char* form = std::getenv("PK_DOCK_PAIRS");
-  d.pairs_by_atom = !(form && std::string(form) == "buffer");
   return d;
 }
 
