@@ -14,11 +14,7 @@ SECONDS=0
 PK_BUILD_TARGETS="pandakinetics" bash scripts/gpu-node-build.sh cuda > "$OUT/build.log" 2>&1 || { tail -40 "$OUT/build.log" | tee -a "$log"; exit 1; }
 echo "build: $SECONDS s" >> "$log"
 pk=build/cuda/src/pandakinetics
-stages() { /usr/bin/python3 -c '
-import json, sys
-t = sys.stdin.read(); r = json.loads(t[t.index("{"):])
-head = "  dock_s %.3f, best %.3f kcal/mol, chains %d; " % (r["dock_s"], r["best_score_kcal_per_mol"], r["chains"])
-print(head + ", ".join("%s %.3f" % kv for kv in r["stage_s"].items()))'; }
+stages() { python3 benchmarks/dock_stages.py; }
 for seed in 1 2 3; do
   echo "bench dock --exhaustiveness 8 --seed $seed:" >> "$log"
   timeout 60 $pk bench dock --exhaustiveness 8 --seed $seed --vina none 2>&1 | stages >> "$log" 2>&1

@@ -30,11 +30,7 @@ print("bench score (1,048,576 poses):", ", ".join("%s %.4g" % (k, r[k]) for k in
       ("evals_per_s", "with_kinematics_per_s", "team_evals_per_s", "team_with_kinematics_per_s",
        "team_with_kinematics_vs_thread_max_rel_energy_diff")))
 PY
-stages() { python3 -c '
-import json, sys
-t = sys.stdin.read(); r = json.loads(t[t.index("{"):])
-head = "  dock_s %.3f, best %.3f kcal/mol, chains %d; " % (r["dock_s"], r["best_score_kcal_per_mol"], r["chains"])
-print(head + ", ".join("%s %.3f" % kv for kv in r["stage_s"].items()))'; }
+stages() { python3 benchmarks/dock_stages.py; }
 for seed in 1 2 3 4 5; do
   echo "bench dock --exhaustiveness 8 --seed $seed (default chains):" >> "$log"
   timeout 60 $pk bench dock --exhaustiveness 8 --seed $seed --vina none 2>&1 | stages >> "$log" 2>&1

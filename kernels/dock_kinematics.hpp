@@ -116,6 +116,16 @@ KOKKOS_INLINE_FUNCTION void quat_from_rotvec(const double v[3], double q[4]) {
   for (int i = 0; i < 4; ++i) q[i] /= n;
 }
 
+/// out = the unit quaternion q turned by the rotation vector rv (world
+/// axes), renormalised.
+KOKKOS_INLINE_FUNCTION void turn_quaternion(const double q[4], const double rv[3], double out[4]) {
+  double dq[4], r[4];
+  quat_from_rotvec(rv, dq);
+  quat_mul(dq, q, r);
+  const double n = compat::sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2] + r[3] * r[3]);
+  for (int i = 0; i < 4; ++i) out[i] = r[i] / n;
+}
+
 /// Row-major rotation matrix of a unit quaternion.
 KOKKOS_INLINE_FUNCTION void quat_to_matrix(const double q[4], double m[9]) {
   const double w = q[0], x = q[1], y = q[2], z = q[3];
@@ -305,12 +315,11 @@ template <class Tree, class Span>
 KOKKOS_INLINE_FUNCTION void apply_change(const Tree& tree, const Span& conf_in, const Span& change, double alpha,
                                          const Span& conf_out) {
   for (int d = 0; d < 3; ++d) conf_out[d] = conf_in[d] + alpha * change[d];
-  double rv[3] = {alpha * change[3], alpha * change[4], alpha * change[5]};
-  double dq[4], q[4] = {conf_in[3], conf_in[4], conf_in[5], conf_in[6]}, out[4];
-  quat_from_rotvec(rv, dq);
-  quat_mul(dq, q, out);
-  const double n = compat::sqrt(out[0] * out[0] + out[1] * out[1] + out[2] * out[2] + out[3] * out[3]);
-  for (int i = 0; i < 4; ++i) conf_out[3 + i] = out[i] / n;
+  const double rv[3] = {alpha * change[3], alpha * change[4], alpha * change[5]};
+  const double q[4] = {conf_in[3], conf_in[4], conf_in[5], conf_in[6]};
+  double out[4];
+  turn_quaternion(q, rv, out);
+  for (int i = 0; i < 4; ++i) conf_out[3 + i] = out[i];
   for (int k = 0; k < tree.n_torsions(); ++k) conf_out[7 + k] = normalize_angle(conf_in[7 + k] + alpha * change[6 + k]);
 }
 

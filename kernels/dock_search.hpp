@@ -286,13 +286,11 @@ SearchState<ExecSpace> run_mc_chains(const Tree& tree, const Energy& energy,
             rng.inside_unit_sphere(v);
             for (int d = 0; d < 3; ++d) cand[d] += P.amplitude_angstrom * v[d];
           } else if (which == 1) {
-            double v[3], dq[4], q[4] = {cand[3], cand[4], cand[5], cand[6]}, out[4];
+            double v[3], q[4] = {cand[3], cand[4], cand[5], cand[6]}, out[4];
             rng.inside_unit_sphere(v);
             for (int d = 0; d < 3; ++d) v[d] *= P.amplitude_angstrom / P.gyration_radius_angstrom;
-            quat_from_rotvec(v, dq);
-            quat_mul(dq, q, out);
-            const double n = compat::sqrt(out[0] * out[0] + out[1] * out[1] + out[2] * out[2] + out[3] * out[3]);
-            for (int i = 0; i < 4; ++i) cand[3 + i] = out[i] / n;
+            turn_quaternion(q, v, out);
+            for (int i = 0; i < 4; ++i) cand[3 + i] = out[i];
           } else {
             cand[7 + (which - 2 < T ? which - 2 : T - 1)] =
                 rng.uniform(-3.14159265358979323846, 3.14159265358979323846);

@@ -89,12 +89,11 @@ KOKKOS_INLINE_FUNCTION void team_apply_change(const Member& m, const Tree& tree,
       return;
     }
     for (int d = 0; d < 3; ++d) conf_out[d] = conf_in[d] + alpha * change[d];
-    double rv[3] = {alpha * change[3], alpha * change[4], alpha * change[5]};
-    double dq[4], q[4] = {conf_in[3], conf_in[4], conf_in[5], conf_in[6]}, out[4];
-    quat_from_rotvec(rv, dq);
-    quat_mul(dq, q, out);
-    const double n = compat::sqrt(out[0] * out[0] + out[1] * out[1] + out[2] * out[2] + out[3] * out[3]);
-    for (int j = 0; j < 4; ++j) conf_out[3 + j] = out[j] / n;
+    const double rv[3] = {alpha * change[3], alpha * change[4], alpha * change[5]};
+    const double q[4] = {conf_in[3], conf_in[4], conf_in[5], conf_in[6]};
+    double out[4];
+    turn_quaternion(q, rv, out);
+    for (int j = 0; j < 4; ++j) conf_out[3 + j] = out[j];
   });
   m.team_barrier();
 }
@@ -327,15 +326,13 @@ SearchState<ExecSpace> run_mc_chains_team(const Tree& tree, const EnergyIn& ener
             if (lead)
               for (int d = 0; d < 3; ++d) cand[d] += P.amplitude_angstrom * v[d];
           } else if (which == 1) {
-            double v[3], dq[4], q[4] = {cand[3], cand[4], cand[5], cand[6]}, out[4];
+            double v[3], q[4] = {cand[3], cand[4], cand[5], cand[6]}, out[4];
             rng.inside_unit_sphere(v);
             for (int d = 0; d < 3; ++d) v[d] *= P.amplitude_angstrom / P.gyration_radius_angstrom;
-            quat_from_rotvec(v, dq);
-            quat_mul(dq, q, out);
-            const double nq = compat::sqrt(out[0] * out[0] + out[1] * out[1] + out[2] * out[2] + out[3] * out[3]);
+            turn_quaternion(q, v, out);
             m.team_barrier();  // every lane has read cand before lane 0 writes it
             if (lead)
-              for (int i = 0; i < 4; ++i) cand[3 + i] = out[i] / nq;
+              for (int i = 0; i < 4; ++i) cand[3 + i] = out[i];
           } else {
             const double t = rng.uniform(-3.14159265358979323846, 3.14159265358979323846);
             if (lead) cand[7 + (which - 2 < T ? which - 2 : T - 1)] = t;
