@@ -226,6 +226,18 @@ struct SearchState {
   Kokkos::View<double**, Mem> saved_heavy;   ///< (chain, k * 3 n_heavy + i), coordinates Å
   Kokkos::View<double**, Mem> saved_energy;  ///< (chain, k), refined energy kcal/mol
   Kokkos::View<int*, Mem> saved_count;       ///< (chain)
+
+  /// Zeroed lists for n_chains chains of `saved` minima of `conf_size`
+  /// doubles and 3 n_heavy heavy-atom coordinates, plus `heavy_extra`
+  /// doubles of per-chain room after the heavy-atom lists.
+  static SearchState with_saved(int n_chains, int saved, int conf_size, int n_heavy, int heavy_extra) {
+    SearchState st;
+    st.saved_conf = Kokkos::View<double**, Mem>("pk::dock::saved_conf", n_chains, saved * conf_size);
+    st.saved_heavy = Kokkos::View<double**, Mem>("pk::dock::saved_heavy", n_chains, saved * 3 * n_heavy + heavy_extra);
+    st.saved_energy = Kokkos::View<double**, Mem>("pk::dock::saved_energy", n_chains, saved);
+    st.saved_count = Kokkos::View<int*, Mem>("pk::dock::saved_count", n_chains);
+    return st;
+  }
 };
 
 /// Runs `n_chains` Monte Carlo chains. `heavy_index` lists the atoms used for
@@ -241,13 +253,10 @@ SearchState<ExecSpace> run_mc_chains(const Tree& tree, const Energy& energy,
   using Mem = typename ExecSpace::memory_space;
   const SearchLayout l = SearchLayout::of(tree);
   const int S = params.saved_per_chain, n_heavy = static_cast<int>(heavy_index.extent(0));
-  SearchState<ExecSpace> st;
+  // The heavy-atom lists carry one more slot: the candidate being compared.
+  SearchState<ExecSpace> st = SearchState<ExecSpace>::with_saved(n_chains, S, l.C, n_heavy, 3 * n_heavy);
   st.scratch = Kokkos::View<double**, Mem>(Kokkos::view_alloc(Kokkos::WithoutInitializing, "pk::dock::scratch"),
                                            n_chains, l.total);
-  st.saved_conf = Kokkos::View<double**, Mem>("pk::dock::saved_conf", n_chains, S * l.C);
-  st.saved_heavy = Kokkos::View<double**, Mem>("pk::dock::saved_heavy", n_chains, S * 3 * n_heavy + 3 * n_heavy);
-  st.saved_energy = Kokkos::View<double**, Mem>("pk::dock::saved_energy", n_chains, S);
-  st.saved_count = Kokkos::View<int*, Mem>("pk::dock::saved_count", n_chains);
   const auto scratch = st.scratch;
   const auto saved_conf = st.saved_conf;
   const auto saved_heavy = st.saved_heavy;

@@ -263,7 +263,6 @@ SearchState<ExecSpace> run_mc_chains_team(const Tree& tree, const EnergyIn& ener
                                           const SearchParams& params, int n_chains, int team_size,
                                           const Kokkos::View<const double**, typename ExecSpace::memory_space>& starts =
                                               Kokkos::View<const double**, typename ExecSpace::memory_space>()) {
-  using Mem = typename ExecSpace::memory_space;
   using Policy = Kokkos::TeamPolicy<ExecSpace, Kokkos::LaunchBounds<kDockTeamMaxThreads, kDockTeamsPerSM>>;
   using FreePolicy = Kokkos::TeamPolicy<ExecSpace>;
   using Member = typename Policy::member_type;
@@ -272,11 +271,8 @@ SearchState<ExecSpace> run_mc_chains_team(const Tree& tree, const EnergyIn& ener
   const auto energy = team_energy_of(energy_in);
   const int S = params.saved_per_chain, n_heavy = static_cast<int>(heavy_index.extent(0));
   const TeamLayout tl = TeamLayout::of(tree, energy.team_work_size(), n_heavy);
-  SearchState<ExecSpace> st;
-  st.saved_conf = Kokkos::View<double**, Mem>("pk::dock::saved_conf", n_chains, S * tl.row.C);
-  st.saved_heavy = Kokkos::View<double**, Mem>("pk::dock::saved_heavy", n_chains, S * 3 * n_heavy);
-  st.saved_energy = Kokkos::View<double**, Mem>("pk::dock::saved_energy", n_chains, S);
-  st.saved_count = Kokkos::View<int*, Mem>("pk::dock::saved_count", n_chains);
+  // The candidate's heavy atoms live in team scratch here.
+  const SearchState<ExecSpace> st = SearchState<ExecSpace>::with_saved(n_chains, S, tl.row.C, n_heavy, 0);
   const auto saved_conf = st.saved_conf;
   const auto saved_heavy = st.saved_heavy;
   const auto saved_energy = st.saved_energy;
