@@ -12,7 +12,14 @@ a poses file is given, the docked poses' scores.
 
 --kmc defaults to the first run's file in the summary; --network to the
 KMC file (its /network group). Writes <output-dir>/report.html and the PNGs
-next to it.
+next to it. The figures are drawn in parallel, each in a forked process
+(--jobs, default: the CPUs this process may run on, at most one per figure).
+
+`pandakinetics run` starts this script with --serve FD before it docks, so
+that Python and its modules load while the pipeline computes: the script
+then reads one report's arguments per line (a JSON list) from the socket FD,
+writes "ok SECONDS" or "failed SECONDS" back for each, and exits at the end
+of the input.
 """
 import argparse
 import html
@@ -20,6 +27,8 @@ import json
 import math
 import os
 import sys
+import time
+import traceback
 
 import plot_fpt
 import plot_network
@@ -91,28 +100,70 @@ def extra_tables(summary):
     return "\n".join(out)
 
 
-def build(summary_path, kmc, exact, network, poses, outdir):
+def default_jobs():
+    """The CPUs this process may run on (its affinity mask, as Slurm sets it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def draw_all(tasks, jobs):
+    """Draws each (path, fn) task: fn(path). With jobs > 1, up to `jobs` at a
+    time in forked children (the modules are already loaded, so a child
+    costs a few milliseconds); the first failure, in task order, is raised
+    with the child's message."""
+    if jobs <= 1 or len(tasks) <= 1 or not hasattr(os, "fork"):
+        for path, fn in tasks:
+            fn(path)
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    running, failed = {}, {}
+    pending = list(enumerate(tasks))
+    while pending or running:
+        while pending and len(running) < jobs:
+            k, (path, fn) = pending.pop(0)
+            pid = os.fork()
+            if pid == 0:
+                code = 0
+                try:
+                    fn(path)
+                except SystemExit as e:  # the plot scripts' "cannot draw this" messages
+                    print(e.code if isinstance(e.code, str) else f"{path}: exit {e.code}", file=sys.stderr)
+                    code = 1
+                except BaseException:
+                    traceback.print_exc()
+                    code = 1
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+            running[pid] = (k, path)
+        pid, status = os.wait()
+        if pid in running:
+            k, path = running.pop(pid)
+            if status != 0:
+                failed[k] = path
+    if failed:
+        raise SystemExit(f"report.py: drawing {failed[min(failed)]} failed (message above)")
+
+
+def build(summary_path, kmc, exact, network, poses, outdir, jobs=1):
     summary = json.load(open(summary_path))
     if not summary.get("runs"):
         raise SystemExit(f"{summary_path}: no runs (is it the JSON of pandakinetics analyze?)")
     kmc = kmc or summary["runs"][0]["file"]
     os.makedirs(outdir, exist_ok=True)
-    figures = []
-
-    def figure(name, caption, fn, *args):
-        path = os.path.join(outdir, name)
-        fn(*args, path)
-        figures.append((name, caption))
-
-    figure("survival.png", "Bound-state survival S(t): KMC (Kaplan-Meier, censored walkers included) and exact",
-           lambda out: plot_survival.draw(kmc, exact, out))
-    figure("occupancy.png", "Occupancy of the macrostates versus time",
-           lambda out: plot_occupancy.draw(kmc, exact, out))
-    figure("fpt.png", "First-passage-time histograms", lambda out: plot_fpt.draw(kmc, exact, out))
-    figure("network.png", "The network with its free energies and transition states",
-           lambda out: plot_network.draw(network or kmc, out))
+    figures = [("survival.png", "Bound-state survival S(t): KMC (Kaplan-Meier, censored walkers included) and exact",
+                lambda out: plot_survival.draw(kmc, exact, out)),
+               ("occupancy.png", "Occupancy of the macrostates versus time",
+                lambda out: plot_occupancy.draw(kmc, exact, out)),
+               ("fpt.png", "First-passage-time histograms", lambda out: plot_fpt.draw(kmc, exact, out)),
+               ("network.png", "The network with its free energies and transition states",
+                lambda out: plot_network.draw(network or kmc, out))]
     if poses:
-        figure("poses.png", "Docked poses' scores", lambda out: plot_poses.draw(poses, out))
+        figures.append(("poses.png", "Docked poses' scores", lambda out: plot_poses.draw(poses, out)))
+    draw_all([(os.path.join(outdir, name), fn) for name, _, fn in figures], jobs)
     parts = ['<!DOCTYPE html><html><head><meta charset="utf-8"><title>PandaKinetics report</title>',
              "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}table{border-collapse:collapse;margin:8px 0}"
              "td,th{border:1px solid #bbb;padding:3px 7px;text-align:right}th{background:#eee}"
@@ -130,7 +181,7 @@ def build(summary_path, kmc, exact, network, poses, outdir):
         parts.append(estimates_table(run))
     parts.append(extra_tables(summary))
     parts.append("<h2>Figures</h2>")
-    for name, caption in figures:
+    for name, caption, _ in figures:
         parts.append(f'<figure><img src="{name}" alt="{html.escape(caption)}"><figcaption>{html.escape(caption)}'
                      "</figcaption></figure>")
     parts.append("</body></html>")
@@ -138,7 +189,7 @@ def build(summary_path, kmc, exact, network, poses, outdir):
     with open(path + ".tmp", "w") as fh:
         fh.write("\n".join(parts))
     os.replace(path + ".tmp", path)
-    return path, [n for n, _ in figures]
+    return path, [n for n, _, _ in figures]
 
 
 def main(argv=None):
@@ -149,10 +200,39 @@ def main(argv=None):
     p.add_argument("--network", help="file whose /network is drawn (default: the KMC file)")
     p.add_argument("--poses", help="poses HDF5 file (pandakinetics dock --out_h5)")
     p.add_argument("--output-dir", default="report", help="folder for report.html and the PNGs (default report)")
+    p.add_argument("--jobs", type=int, default=0,
+                   help="figures drawn at once, each in a forked process (default 0: the CPUs this process may use)")
     a = p.parse_args(argv)
-    path, figs = build(a.summary, a.kmc, a.exact, a.network, a.poses, a.output_dir)
-    print(f"wrote {path} with {len(figs)} figures: {', '.join(figs)}")
+    jobs = a.jobs if a.jobs > 0 else default_jobs()
+    path, figs = build(a.summary, a.kmc, a.exact, a.network, a.poses, a.output_dir, jobs)
+    print(f"wrote {path} with {len(figs)} figures: {', '.join(figs)}", flush=True)
+
+
+def serve(fd):
+    """Reports on request: one JSON list of arguments per line from socket
+    `fd`, answered by "ok SECONDS" or "failed SECONDS" (wall time of that
+    report). Ends at the end of the input."""
+    import socket
+    sock = socket.socket(fileno=fd)
+    requests, answers = sock.makefile("r"), sock.makefile("w")
+    for line in requests:
+        t0 = time.perf_counter()
+        try:
+            main(json.loads(line))
+            ok = True
+        except SystemExit as e:
+            ok = e.code in (None, 0)
+            if not ok:
+                print(e.code if isinstance(e.code, str) else f"report.py: exit {e.code}", file=sys.stderr, flush=True)
+        except Exception:
+            traceback.print_exc()
+            ok = False
+        answers.write(f"{'ok' if ok else 'failed'} {time.perf_counter() - t0:.6f}\n")
+        answers.flush()
+    return 0
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--serve":
+        sys.exit(serve(int(sys.argv[2])))
     sys.exit(main())

@@ -9,6 +9,7 @@
 #include "pipeline/analyze.hpp"
 #include "pipeline/commands.hpp"
 #include "pipeline/poses.hpp"
+#include "pipeline/report_server.hpp"
 
 #include <mpi.h>
 
@@ -17,6 +18,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
+#include <optional>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
@@ -267,8 +270,17 @@ int ligand_stages(const po::variables_map& vm, Runner& r, const std::string& pos
                 {"analyze", "--input", d + "/kmc.h5", "--labels", lig, "--output", d + "/analysis.json"});
 }
 
-/// analysis/report.py on rank 0; false if the script ran and failed.
-bool report_stage(const po::variables_map& vm, Runner& r, const std::string& poses, const std::string& d) {
+/// The report's Python and script (rank 0, found once per run) and the
+/// Python process started with the run that draws the reports.
+struct ReportTools {
+  std::string python, script;
+  std::unique_ptr<ReportServer> server;
+};
+
+/// analysis/report.py on rank 0 (through the waiting Python process when it
+/// runs); false if the script ran and failed.
+bool report_stage(const po::variables_map& vm, Runner& r, const std::string& poses, const std::string& d,
+                  ReportTools& tools) {
   cli::Context& ctx = r.ctx;
   ++r.stage;
   ctx.out << "run: [" << r.stage << "/" << r.stages << "] report: ";
@@ -278,8 +290,8 @@ bool report_stage(const po::variables_map& vm, Runner& r, const std::string& pos
   } else if (!r.recompute && shared_decision(ctx.rank == 0 && exists(d + "/report/report.html"))) {
     ctx.out << "skipped, " << d << "/report/report.html exists\n";
   } else if (ctx.rank == 0) {
-    const std::string py = find_python(vm["python"].as<std::string>());
-    const std::string script = analysis_dir() + "/report.py";
+    const std::string& py = tools.python;
+    const std::string& script = tools.script;
     if (py.empty() || !exists(script)) {
       ctx.out << "skipped: "
               << (py.empty() ? "no python3 with numpy, h5py and matplotlib (--python)" : "no " + script + " (set PK_ANALYSIS_DIR)")
@@ -288,13 +300,24 @@ bool report_stage(const po::variables_map& vm, Runner& r, const std::string& pos
       // One thread for numpy's BLAS: the plots need none, and a pool of
       // spinning BLAS threads sharing the cores this process was given slows
       // the script down.
-      const std::string cmd = "OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 " + quote(py) + " " +
-                              quote(script) + " --summary " + quote(d + "/analysis.json") + " --kmc " +
-                              quote(d + "/kmc.h5") + " --exact " + quote(d + "/solve.h5") + " --network " +
-                              quote(d + "/network.h5") + " --poses " + quote(poses) + " --output-dir " + quote(d + "/report");
-      ctx.out << cmd << "\n" << std::flush;
+      const std::vector<std::string> args = {"--summary", d + "/analysis.json", "--kmc",     d + "/kmc.h5",
+                                             "--exact",   d + "/solve.h5",      "--network", d + "/network.h5",
+                                             "--poses",   poses,                "--output-dir", d + "/report"};
+      std::string cmd = "OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 " + quote(py) + " " + quote(script);
+      for (const auto& a : args) cmd += " " + quote(a);
       const double t0 = MPI_Wtime();
-      ok = std::system(cmd.c_str()) == 0;
+      std::optional<bool> served;
+      if (tools.server && tools.server->running()) {
+        ctx.out << cmd << " (by the Python process started with the run)\n" << std::flush;
+        served = tools.server->report(args);
+        if (!served) ctx.out << "run: the report's Python process has gone; running the script again\n";
+      }
+      if (!served) {
+        ctx.out << cmd << "\n" << std::flush;
+        ok = std::system(cmd.c_str()) == 0;
+      } else {
+        ok = *served;
+      }
       const double dt = MPI_Wtime() - t0;
       ctx.out << "run: report finished in " << std::fixed << std::setprecision(2) << dt << " s wall"
               << (ok ? "" : " (FAILED: the report script exited non-zero)") << "\n" << std::defaultfloat;
@@ -365,6 +388,15 @@ int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
   if (ctx.rank == 0 && !exists(dir) && ::mkdir(dir.c_str(), 0777) != 0)
     throw SystemError("pandakinetics run: cannot create the output folder " + dir);
   MPI_Barrier(MPI_COMM_WORLD);
+  // The report's Python starts now and loads its modules while the stages
+  // compute (about a second of imports, more where bytecode is not cached).
+  ReportTools report;
+  if (ctx.rank == 0 && !vm["no-report"].as<bool>()) {
+    report.python = find_python(vm["python"].as<std::string>());
+    report.script = analysis_dir() + "/report.py";
+    if (!report.python.empty() && exists(report.script))
+      report.server = std::make_unique<ReportServer>(report.python, report.script);
+  }
   int rc = kExitOk;
   const std::string poses = dock_stage(vm, r, dir, rc);
   if (poses.empty()) return rc;
@@ -397,7 +429,7 @@ int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
     r.recompute = poses_recomputed;  // this ligand's stages depend on the poses, not on the previous ligand
     if ((rc = ligand_stages(vm, r, poses, lig, d, spread && fresh[i])) != kExitOk) return rc;
     kmc_files.push_back(d + "/kmc.h5");
-    reports_ok = report_stage(vm, r, poses, d) && reports_ok;
+    reports_ok = report_stage(vm, r, poses, d, report) && reports_ok;
     MPI_Barrier(MPI_COMM_WORLD);
   }
   print_summary(r, dir, kmc_files, ligands);

@@ -35,6 +35,34 @@ with h5py.File("poses.h5", "w") as f:
 PY
 run "$py" $an/plot_poses.py poses.h5 --output p.png
 run "$py" $an/report.py --summary analysis.json --exact solve.h5 --poses poses.h5 --output-dir rep
+# The figures one at a time give the same page; the --serve protocol that
+# `pandakinetics run` uses answers "ok"/"failed" per request and exits at the
+# end of its input.
+run "$py" $an/report.py --summary analysis.json --exact solve.h5 --poses poses.h5 --output-dir rep1 --jobs 1
+if cmp -s rep/report.html rep1/report.html; then echo "ok: --jobs 1 writes the same page"; else echo "FAIL: --jobs 1 page differs"; fails=$((fails+1)); fi
+"$py" - "$an/report.py" <<'PY' || fails=$((fails+1))
+import json, socket, subprocess, sys
+a, b = socket.socketpair()
+p = subprocess.Popen([sys.executable, sys.argv[1], "--serve", str(b.fileno())], pass_fds=[b.fileno()],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+b.close()
+f = a.makefile("rw")
+def ask(args):
+    f.write(json.dumps(args) + "\n")
+    f.flush()
+    return f.readline().split()
+good = ask(["--summary", "analysis.json", "--exact", "solve.h5", "--poses", "poses.h5", "--output-dir", "rep_served", "--jobs", "3"])
+bad = ask(["--summary", "analysis.json", "--kmc", "solve.h5", "--output-dir", "rep_bad"])
+a.shutdown(socket.SHUT_WR)
+code = p.wait(timeout=60)
+checks = [(good[0] == "ok" and float(good[1]) > 0, f"served report: {good}"),
+          (bad[0] == "failed", f"served report of a solve file as KMC fails: {bad}"),
+          (code == 0, f"server exits 0 at the end of its input ({code})"),
+          (open("rep_served/report.html").read() == open("rep/report.html").read(), "served page is the same page")]
+for ok, what in checks:
+    print(("ok: " if ok else "FAIL: ") + what)
+raise SystemExit(sum(not ok for ok, _ in checks))
+PY
 if "$py" $an/plot_fpt.py solve.h5 --output x.png > bad.txt 2>&1; then echo "FAIL: plot_fpt accepted a solve file"; fails=$((fails+1))
 elif grep -q "solve.h5: not a KMC output" bad.txt; then echo "ok: plot_fpt names a wrong file"; else echo "FAIL: message"; cat bad.txt; fails=$((fails+1)); fi
 "$py" - <<'PY' || fails=$((fails+1))
