@@ -37,7 +37,7 @@ if [[ ${PK_PROBE_KMC:-1} != 0 ]]; then
   kmc() {  # ranks, mpirun placement options...
     local n=$1; shift
     OMP_NUM_THREADS=1 timeout 90 mpirun -n "$n" "$@" $pk bench kmc --states 512 --walkers 4096 --steps 1000 --repeats 3 \
-      --replicas $((4 * n)) 2>&1 | python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"{r[\"steps_per_s\"]:.3e}")' 2>&1 | tail -1
+      --replicas $((4 * n)) 2>&1 | python3 -c 'import json,sys; r=json.load(sys.stdin); print("%.3e" % r["steps_per_s"])' 2>&1 | tail -1
   }
   {
     echo "bench kmc weak (4 replicas x 4096 walkers per rank, 1000 steps), steps/s:"
