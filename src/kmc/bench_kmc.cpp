@@ -92,16 +92,26 @@ int run_bench(const po::variables_map& vm, cli::Context& ctx) {
   p.count_transitions = !vm["no-transition-counts"].as<bool>();
   if (vm.count("variant")) p.variant = vm["variant"].as<std::string>();
   KmcEngine engine(tables, p);
-  std::vector<double> seconds;
+  std::vector<double> seconds, own;  // the whole step (slowest rank), and this rank's own advance
   for (int r = 0; r <= repeats; ++r) {
     engine.initialize();
     comm.barrier();
     const auto t0 = std::chrono::steady_clock::now();
     engine.advance(1e300, steps);  // returns after Kokkos::fence
+    const double mine = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     comm.barrier();
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (r > 0) seconds.push_back(s);  // run 0 is the warm-up
+    if (r > 0) seconds.push_back(s), own.push_back(mine);  // run 0 is the warm-up
   }
+  // Per rank: the median of its own advance times; across ranks their
+  // fastest, mean and slowest (does one slow rank set the pace, or are all
+  // slower?).
+  std::sort(own.begin(), own.end());
+  const double own_median = own[own.size() / 2];
+  double rank_min = own_median, rank_max = own_median, rank_sum = own_median;
+  MPI_Allreduce(MPI_IN_PLACE, &rank_min, 1, MPI_DOUBLE, MPI_MIN, comm.get());
+  MPI_Allreduce(MPI_IN_PLACE, &rank_max, 1, MPI_DOUBLE, MPI_MAX, comm.get());
+  MPI_Allreduce(MPI_IN_PLACE, &rank_sum, 1, MPI_DOUBLE, MPI_SUM, comm.get());
   std::int64_t taken = engine.total_steps();
   MPI_Allreduce(MPI_IN_PLACE, &taken, 1, MPI_INT64_T, MPI_SUM, comm.get());
   const double expected = static_cast<double>(replicas) * walkers * steps;
@@ -115,6 +125,8 @@ int run_bench(const po::variables_map& vm, cli::Context& ctx) {
   j.value("walkers_per_replica", walkers).value("steps_per_walker", static_cast<long long>(steps));
   j.value("variant", engine.variant()).value("transition_counts", p.count_transitions).value("distinct_conditions", distinct).value("repeats", repeats);
   j.value("median_s", median).value("min_s", seconds.front()).value("max_s", seconds.back());
+  j.value("rank_median_s_fastest", rank_min).value("rank_median_s_mean", rank_sum / comm.size());
+  j.value("rank_median_s_slowest", rank_max);
   j.value("steps_per_s", expected / median).end_object();
   ctx.out << j.str();
   if (vm.count("json") && comm.is_root()) j.save(vm["json"].as<std::string>());
