@@ -37,12 +37,14 @@ if [[ ${PK_PROBE_KMC:-1} != 0 ]]; then
   kmc() {  # ranks, mpirun placement options...
     local n=$1; shift
     OMP_NUM_THREADS=1 timeout 90 mpirun -n "$n" "$@" $pk bench kmc --states 512 --walkers 4096 --steps 1000 --repeats 3 \
-      --replicas $((4 * n)) 2>&1 | python3 -c 'import json,sys; r=json.load(sys.stdin); print("%.3e" % r["steps_per_s"])' 2>&1 | tail -1
+      --replicas $((4 * n)) 2>&1 | python3 -c 'import json,sys; r=json.load(sys.stdin); print("%.3e steps/s; per-rank advance median s: fastest %.4f mean %.4f slowest %.4f; barrier-to-barrier %.4f" % (r["steps_per_s"], r["rank_median_s_fastest"], r["rank_median_s_mean"], r["rank_median_s_slowest"], r["median_s"]))' 2>&1 | tail -1
   }
   {
     echo "bench kmc weak (4 replicas x 4096 walkers per rank, 1000 steps), steps/s:"
     one=$(kmc 1 --bind-to core --map-by core); echo "  1 rank: $one"
-    for n in 8 16; do echo "  $n ranks (--bind-to core): $(kmc $n --bind-to core --map-by core)"; done
+    for n in 2 4 8 16; do echo "  $n ranks (--bind-to core): $(kmc $n --bind-to core --map-by core)"; done
+    echo "  16 ranks again: $(kmc 16 --bind-to core --map-by core)"
+    echo "  1 rank again: $(kmc 1 --bind-to core --map-by core)"
     echo "  8 ranks on even cpus: $(kmc 8 --cpu-list 0,2,4,6,8,10,12,14 --bind-to cpu-list:ordered)"
     echo "  8 ranks on cpus 0-7: $(kmc 8 --cpu-list 0,1,2,3,4,5,6,7 --bind-to cpu-list:ordered)"
   } >> "$sum" 2>&1
