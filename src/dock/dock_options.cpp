@@ -4,6 +4,10 @@
 #include "cli/cli.hpp"
 #include "core/error.hpp"
 
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
 namespace pk::dock {
 
 namespace po = boost::program_options;
@@ -26,6 +30,18 @@ void add_dock_options(po::options_description& desc) {
       ("size_z", po::value<double>(), "box size along z (Å)")
       ("autobox", po::bool_switch(), "box from the ligand (as Vina: centre = mean atom position, size = "
                                      "ceil(2 (largest distance from it + 4 Å))); --score_only and --local_only")
+      ("box", po::value<std::vector<std::string>>()->composing()->value_name("CX,CY,CZ,SX,SY,SZ"),
+       "a search box: centre and size in Å (repeatable; in a config file one `box = ...` line per box). "
+       "Every ligand is searched in each box (and in the --center/--size box if given) with the full "
+       "exhaustiveness, box b with seed + b; the poses of all boxes are clustered and ranked together and each "
+       "pose's box is its `site` in the poses HDF5")
+      ("blind", po::bool_switch(),
+       "blind docking: add cubes of --blind_box_size that tile the receptor (its heavy atoms' bounding box grown "
+       "by 4 Å), neighbours overlapping by --blind_overlap, keeping those that hold receptor surface "
+       "(docs/docking.md); the boxes chosen are printed")
+      ("blind_box_size", po::value<double>()->default_value(30.0), "side of a --blind cube (Å)")
+      ("blind_overlap", po::value<double>()->default_value(10.0),
+       "overlap of neighbouring --blind cubes (Å): a pose no wider than this along each axis lies wholly in one cube")
       ("spacing", po::value<double>()->default_value(kGridSpacingAngstrom), "grid spacing (Å)");
   po::options_description out("Output", 100, 50);
   out.add_options()
@@ -70,7 +86,42 @@ template <class T>
 T get(const po::variables_map& vm, const char* name) {
   return vm[name].as<T>();
 }
+
+std::string trimmed(const std::string& s) {
+  const auto a = s.find_first_not_of(" \t");
+  if (a == std::string::npos) return "";
+  return s.substr(a, s.find_last_not_of(" \t") - a + 1);
+}
 }  // namespace
+
+DockBox parse_box_option(const std::string& value) {
+  const std::string what = "pandakinetics dock: --box '" + value + "': ";
+  std::vector<std::string> fields;
+  std::stringstream in(value);
+  for (std::string f; std::getline(in, f, ',');) fields.push_back(trimmed(f));
+  if (!value.empty() && value.back() == ',') fields.emplace_back();
+  if (fields.size() != 6)
+    throw UsageError(what + "expected 6 comma-separated numbers cx,cy,cz,sx,sy,sz (centre and size in Å), got " +
+                     std::to_string(fields.size()));
+  double v[6];
+  for (int k = 0; k < 6; ++k) {
+    char* end = nullptr;
+    v[k] = std::strtod(fields[k].c_str(), &end);
+    if (fields[k].empty() || *end != '\0' || !std::isfinite(v[k]))
+      throw UsageError(what + "field " + std::to_string(k + 1) + " '" + fields[k] +
+                       "' is not a finite number (expected cx,cy,cz,sx,sy,sz in Å)");
+  }
+  DockBox b;
+  b.origin = "--box";
+  for (int d = 0; d < 3; ++d) {
+    b.center[d] = v[d];
+    b.size[d] = v[3 + d];
+    if (!(b.size[d] > 0))
+      throw UsageError(what + "the sizes sx,sy,sz must be positive (Å), got " + fields[3 + d] + " for " +
+                       std::string(1, "xyz"[d]));
+  }
+  return b;
+}
 
 DockConfig dock_config_from(const po::variables_map& vm) {
   DockConfig c;
@@ -97,11 +148,31 @@ DockConfig dock_config_from(const po::variables_map& vm) {
   if (given != 0 && given != 6)
     throw UsageError("pandakinetics dock: the box needs all of --center_x/_y/_z and --size_x/_y/_z (Å)");
   c.have_box = given == 6;
-  if (!c.have_box && !c.autobox)
-    throw UsageError("pandakinetics dock: give the search box (--center_x/_y/_z, --size_x/_y/_z in Å) or --autobox");
   for (int d = 0; d < 3; ++d)
     if (c.have_box && !(c.size[d] > 0))
       throw UsageError(std::string("pandakinetics dock: --") + size[d] + " must be positive (Å)");
+  if (c.have_box) c.boxes.push_back(DockBox{c.center, c.size, "--center/--size"});
+  if (vm.count("box"))
+    for (const auto& v : get<std::vector<std::string>>(vm, "box")) c.boxes.push_back(parse_box_option(v));
+  c.blind = get<bool>(vm, "blind");
+  c.blind_box_size = get<double>(vm, "blind_box_size");
+  c.blind_overlap = get<double>(vm, "blind_overlap");
+  if (!(c.blind_box_size > 0) || !std::isfinite(c.blind_box_size))
+    throw UsageError("pandakinetics dock: --blind_box_size must be a positive number (Å)");
+  if (!(c.blind_overlap >= 0 && c.blind_overlap < c.blind_box_size))
+    throw UsageError("pandakinetics dock: --blind_overlap must be >= 0 and smaller than --blind_box_size (Å)");
+  if (c.autobox && (c.blind || vm.count("box")))
+    throw UsageError("pandakinetics dock: --autobox takes the box from the ligand; it cannot be combined with --box "
+                     "or --blind");
+  if ((c.score_only || c.local_only) && (c.blind || c.boxes.size() > 1))
+    throw UsageError(std::string("pandakinetics dock: --") + (c.score_only ? "score_only" : "local_only") +
+                     " works in one box: give one of --center/--size or --box, not " +
+                     (c.blind ? "--blind" : std::to_string(c.boxes.size()) + " boxes"));
+  // One box given as --box: the single-box modes read it as the centre/size box.
+  if (c.boxes.size() == 1 && !c.have_box) c.center = c.boxes[0].center, c.size = c.boxes[0].size, c.have_box = true;
+  if (c.boxes.empty() && !c.autobox && !c.blind)
+    throw UsageError("pandakinetics dock: give the search box (--center_x/_y/_z, --size_x/_y/_z in Å, or --box "
+                     "cx,cy,cz,sx,sy,sz), --blind, or --autobox");
   c.spacing = get<double>(vm, "spacing");
   if (!(c.spacing > 0)) throw UsageError("pandakinetics dock: --spacing must be positive (Å)");
   c.exhaustiveness = get<int>(vm, "exhaustiveness");

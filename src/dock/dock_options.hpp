@@ -17,6 +17,13 @@ class variables_map;
 
 namespace pk::dock {
 
+/// One search box (Å) and where it came from, for messages: "--center/--size",
+/// "--box", or "blind" (added by --blind once the receptor is read).
+struct DockBox {
+  std::array<double, 3> center{0, 0, 0}, size{0, 0, 0};
+  std::string origin;
+};
+
 /// Everything a docking or scoring run needs, validated.
 struct DockConfig {
   std::string receptor;                 ///< rigid receptor PDBQT
@@ -26,6 +33,10 @@ struct DockConfig {
   std::array<double, 3> size{0, 0, 0};    ///< box size, Å
   bool have_box = false;                ///< all six --center/--size given
   bool autobox = false;                 ///< box = ligand extent + 4 Å (score_only/local_only)
+  std::vector<DockBox> boxes;           ///< explicit boxes: Vina's centre/size box first, then each --box
+  bool blind = false;                   ///< --blind: add boxes tiling the receptor surface (dock/sites.hpp)
+  double blind_box_size = 30.0;         ///< Å, side of a --blind cube
+  double blind_overlap = 10.0;          ///< Å, overlap of neighbouring --blind cubes
   double spacing = kGridSpacingAngstrom;  ///< grid spacing, Å
   int exhaustiveness = 8;
   std::uint64_t seed = 0;               ///< 0: Vina picks a random seed; we use 0 as a fixed seed and say so
@@ -56,5 +67,9 @@ void add_dock_options(boost::program_options::options_description& desc);
 
 /// Builds and checks the config (throws pk::UsageError naming the option).
 DockConfig dock_config_from(const boost::program_options::variables_map& vm);
+
+/// One --box value "cx,cy,cz,sx,sy,sz" (Å) as a box; throws pk::UsageError
+/// naming --box and the value for a wrong count, a non-number or a size <= 0.
+DockBox parse_box_option(const std::string& value);
 
 }  // namespace pk::dock

@@ -13,12 +13,14 @@
 #include "dock/screen.hpp"
 #include "dock/search_api.hpp"
 #include "dock/search_device.hpp"
+#include "dock/sites.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <iomanip>
 #include <map>
 #include <ostream>
 
@@ -64,9 +66,19 @@ LigandDocker::~LigandDocker() = default;
 int LigandDocker::chains() const { return default_chains(cfg_); }
 
 LigandOutput LigandDocker::dock(const std::string& path, const std::string& name) {
+  return dock_impl(path, name, nullptr, cfg_.seed, 0);
+}
+
+LigandOutput LigandDocker::dock_in_box(const std::string& path, const std::string& name, const GridBox& box,
+                                       std::uint64_t seed, int site) {
+  return dock_impl(path, name, &box, seed, site);
+}
+
+LigandOutput LigandDocker::dock_impl(const std::string& path, const std::string& name, const GridBox* given_box,
+                                     std::uint64_t seed, int site) {
   const DockConfig& cfg = cfg_;
   DeviceDocking& device = *device_;
-  const GridBox& fixed_box = box_;
+  const GridBox& fixed_box = given_box ? *given_box : box_;
   stages_.clear();
   auto t = std::chrono::steady_clock::now();
   const auto lap = [&](const char* stage) {
@@ -76,7 +88,7 @@ LigandOutput LigandDocker::dock(const std::string& path, const std::string& name
   };
   const auto ligs = read_ligands(path);
   const Ligand& lig = ligs.front();
-  const GridBox box = cfg.autobox ? autobox_of(lig, cfg.spacing) : fixed_box;
+  const GridBox box = cfg.autobox && !given_box ? autobox_of(lig, cfg.spacing) : fixed_box;
   device.set_box(box);
   const TreeHost tree = tree_of(lig);
   lap("read_ligand");
@@ -99,7 +111,8 @@ LigandOutput LigandDocker::dock(const std::string& path, const std::string& name
   s.exhaustiveness = cfg.exhaustiveness;
   s.chains = default_chains(cfg);
   s.steps_per_chain = cfg.steps_per_chain;
-  s.seed = cfg.seed;
+  s.seed = seed;
+  s.site = site;
   s.num_modes = cfg.num_modes;
   s.energy_range_kcal = cfg.energy_range;
   s.min_rmsd_angstrom = cfg.min_rmsd;
@@ -150,20 +163,78 @@ LigandOutput LigandDocker::dock(const std::string& path, const std::string& name
 
 namespace {
 
-void print_modes(std::ostream& os, const LigandOutput& lig) {
-  os << "mode |   affinity | dist from best mode\n"
-     << "     | (kcal/mol) | rmsd l.b.| rmsd u.b.\n"
-     << "-----+------------+----------+----------\n";
+void print_modes(std::ostream& os, const LigandOutput& lig, bool with_site) {
+  os << "mode |   affinity | dist from best mode" << (with_site ? " |  box\n" : "\n")
+     << "     | (kcal/mol) | rmsd l.b.| rmsd u.b." << (with_site ? " | site\n" : "\n")
+     << "-----+------------+----------+----------" << (with_site ? "-+-----\n" : "\n");
   for (std::size_t i = 0; i < lig.poses.size(); ++i) {
     char row[96];
-    std::snprintf(row, sizeof row, "%4zu %12.3f %10.3f %10.3f\n", i + 1, lig.poses[i].score, lig.poses[i].rmsd_lb,
+    std::snprintf(row, sizeof row, "%4zu %12.3f %10.3f %10.3f", i + 1, lig.poses[i].score, lig.poses[i].rmsd_lb,
                   lig.poses[i].rmsd_ub);
     os << row;
+    if (with_site) os << "   " << std::setw(4) << lig.poses[i].site;
+    os << "\n";
   }
 }
 
 std::string with_extension(const std::string& path, const std::string& ext) {
   return std::filesystem::path(path).replace_extension(ext).string();
+}
+
+std::string xyz(const std::array<double, 3>& v) {
+  char b[96];
+  std::snprintf(b, sizeof b, "(%.3f, %.3f, %.3f)", v[0], v[1], v[2]);
+  return b;
+}
+
+/// The search boxes of a run: the explicit ones, then --blind's (printed with how they were chosen).
+std::vector<DockBox> search_boxes(const DockConfig& cfg, const Receptor& receptor, cli::Context& ctx) {
+  std::vector<DockBox> boxes = cfg.boxes;
+  if (!cfg.blind) return boxes;
+  const BlindTiling t = blind_boxes(receptor, cfg.blind_box_size, cfg.blind_overlap);
+  ctx.out << "dock: --blind: receptor heavy atoms grown by " << kBlindMarginAngstrom << " Å span x ["
+          << t.region_lo[0] << ", " << t.region_hi[0] << "] y [" << t.region_lo[1] << ", " << t.region_hi[1]
+          << "] z [" << t.region_lo[2] << ", " << t.region_hi[2] << "] Å; cubes of " << cfg.blind_box_size
+          << " Å, centres " << cfg.blind_box_size - cfg.blind_overlap << " Å apart (overlap " << cfg.blind_overlap
+          << " Å): " << t.tiles[0] << " x " << t.tiles[1] << " x " << t.tiles[2] << " = "
+          << t.tiles[0] * t.tiles[1] * t.tiles[2] << " on the lattice, " << t.boxes.size()
+          << " hold receptor surface (>= " << kBlindMinAtoms << " receptor heavy atoms and >= "
+          << kBlindMinContactProbes << " probe points " << kBlindContactLoAngstrom << "-" << kBlindContactHiAngstrom
+          << " Å from the nearest one, probes " << kBlindProbeSpacingAngstrom << " Å apart)\n";
+  for (std::size_t k = 0; k < t.boxes.size(); ++k) {
+    boxes.push_back(t.boxes[k]);
+    boxes.back().origin = "blind: " + std::to_string(t.atoms[k]) + " receptor heavy atoms, " +
+                          std::to_string(t.contact_probes[k]) + " contact probes";
+  }
+  if (t.boxes.empty())
+    throw InputError(receptor.file, 0, "--blind: no cube of " + std::to_string(cfg.blind_box_size) +
+                                           " Å holds receptor surface (is the receptor this small?)");
+  return boxes;
+}
+
+/// One ligand's summary from its boxes' (items of one ligand, box order).
+LigandSummary merged_summary(const std::vector<LigandSummary>& items, const LigandOutput& merged) {
+  LigandSummary s = items.front();
+  s.seconds = 0;
+  int failed = 0;
+  for (const auto& it : items) {
+    s.seconds += it.seconds;
+    failed += it.ok ? 0 : 1;
+  }
+  s.ok = !merged.poses.empty();
+  s.n_poses = static_cast<int>(merged.poses.size());
+  s.best_score = s.ok ? merged.poses.front().score : 0.0;
+  if (!s.ok) {
+    for (const auto& it : items)
+      if (!it.message.empty()) {
+        s.message = it.message;
+        break;
+      }
+    if (items.size() > 1) s.message = "no pose in any of the " + std::to_string(items.size()) + " boxes (box 0: " + s.message + ")";
+  } else {
+    s.message = failed ? std::to_string(failed) + " of " + std::to_string(items.size()) + " boxes gave no pose" : "";
+  }
+  return s;
 }
 
 }  // namespace
@@ -173,29 +244,48 @@ int run_dock_search(const DockConfig& cfg, cli::Context& ctx) {
   const auto paths = collect_ligands(cfg.ligands, cfg.ligand_directory);
   const auto names = ligand_names(paths);
   const bool batch = paths.size() > 1;
-  if (!cfg.have_box && !cfg.autobox)
-    throw UsageError("dock: give the search box (--center_x/_y/_z and --size_x/_y/_z, Å) or --autobox");
+  if (cfg.boxes.empty() && !cfg.autobox && !cfg.blind)
+    throw UsageError("dock: give the search box (--center_x/_y/_z and --size_x/_y/_z, or --box, Å), --blind or "
+                     "--autobox");
   const Receptor receptor = read_receptor(cfg.receptor);
   LigandDocker docker(cfg, receptor);
   if (!cfg.seed_given)
     ctx.out << "dock: no --seed given; using seed 0 (runs are reproducible; give --seed to vary them)\n";
+  // --autobox: one box per ligand (from the ligand); otherwise every ligand in every box.
+  const std::vector<DockBox> boxes = cfg.autobox ? std::vector<DockBox>{} : search_boxes(cfg, receptor, ctx);
+  const int n_boxes = cfg.autobox ? 1 : static_cast<int>(boxes.size());
+  const int n_ligands = static_cast<int>(paths.size());
   ctx.out << "dock: " << paths.size() << " ligand(s) on " << comm.size() << " rank(s), "
           << (cfg.local_only ? std::string("local optimisation only") :
                                "exhaustiveness " + std::to_string(cfg.exhaustiveness) + ", " +
                                    std::to_string(default_chains(cfg)) + " chains")
           << ", device " << DeviceDocking::device_name() << "\n";
+  if (n_boxes > 1 || cfg.blind) {
+    ctx.out << "dock: " << n_boxes << " search boxes, each ligand searched in every one (box b with seed "
+            << cfg.seed << " + b); the poses of all boxes are clustered and ranked together:\n";
+    for (int b = 0; b < n_boxes; ++b)
+      ctx.out << "  box " << b << ": centre " << xyz(boxes[b].center) << " Å, size " << xyz(boxes[b].size)
+              << " Å, seed " << cfg.seed + static_cast<std::uint64_t>(b) << " [" << boxes[b].origin << "]\n";
+  }
 
-  const auto mine = ligands_of_rank(static_cast<int>(paths.size()), comm.rank(), comm.size());
+  // Work items (box b, ligand i) -> b * n_ligands + i, dealt round-robin over the ranks: a rank's
+  // consecutive items mostly share a box (its grid maps), and each item's result depends only on
+  // its box and seed, not on the rank count.
+  const auto mine = ligands_of_rank(n_ligands * n_boxes, comm.rank(), comm.size());
   std::vector<LigandOutput> outputs;
   std::vector<LigandSummary> summaries;
-  for (int i : mine) {
+  for (int item : mine) {
+    const int i = item % n_ligands, b = item / n_ligands;
     LigandSummary s;
     s.name = names[i];
     s.path = paths[i];
     const auto t0 = std::chrono::steady_clock::now();
     LigandOutput out;
     try {
-      out = docker.dock(paths[i], names[i]);
+      out = cfg.autobox ? docker.dock(paths[i], names[i])
+                        : docker.dock_in_box(paths[i], names[i],
+                                             GridBox::from_center_size(boxes[b].center, boxes[b].size, cfg.spacing),
+                                             cfg.seed + static_cast<std::uint64_t>(b), b);
       s.ok = true;
       s.best_score = out.poses.front().score;
       s.n_poses = static_cast<int>(out.poses.size());
@@ -212,10 +302,34 @@ int run_dock_search(const DockConfig& cfg, cli::Context& ctx) {
 
   int failed = 0;
   if (comm.is_root()) {
+    if (n_boxes > 1) {  // one merged output per ligand
+      std::vector<LigandOutput> merged;
+      std::vector<LigandSummary> merged_summaries;
+      for (int i = 0; i < n_ligands; ++i) {
+        std::vector<LigandOutput> per_box;
+        std::vector<LigandSummary> items;
+        for (int b = 0; b < n_boxes; ++b) {
+          per_box.push_back(std::move(outputs[b * n_ligands + i]));
+          items.push_back(summaries[b * n_ligands + i]);
+          if (cfg.verbosity > 1 || (cfg.verbosity > 0 && n_boxes <= 8))
+            ctx.out << "ligand " << names[i] << ", box " << b << ": "
+                    << (items.back().ok ? std::to_string(items.back().n_poses) + " modes, best (in this box) " +
+                                              std::to_string(items.back().best_score) + " kcal/mol"
+                                        : "no pose: " + items.back().message)
+                    << ", " << items.back().seconds << " s\n";
+        }
+        merged.push_back(merge_sites(per_box, cfg.num_modes, cfg.energy_range, cfg.min_rmsd));
+        merged.back().name = names[i];
+        merged_summaries.push_back(merged_summary(items, merged.back()));
+      }
+      outputs = std::move(merged);
+      summaries = std::move(merged_summaries);
+    }
     const std::string dir = cfg.out_dir.empty() ? std::string(".") : cfg.out_dir;
     if (batch) std::filesystem::create_directories(dir);
     std::vector<LigandOutput> good;
-    std::vector<Box> boxes;  // distinct search boxes; a pose's site indexes this list
+    std::vector<Box> h5_boxes;  // distinct search boxes; a pose's site indexes this list
+    for (const auto& b : boxes) h5_boxes.push_back(Box{b.center, b.size});
     for (std::size_t i = 0; i < outputs.size(); ++i) {
       const LigandSummary& s = summaries[i];
       if (!s.ok) {
@@ -226,21 +340,24 @@ int run_dock_search(const DockConfig& cfg, cli::Context& ctx) {
       std::string pdbqt = batch ? dir + "/" + s.name + "_out.pdbqt"
                                 : (cfg.out.empty() ? with_extension(s.path, "").append("_out.pdbqt") : cfg.out);
       const std::string sdf = (!batch && !cfg.sdf.empty()) ? cfg.sdf : with_extension(pdbqt, ".sdf");
-      int site = 0;
-      while (site < static_cast<int>(boxes.size()) &&
-             (boxes[site].center != outputs[i].box_center || boxes[site].size != outputs[i].box_size))
-        ++site;
-      if (site == static_cast<int>(boxes.size())) boxes.push_back(Box{outputs[i].box_center, outputs[i].box_size});
-      for (auto& p : outputs[i].poses) p.site = site;
+      if (cfg.autobox) {  // each ligand's own box, shared by ligands with the same one
+        int site = 0;
+        while (site < static_cast<int>(h5_boxes.size()) &&
+               (h5_boxes[site].center != outputs[i].box_center || h5_boxes[site].size != outputs[i].box_size))
+          ++site;
+        if (site == static_cast<int>(h5_boxes.size())) h5_boxes.push_back(Box{outputs[i].box_center, outputs[i].box_size});
+        for (auto& p : outputs[i].poses) p.site = site;
+      }
       write_pdbqt_models(outputs[i], pdbqt);
       write_sdf(outputs[i], sdf);
       ctx.out << "ligand " << s.name << " (" << s.path << "): " << outputs[i].poses.size() << " modes in "
-              << s.seconds << " s -> " << pdbqt << ", " << sdf << "\n";
-      print_modes(ctx.out, outputs[i]);
+              << s.seconds << " s" << (n_boxes > 1 ? " (sum over its boxes)" : "") << " -> " << pdbqt << ", " << sdf
+              << "\n";
+      print_modes(ctx.out, outputs[i], n_boxes > 1);
       good.push_back(std::move(outputs[i]));
     }
     const std::string h5 = !cfg.out_h5.empty() ? cfg.out_h5 : (batch ? dir + "/poses.h5" : "");
-    if (!h5.empty()) write_poses_h5(good, boxes, cfg.receptor, h5);
+    if (!h5.empty()) write_poses_h5(good, h5_boxes, cfg.receptor, h5);
     if (!cfg.json.empty()) write_dock_json(good, cfg.receptor, cfg.json, cfg.option_values);
     const std::string summary = !cfg.summary.empty() ? cfg.summary : (batch ? dir + "/summary.tsv" : "");
     if (!summary.empty()) write_summary(summaries, summary);

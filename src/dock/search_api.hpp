@@ -11,6 +11,7 @@
 #include "dock/poses_out.hpp"
 #include "dock/scoring.hpp"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -28,6 +29,10 @@ class LigandDocker {
   /// final poses re-scored, clustered, ranked. Throws pk::InputError for a
   /// bad file or when no pose lies inside the box.
   LigandOutput dock(const std::string& path, const std::string& name);
+  /// The same in `box` with `seed`, every pose's site set to `site` (one
+  /// box of a multi-box run; --autobox does not apply).
+  LigandOutput dock_in_box(const std::string& path, const std::string& name, const GridBox& box, std::uint64_t seed,
+                           int site);
   /// Monte Carlo chains the search launches for this config.
   int chains() const;
   /// Wall seconds of the stages of the last dock() call, in order
@@ -40,6 +45,8 @@ class LigandDocker {
   ReceptorAtoms rec_;
   PairTable table_;
   GridBox box_;
+  LigandOutput dock_impl(const std::string& path, const std::string& name, const GridBox* box, std::uint64_t seed,
+                         int site);
   std::unique_ptr<DeviceDocking> device_;
   std::vector<std::pair<std::string, double>> stages_;
 };
