@@ -64,7 +64,21 @@ static_assert(kMacroBound == kPhaseBound && kMacroUnbound == kPhaseUnbound && kM
 enum KmcCountCode : int { kCountNone = 0, kCountTeam = 1, kCountGlobal = 2 };
 
 /// Which walk the advance kernels run (PK_KMC_VARIANT, src/kmc/engine.cpp).
-enum KmcVariantCode : int { kVariantBaseline = 0, kVariantPacked = 1, kVariantPackedInt = 2 };
+/// The packed2 variants walk two walkers per thread (KmcAdvance::walk_packed2).
+enum KmcVariantCode : int {
+  kVariantBaseline = 0,
+  kVariantPacked = 1,
+  kVariantPackedInt = 2,
+  kVariantPacked2 = 3,
+  kVariantPacked2Int = 4,
+  kVariantCount = 5
+};
+/// Whether a variant reads the integer-threshold slots (else the double ones).
+KOKKOS_INLINE_FUNCTION constexpr bool kmc_fixed_slots(int variant) { return variant == kVariantPackedInt || variant == kVariantPacked2Int; }
+/// Walkers each thread advances.
+KOKKOS_INLINE_FUNCTION constexpr int kmc_walkers_per_thread(int variant) {
+  return variant == kVariantPacked2 || variant == kVariantPacked2Int ? 2 : 1;
+}
 
 template <class MemSpace>
 struct KmcData {
@@ -128,6 +142,27 @@ struct KmcData {
   double dwell_log10_min = -15.0, dwell_bins_per_decade = 10.0;
 };
 
+/// A packed walker's registers while it runs (the rest of its state stays
+/// in memory) and the step in flight: its state's record, random numbers,
+/// new time, alias slot.
+template <class Slot>
+struct KmcPackedWalker {
+  std::int64_t i;  // replica * walkers + w
+  std::int32_t rl, w, rec_base, slot_base;
+  std::int64_t count_base;
+  std::int32_t s, g;
+  double t, grid_t;  // grid_t: time of the next occupancy grid point
+  std::int64_t st, limit;
+  bool budget;  // limit is the step budget (else this launch's step cap)
+  std::int8_t ph, done;
+  KmcStateRecord r;
+  Philox4x32 rnd;
+  double t_new;
+  std::int32_t k;  // the row's alias slot
+  std::conditional_t<std::is_same_v<Slot, KmcSlotFixed>, std::uint64_t, double> rest;  // compared with its threshold
+  Slot slot;
+};
+
 /// Draw each walker's start state and set its observables to "not yet".
 template <class MemSpace>
 struct KmcInitialize {
@@ -189,32 +224,50 @@ struct KmcAdvance {
   /// walkers in flight.
   Kokkos::View<std::int64_t*, MemSpace> capped_total;
 
-  KOKKOS_INLINE_FUNCTION void operator()(const std::int64_t i) const {
+  /// Walkers each thread advances (walk_packed2 for the packed2 variants),
+  /// the slot type of the packed variants, and the threads (lanes) that
+  /// advance `walkers` walkers.
+  static constexpr int kWalkersPerThread = kmc_walkers_per_thread(Variant);
+  using Slot = std::conditional_t<kmc_fixed_slots(Variant), KmcSlotFixed, KmcSlotDouble>;
+  KOKKOS_INLINE_FUNCTION static std::int64_t lanes(std::int64_t walkers) {
+    return (walkers + kWalkersPerThread - 1) / kWalkersPerThread;
+  }
+
+  /// Lane l of the flat launch: walker l, and walker l + lanes with two per thread.
+  KOKKOS_INLINE_FUNCTION void operator()(const std::int64_t l) const {
     std::int64_t capped = 0;
-    walk_any(i, capped, nullptr);
+    const std::int64_t n = static_cast<std::int64_t>(d.state.extent(0)), second = l + lanes(n);
+    walk_any(l, kWalkersPerThread == 2 && second < n ? second : -1, capped, nullptr);
     if (capped) Kokkos::atomic_add(&capped_total(0), capped);
   }
 
-  /// One walker of a team by this kernel's variant, counted in team scratch.
-  KOKKOS_INLINE_FUNCTION void walk_in_team(const std::int64_t i, std::int64_t& capped, std::int32_t* team_counts) const {
+  /// Walker i, and walker j (j >= 0) in the same thread, by this kernel's
+  /// variant, counted in team scratch.
+  KOKKOS_INLINE_FUNCTION void walk_in_team(const std::int64_t i, const std::int64_t j, std::int64_t& capped,
+                                           std::int32_t* team_counts) const {
+    if constexpr (Variant == kVariantBaseline) walk(i, capped, team_counts);
+    else walk_lane<kCountTeam>(i, j, capped, team_counts);
+  }
+
+  /// The same, counted in team_counts when given, else in global memory
+  /// when the run counts transitions.
+  KOKKOS_INLINE_FUNCTION void walk_any(const std::int64_t i, const std::int64_t j, std::int64_t& capped,
+                                       std::int32_t* team_counts) const {
     if constexpr (Variant == kVariantBaseline) {
       walk(i, capped, team_counts);
     } else {
-      using Slot = std::conditional_t<Variant == kVariantPacked, KmcSlotDouble, KmcSlotFixed>;
-      walk_packed<Slot, kCountTeam>(i, capped, team_counts);
+      if (team_counts) walk_lane<kCountTeam>(i, j, capped, team_counts);
+      else if (d.count_transitions) walk_lane<kCountGlobal>(i, j, capped, nullptr);
+      else walk_lane<kCountNone>(i, j, capped, nullptr);
     }
   }
 
-  /// One walker by this kernel's variant.
-  KOKKOS_INLINE_FUNCTION void walk_any(const std::int64_t i, std::int64_t& capped, std::int32_t* team_counts) const {
-    if constexpr (Variant == kVariantBaseline) {
-      walk(i, capped, team_counts);
-    } else {
-      using Slot = std::conditional_t<Variant == kVariantPacked, KmcSlotDouble, KmcSlotFixed>;
-      if (team_counts) walk_packed<Slot, kCountTeam>(i, capped, team_counts);
-      else if (d.count_transitions) walk_packed<Slot, kCountGlobal>(i, capped, nullptr);
-      else walk_packed<Slot, kCountNone>(i, capped, nullptr);
-    }
+  /// A packed variant's walker i, and j (j >= 0) with two walkers per thread.
+  template <int Count>
+  KOKKOS_INLINE_FUNCTION void walk_lane(const std::int64_t i, const std::int64_t j, std::int64_t& capped,
+                                        std::int32_t* team_counts) const {
+    if constexpr (kWalkersPerThread == 2) walk_packed2<Slot, Count>(i, j, capped, team_counts);
+    else walk_packed<Slot, Count>(i, capped, team_counts);
   }
 
   /// One walker. Transitions are counted in `team_counts` (a team's scratch
@@ -327,116 +380,196 @@ struct KmcAdvance {
   /// 46-48 for the flat one (baseline 62).
   template <class Slot, int Count>
   KOKKOS_INLINE_FUNCTION void walk_packed(const std::int64_t i, std::int64_t& capped, std::int32_t* team_counts) const {
-    if (d.done(i) != kRunning) return;
-    const std::int32_t rl = static_cast<std::int32_t>(i / d.walkers);
-    const std::int32_t w = static_cast<std::int32_t>(i % d.walkers);
-    const std::uint32_t replica = static_cast<std::uint32_t>(d.first_replica + rl);
-    const std::int32_t table = d.table_of(rl);
-    const std::int32_t rec_base = table * d.n, slot_base = table * static_cast<std::int32_t>(d.nnz);
-    const std::int64_t count_base = Count == kCountGlobal ? static_cast<std::int64_t>(rl) * d.nnz : 0;
-    const bool discrete = d.lag > 0.0;
+    KmcPackedWalker<Slot> a;
+    if (!packed_begin<Count>(i, a)) return;
+    while (packed_step<Count>(a, capped, team_counts)) {
+    }
+    packed_end(a);
+  }
+
+  /// Two walkers i and j (j < 0: none) in one thread, step by step in turn:
+  /// their random numbers and table loads are independent, so each step of
+  /// one overlaps the other's latency. Every walker takes walk_packed's
+  /// steps, the same operations in the same order (the counters they share
+  /// are integer atomics, whose sums do not depend on the order).
+  template <class Slot, int Count>
+  KOKKOS_INLINE_FUNCTION void walk_packed2(const std::int64_t i, const std::int64_t j, std::int64_t& capped,
+                                           std::int32_t* team_counts) const {
+    KmcPackedWalker<Slot> a, b;
+    const bool has_a = packed_begin<Count>(i, a);
+    const bool has_b = j >= 0 && packed_begin<Count>(j, b);
+    bool run_a = has_a, run_b = has_b;
+    while (run_a && run_b) {
+      packed_fetch(a);
+      packed_fetch(b);
+      run_a = packed_draw(a, capped);
+      run_b = packed_draw(b, capped);
+      if (run_a) packed_fetch_slot(a);
+      if (run_b) packed_fetch_slot(b);
+      if (run_a) packed_apply<Count>(a, team_counts);
+      if (run_b) packed_apply<Count>(b, team_counts);
+    }
+    while (run_a) run_a = packed_step<Count>(a, capped, team_counts);
+    if (has_a) packed_end(a);
+    while (run_b) run_b = packed_step<Count>(b, capped, team_counts);
+    if (has_b) packed_end(b);
+  }
+
+  /// Loads walker i into registers; false when it has finished.
+  template <int Count, class Slot>
+  KOKKOS_INLINE_FUNCTION bool packed_begin(const std::int64_t i, KmcPackedWalker<Slot>& a) const {
+    if (d.done(i) != kRunning) return false;
+    a.i = i;
+    a.rl = static_cast<std::int32_t>(i / d.walkers);
+    a.w = static_cast<std::int32_t>(i % d.walkers);
+    const std::int32_t table = d.table_of(a.rl);
+    a.rec_base = table * d.n;
+    a.slot_base = table * static_cast<std::int32_t>(d.nnz);
+    a.count_base = Count == kCountGlobal ? static_cast<std::int64_t>(a.rl) * d.nnz : 0;
     // What changes only at phase changes (event counts, phase times, first
     // passages) stays in memory, updated in place in the baseline's order of
     // operations: fewer registers per walker, so blocks of 1024 walkers fit.
-    std::int32_t s = d.state(i), g = d.next_grid(i);
-    double t = d.time(i);
-    std::int64_t st = d.steps(i);
-    const std::int64_t step_stop = st + step_cap;
-    const bool budget = d.max_steps > 0 && d.max_steps <= step_stop;
-    const std::int64_t limit = budget ? d.max_steps : step_stop;
+    a.s = d.state(i);
+    a.g = d.next_grid(i);
+    a.t = d.time(i);
+    a.st = d.steps(i);
+    const std::int64_t step_stop = a.st + step_cap;
+    a.budget = d.max_steps > 0 && d.max_steps <= step_stop;
+    a.limit = a.budget ? d.max_steps : step_stop;
     // Time of the next occupancy grid point (g * grid_dt, as the baseline
     // computes it), recomputed only when g moves.
-    double grid_t = g < d.grid_points ? g * d.grid_dt : kNoGridPoint;
-    std::int8_t ph = d.phase(i), done = kRunning;
-    for (;;) {
-      if (st >= limit) {
-        if (budget) done = kDoneSteps;
-        else ++capped;
-        break;
-      }
-      const KmcStateRecord r = packed_record(rec_base + s);
-      const double inv_rate = discrete ? 1.0 : r.inv_total_rate;
-      if (!(inv_rate > 0.0)) {  // absorbing state: the walker stays
-        while (grid_t < t_stop) count_grid_point(rl, s, g, grid_t);
-        if (t_stop >= d.horizon) done = kDoneHorizon;
-        break;
-      }
-      const Philox4x32 rnd = keyed_random(replica, static_cast<std::uint32_t>(w), static_cast<std::uint64_t>(st));
-      // float(1 - u) of the baseline in one conversion: 1 - u = (2^53 - bits)
-      // 2^-53 exactly, and one rounding of that integer to float is the
-      // baseline's one rounding of the double.
-      const std::uint64_t bits53 =
-          (static_cast<std::uint64_t>(rnd.v[0] >> 5) << 26) | static_cast<std::uint64_t>(rnd.v[1] >> 6);
-      const float one_minus_u = static_cast<float>(static_cast<std::int64_t>((std::uint64_t(1) << 53) - bits53)) *
-                                1.1102230246251565404e-16f;  // 2^-53
-      const double t_new = discrete ? static_cast<double>(st + 1) * d.lag
-                                    : t - static_cast<double>(compat::log(one_minus_u)) * inv_rate;
-      if (t_new > t_stop) {  // grid points up to t_stop; the step is the next call's
-        while (grid_t < t_stop) count_grid_point(rl, s, g, grid_t);
-        if (t_stop >= d.horizon) done = kDoneHorizon;
-        break;
-      }
-      while (grid_t < t_new) count_grid_point(rl, s, g, grid_t);
-      std::uint32_t word;
-      if constexpr (std::is_same_v<Slot, KmcSlotFixed>) {
-        // u (64 bits) times deg: slot = the high part, the low 64 bits a
-        // uniform for the keep/alias test against threshold * 2^64.
-        const std::uint64_t deg = static_cast<std::uint32_t>(r.degree);
-        const std::uint64_t hi = static_cast<std::uint64_t>(rnd.v[2]) * deg;
-        const std::uint64_t lo = static_cast<std::uint64_t>(rnd.v[3]) * deg;
-        const std::uint64_t mid = hi + (lo >> 32);
-        const std::int32_t k = static_cast<std::int32_t>(mid >> 32);
-        const std::uint64_t rest = (mid << 32) | (lo & 0xffffffffu);
-        const Slot slot = packed_slot<Slot>(slot_base + r.first + k);
-        word = rest < slot.threshold ? slot.keep : slot.alias;
-      } else {
-        const double v = uniform53(rnd.v[2], rnd.v[3]);
-        const double x = v * r.degree;
-        std::int32_t k = static_cast<std::int32_t>(x);
-        if (k >= r.degree) k = r.degree - 1;
-        const double rest = x - k;
-        const Slot slot = packed_slot<Slot>(slot_base + r.first + k);
-        word = rest < slot.threshold ? slot.keep : slot.alias;
-      }
-      if constexpr (Count != kCountNone) {
-        const std::int32_t e = r.first + static_cast<std::int32_t>((word >> 2) & ((1u << d.rel_bits) - 1u));
-        if constexpr (Count == kCountTeam) Kokkos::atomic_increment(&team_counts[e]);
-        else add_count(count_base + e, 1);
-      }
-      t = t_new;
-      ++st;
-      s = static_cast<std::int32_t>(word >> (d.rel_bits + 2));
-      // A phase change: the target is bound or unbound and the walker's phase
-      // is not already that (phase codes equal macrostate codes).
-      const std::int32_t m = static_cast<std::int32_t>(word & 3u);
-      if (m != kMacroOther && m != ph) {
-        if (m == kMacroBound) {
-          if (ph == kPhaseUnbound) {
-            d.n_bind(i) += 1;
-            d.unbound_time(i) += t - d.phase_start(i);
-          }
-          if (d.fpt_bound(i) < 0.0) d.fpt_bound(i) = t;
-        } else {
-          if (ph == kPhaseBound) {
-            d.n_unbind(i) += 1;
-            const double dwell = t - d.phase_start(i);
-            d.bound_time(i) += dwell;
-            if (d.first_dwell(i) < 0.0) d.first_dwell(i) = dwell;
-            record_dwell(rl, dwell);
-          }
-          if (d.fpt_unbound(i) < 0.0) d.fpt_unbound(i) = t;
-        }
-        ph = static_cast<std::int8_t>(m);
-        d.phase_start(i) = t;
-      }
-      if (w < d.traj_walkers) record_trajectory(rl, w, t, s);
+    a.grid_t = a.g < d.grid_points ? a.g * d.grid_dt : kNoGridPoint;
+    a.ph = d.phase(i);
+    a.done = kRunning;
+    return true;
+  }
+
+  /// One step of a packed walk; false when the walk ends here (no step taken).
+  template <int Count, class Slot>
+  KOKKOS_INLINE_FUNCTION bool packed_step(KmcPackedWalker<Slot>& a, std::int64_t& capped,
+                                          std::int32_t* team_counts) const {
+    packed_fetch(a);
+    if (!packed_draw(a, capped)) return false;
+    packed_fetch_slot(a);
+    packed_apply<Count>(a, team_counts);
+    return true;
+  }
+
+  /// The step's first loads and draws, from the walker's state and step
+  /// count alone: its state's record and its random numbers.
+  template <class Slot>
+  KOKKOS_INLINE_FUNCTION void packed_fetch(KmcPackedWalker<Slot>& a) const {
+    a.r = packed_record(a.rec_base + a.s);
+    a.rnd = keyed_random(static_cast<std::uint32_t>(d.first_replica + a.rl), static_cast<std::uint32_t>(a.w),
+                         static_cast<std::uint64_t>(a.st));
+  }
+
+  /// The step's time and alias slot; false (walk over for this launch) at
+  /// the step budget or cap, in an absorbing state, or when the step would
+  /// pass t_stop. Counts the grid points the walker passes in its state.
+  template <class Slot>
+  KOKKOS_INLINE_FUNCTION bool packed_draw(KmcPackedWalker<Slot>& a, std::int64_t& capped) const {
+    if (a.st >= a.limit) {
+      if (a.budget) a.done = kDoneSteps;
+      else ++capped;
+      return false;
     }
-    d.state(i) = s;
-    d.time(i) = t;
-    d.steps(i) = st;
-    d.next_grid(i) = g;
-    d.phase(i) = ph;
-    d.done(i) = done;
+    const double inv_rate = d.lag > 0.0 ? 1.0 : a.r.inv_total_rate;
+    if (!(inv_rate > 0.0)) {  // absorbing state: the walker stays
+      while (a.grid_t < t_stop) count_grid_point(a.rl, a.s, a.g, a.grid_t);
+      if (t_stop >= d.horizon) a.done = kDoneHorizon;
+      return false;
+    }
+    // float(1 - u) of the baseline in one conversion: 1 - u = (2^53 - bits)
+    // 2^-53 exactly, and one rounding of that integer to float is the
+    // baseline's one rounding of the double.
+    const std::uint64_t bits53 =
+        (static_cast<std::uint64_t>(a.rnd.v[0] >> 5) << 26) | static_cast<std::uint64_t>(a.rnd.v[1] >> 6);
+    const float one_minus_u = static_cast<float>(static_cast<std::int64_t>((std::uint64_t(1) << 53) - bits53)) *
+                              1.1102230246251565404e-16f;  // 2^-53
+    a.t_new = d.lag > 0.0 ? static_cast<double>(a.st + 1) * d.lag
+                          : a.t - static_cast<double>(compat::log(one_minus_u)) * inv_rate;
+    if (a.t_new > t_stop) {  // grid points up to t_stop; the step is the next call's
+      while (a.grid_t < t_stop) count_grid_point(a.rl, a.s, a.g, a.grid_t);
+      if (t_stop >= d.horizon) a.done = kDoneHorizon;
+      return false;
+    }
+    while (a.grid_t < a.t_new) count_grid_point(a.rl, a.s, a.g, a.grid_t);
+    if constexpr (std::is_same_v<Slot, KmcSlotFixed>) {
+      // u (64 bits) times deg: slot = the high part, the low 64 bits a
+      // uniform for the keep/alias test against threshold * 2^64.
+      const std::uint64_t deg = static_cast<std::uint32_t>(a.r.degree);
+      const std::uint64_t hi = static_cast<std::uint64_t>(a.rnd.v[2]) * deg;
+      const std::uint64_t lo = static_cast<std::uint64_t>(a.rnd.v[3]) * deg;
+      const std::uint64_t mid = hi + (lo >> 32);
+      a.k = static_cast<std::int32_t>(mid >> 32);
+      a.rest = (mid << 32) | (lo & 0xffffffffu);
+    } else {
+      const double v = uniform53(a.rnd.v[2], a.rnd.v[3]);
+      const double x = v * a.r.degree;
+      a.k = static_cast<std::int32_t>(x);
+      if (a.k >= a.r.degree) a.k = a.r.degree - 1;
+      a.rest = x - a.k;
+    }
+    return true;
+  }
+
+  /// The step's alias slot (the second, dependent table load).
+  template <class Slot>
+  KOKKOS_INLINE_FUNCTION void packed_fetch_slot(KmcPackedWalker<Slot>& a) const {
+    a.slot = packed_slot<Slot>(a.slot_base + a.r.first + a.k);
+  }
+
+  /// Takes the drawn step: the transition count, the new state and time,
+  /// phase changes and their observables, the trajectory.
+  template <int Count, class Slot>
+  KOKKOS_INLINE_FUNCTION void packed_apply(KmcPackedWalker<Slot>& a, std::int32_t* team_counts) const {
+    const std::uint32_t word = a.rest < a.slot.threshold ? a.slot.keep : a.slot.alias;
+    if constexpr (Count != kCountNone) {
+      const std::int32_t e = a.r.first + static_cast<std::int32_t>((word >> 2) & ((1u << d.rel_bits) - 1u));
+      if constexpr (Count == kCountTeam) Kokkos::atomic_increment(&team_counts[e]);
+      else add_count(a.count_base + e, 1);
+    }
+    a.t = a.t_new;
+    ++a.st;
+    a.s = static_cast<std::int32_t>(word >> (d.rel_bits + 2));
+    // A phase change: the target is bound or unbound and the walker's phase
+    // is not already that (phase codes equal macrostate codes).
+    const std::int32_t m = static_cast<std::int32_t>(word & 3u);
+    if (m != kMacroOther && m != a.ph) {
+      const std::int64_t i = a.i;
+      const double t = a.t;
+      if (m == kMacroBound) {
+        if (a.ph == kPhaseUnbound) {
+          d.n_bind(i) += 1;
+          d.unbound_time(i) += t - d.phase_start(i);
+        }
+        if (d.fpt_bound(i) < 0.0) d.fpt_bound(i) = t;
+      } else {
+        if (a.ph == kPhaseBound) {
+          d.n_unbind(i) += 1;
+          const double dwell = t - d.phase_start(i);
+          d.bound_time(i) += dwell;
+          if (d.first_dwell(i) < 0.0) d.first_dwell(i) = dwell;
+          record_dwell(a.rl, dwell);
+        }
+        if (d.fpt_unbound(i) < 0.0) d.fpt_unbound(i) = t;
+      }
+      a.ph = static_cast<std::int8_t>(m);
+      d.phase_start(i) = t;
+    }
+    if (a.w < d.traj_walkers) record_trajectory(a.rl, a.w, a.t, a.s);
+  }
+
+  /// Stores a packed walker's registers.
+  template <class Slot>
+  KOKKOS_INLINE_FUNCTION void packed_end(const KmcPackedWalker<Slot>& a) const {
+    d.state(a.i) = a.s;
+    d.time(a.i) = a.t;
+    d.steps(a.i) = a.st;
+    d.next_grid(a.i) = a.g;
+    d.phase(a.i) = a.ph;
+    d.done(a.i) = a.done;
   }
 
   /// Adds to a transition count as an unsigned 64-bit atomic: a native
@@ -546,9 +679,14 @@ struct KmcAdvanceTeam {
     const std::int32_t first = block * walkers_per_team;
     const std::int32_t count =
         first + walkers_per_team <= a.d.walkers ? walkers_per_team : a.d.walkers - first;
-    Kokkos::parallel_for(Kokkos::TeamThreadRange(m, count), [&](const std::int32_t k) {
+    // Lane k: walker k of the team, and walker k + lanes with two per thread.
+    const std::int32_t lanes = static_cast<std::int32_t>(a.lanes(count));
+    const std::int64_t team_first = static_cast<std::int64_t>(rl) * a.d.walkers + first;
+    Kokkos::parallel_for(Kokkos::TeamThreadRange(m, lanes), [&](const std::int32_t k) {
       std::int64_t c = 0;
-      a.walk_in_team(static_cast<std::int64_t>(rl) * a.d.walkers + first + k, c, counts);
+      const std::int32_t second = k + lanes;
+      const bool pair = kmc_walkers_per_thread(Variant) == 2 && second < count;
+      a.walk_in_team(team_first + k, pair ? team_first + second : -1, c, counts);
       if (c) Kokkos::atomic_add(&a.capped_total(0), c);
     });
     m.team_barrier();

@@ -64,7 +64,8 @@ void restore_view(const Kokkos::View<T*, Mem>& dev, const std::vector<U>& host, 
 }  // namespace
 
 const std::vector<std::string>& kmc_variants() {
-  static const std::vector<std::string> names = {"baseline", "packed", "packed-int"};
+  // In the order of kernels::KmcVariantCode.
+  static const std::vector<std::string> names = {"baseline", "packed", "packed-int", "packed2", "packed2-int"};
   return names;
 }
 
@@ -92,8 +93,8 @@ struct KmcEngine::Impl {
   Kokkos::View<std::int64_t*, Mem> capped;  ///< one counter for advance()
   // Launch shapes found by team_size_max (an occupancy query that costs
   // milliseconds on CUDA, too much to repeat for every segment), per variant.
-  long max_threads[3] = {0, 0, 0};
-  long team_threads[3] = {0, 0, 0};
+  long max_threads[kernels::kVariantCount] = {};
+  long team_threads[kernels::kVariantCount] = {};
   template <int Variant>
   std::int64_t advance(double t_stop_s, std::int64_t step_cap);
 #ifdef PK_HAVE_NCCL
@@ -154,7 +155,7 @@ KmcEngine::KmcEngine(const KmcTables& t, const KmcParams& p) : impl_(std::make_u
   d.inv_total_rate = upload("inv_total_rate", inverse);
   d.start_cdf = upload("start_cdf", start_cdf);
   d.table_of = upload("table_of", table_of);
-  // Packed tables (variants "packed", "packed-int"): slot words hold the
+  // Packed tables (every variant but "baseline"): slot words hold the
   // target, the row-relative edge and the target's macrostate in 32 bits.
   impl_->variant = variant_code(p.variant);
   std::int32_t max_degree = 1;
@@ -169,8 +170,9 @@ KmcEngine::KmcEngine(const KmcTables& t, const KmcParams& p) : impl_(std::make_u
   if (impl_->variant != kernels::kVariantBaseline) {
     const std::size_t tables = first_of_table.size();
     std::vector<kernels::KmcStateRecord> records(tables * n);
-    std::vector<kernels::KmcSlotDouble> slots_d(impl_->variant == kernels::kVariantPacked ? tables * nnz : 0);
-    std::vector<kernels::KmcSlotFixed> slots_f(impl_->variant == kernels::kVariantPackedInt ? tables * nnz : 0);
+    const bool fixed = kernels::kmc_fixed_slots(impl_->variant);
+    std::vector<kernels::KmcSlotDouble> slots_d(fixed ? 0 : tables * nnz);
+    std::vector<kernels::KmcSlotFixed> slots_f(fixed ? tables * nnz : 0);
     const auto word = [&](std::int64_t first, std::int32_t rel) {
       const std::uint32_t target = static_cast<std::uint32_t>(t.targets[first + rel]);
       return (target << (rel_bits + 2)) | (static_cast<std::uint32_t>(rel) << 2) |
@@ -286,6 +288,8 @@ std::int64_t KmcEngine::advance(double t_stop_s, std::int64_t step_cap) {
   switch (impl_->variant) {
     case kernels::kVariantPacked: return impl_->advance<kernels::kVariantPacked>(t_stop_s, step_cap);
     case kernels::kVariantPackedInt: return impl_->advance<kernels::kVariantPackedInt>(t_stop_s, step_cap);
+    case kernels::kVariantPacked2: return impl_->advance<kernels::kVariantPacked2>(t_stop_s, step_cap);
+    case kernels::kVariantPacked2Int: return impl_->advance<kernels::kVariantPacked2Int>(t_stop_s, step_cap);
     default: return impl_->advance<kernels::kVariantBaseline>(t_stop_s, step_cap);
   }
 }
@@ -294,7 +298,10 @@ std::string KmcEngine::variant() const { return kmc_variants()[static_cast<std::
 
 template <int Variant>
 std::int64_t KmcEngine::Impl::advance(double t_stop_s, std::int64_t step_cap) {
-  kernels::KmcAdvance<Mem, Variant> step{d, t_stop_s, step_cap, capped};
+  // One thread per walker, or per two walkers with the packed2 variants.
+  using Advance = kernels::KmcAdvance<Mem, Variant>;
+  constexpr long per_thread = Advance::kWalkersPerThread;
+  Advance step{d, t_stop_s, step_cap, capped};
   static const long team_walkers = env_long("PK_KMC_TEAM_WALKERS", kWalkersPerTeam);
   static const long team_size = env_long("PK_KMC_TEAM_SIZE", 0);
   static const bool bounded = env_long("PK_KMC_LAUNCH_BOUNDS", 0) != 0;
@@ -305,8 +312,8 @@ std::int64_t KmcEngine::Impl::advance(double t_stop_s, std::int64_t step_cap) {
   const std::int64_t scratch = nnz * static_cast<std::int64_t>(sizeof(std::int32_t));
   long walkers_per_team = team_walkers;
 #if defined(KOKKOS_ENABLE_CUDA)
-  // One thread per walker: no more walkers per team than the kernel's
-  // registers allow threads in a block (a second pass over a team's walkers
+  // No more walkers per team than the kernel's registers allow threads in a
+  // block, times walkers per thread (a second pass over a team's walkers
   // would leave most threads idle).
   if (max_threads[Variant] == 0) {
     kernels::KmcAdvanceTeam<Space, Variant> probe_functor{step, 1, 1};
@@ -316,7 +323,7 @@ std::int64_t KmcEngine::Impl::advance(double t_stop_s, std::int64_t step_cap) {
                               .team_size_max(probe_functor, Kokkos::ParallelForTag()));
   }
   if (std::getenv("PK_KMC_TEAM_WALKERS") == nullptr)
-    walkers_per_team = std::min(walkers_per_team, max_threads[Variant]);
+    walkers_per_team = std::min(walkers_per_team, per_thread * max_threads[Variant]);
 #endif
   const std::int32_t per_team =
       static_cast<std::int32_t>(std::min<long>(p.walkers, std::max(1L, walkers_per_team)));
@@ -332,14 +339,14 @@ std::int64_t KmcEngine::Impl::advance(double t_stop_s, std::int64_t step_cap) {
     }
     long threads = team_size;
 #if defined(KOKKOS_ENABLE_CUDA)
-    // One thread per walker of the team, as many as the kernel's registers allow.
+    // One thread per walker (pair) of the team, as many as the kernel's registers allow.
     if (threads <= 0) {
       if (team_threads[Variant] == 0) {
         Kokkos::TeamPolicy<Space> probe(league, 1);
         team_threads[Variant] = probe.set_scratch_size(0, Kokkos::PerTeam(scratch))
                                     .team_size_max(team, Kokkos::ParallelForTag());
       }
-      threads = std::min<long>(per_team, team_threads[Variant]);
+      threads = std::min<long>(Advance::lanes(per_team), team_threads[Variant]);
     }
 #endif
     Kokkos::TeamPolicy<Space> policy = threads > 0 ? Kokkos::TeamPolicy<Space>(league, static_cast<int>(threads))
@@ -347,12 +354,13 @@ std::int64_t KmcEngine::Impl::advance(double t_stop_s, std::int64_t step_cap) {
     set_team_carveout<Kokkos::Impl::ParallelFor<kernels::KmcAdvanceTeam<Space, Variant>, Kokkos::TeamPolicy<Space>>>();
     return launch("pk::kmc::advance_team", policy.set_scratch_size(0, Kokkos::PerTeam(scratch)), team, capped);
   }
+  // Flat launch: one thread per walker (pair).
+  const std::int64_t lanes = Advance::lanes(n_walkers);
   if (bounded)
-    return launch("pk::kmc::advance",
-                  Kokkos::RangePolicy<Space, Bounds, Kokkos::IndexType<std::int64_t>>(0, n_walkers), step,
-                  capped);
-  return launch("pk::kmc::advance", Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(0, n_walkers),
-                step, capped);
+    return launch("pk::kmc::advance", Kokkos::RangePolicy<Space, Bounds, Kokkos::IndexType<std::int64_t>>(0, lanes),
+                  step, capped);
+  return launch("pk::kmc::advance", Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(0, lanes), step,
+                capped);
 }
 
 std::int64_t KmcEngine::running_walkers() const {

@@ -40,8 +40,11 @@ struct KmcParams {
   /// per alias slot, walks bitwise identical to baseline), "packed-int" (the
   /// same tables, slot and alias choice from the same random bits in exact
   /// integer arithmetic, no conversions: the baseline's walks except where its
-  /// double rounding flips a decision, ~1e-15 per step). Empty:
-  /// $PK_KMC_VARIANT, else packed.
+  /// double rounding flips a decision, ~1e-15 per step), "packed2" and
+  /// "packed2-int" (packed and packed-int with two walkers per GPU thread,
+  /// stepped in turn so each one's loads and random numbers overlap the
+  /// other's; every walker's results bitwise those of packed / packed-int).
+  /// Empty: $PK_KMC_VARIANT, else packed.
   /// A packed variant falls back to baseline for networks whose slot words
   /// cannot hold (target, row-relative edge) in 30 bits; variant() says.
   std::string variant;

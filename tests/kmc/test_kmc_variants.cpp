@@ -8,6 +8,11 @@
 // decision, ~1e-15 per step), so it is held to the network's exit
 // probabilities, to exact dwell-time laws and MFPTs, to its own independence
 // from launch cuts and replica splits, and to near-identity with the baseline.
+// "packed2" and "packed2-int" walk two walkers per GPU thread, interleaved
+// step by step; every walker's steps are those of "packed" / "packed-int",
+// so their results equal those variants' bit for bit (odd walker counts,
+// team remainders, step caps and budgets, absorbing states, trajectories,
+// discrete time).
 // test_kmc_vs_exact runs the stiff 500-state comparison with every variant.
 #include "kmc_codes.hpp"
 #include "kmc_test_support.hpp"
@@ -88,7 +93,7 @@ pk::network::Network stiff_star() {
 }  // namespace
 
 TEST(KmcVariants, NamesAndUnknownName) {
-  const std::vector<std::string> expected = {"baseline", "packed", "packed-int"};
+  const std::vector<std::string> expected = {"baseline", "packed", "packed-int", "packed2", "packed2-int"};
   EXPECT_EQ(pk::kmc::kmc_variants(), expected);
   EXPECT_THROW(pk::test::simulate(four_states(), "bound", 0, 1, 8, 1e-9, 1, 1, 1 << 30, 1e-6, 10, 0, true, "fast"),
                pk::UsageError);
@@ -131,9 +136,9 @@ TEST(KmcVariants, PackedEqualsBaselineOnDiscreteTimeAndAbsorbingStates) {
                                                 {rate_edge(0, 1, 1e6), rate_edge(1, 0, 1e6), rate_edge(1, 2, 3e5)});
   for (const auto& [net, horizon] : {std::make_pair(chain, 500e-9), std::make_pair(absorbing, 2e-5)}) {
     const auto base = pk::test::simulate(net, "bound", 0, 2, 1024, horizon, 21, 2, 50, 1e-6, 10, 0, true, "baseline");
-    for (const char* v : {"packed", "packed-int"}) {
+    for (const std::string v : {"packed", "packed-int", "packed2", "packed2-int"}) {
       const auto run = pk::test::simulate(net, "bound", 0, 2, 1024, horizon, 21, 2, 50, 1e-6, 10, 0, true, v);
-      if (std::string(v) == "packed") expect_same(base.snap, run.snap);
+      if (v == "packed" || v == "packed2") expect_same(base.snap, run.snap);
       // Every variant conserves walkers on the occupancy grid.
       for (int r = 0; r < 2; ++r)
         for (int g = 0; g < 10; ++g) {
@@ -180,7 +185,7 @@ TEST(KmcVariants, TooLargeForSlotWordsFallsBackToBaseline) {
   };
   std::string ran;
   const auto base = run("baseline", ran);
-  for (const char* v : {"packed", "packed-int"}) {
+  for (const char* v : {"packed", "packed-int", "packed2", "packed2-int"}) {
     const auto snap = run(v, ran);
     EXPECT_EQ(ran, "baseline") << v;
     expect_same(base, snap);
@@ -286,4 +291,61 @@ TEST(KmcVariants, PackedIntGlobalCountsAddUpToTheSteps) {
     EXPECT_EQ(counted, steps) << "replica " << r;
     EXPECT_GT(steps, 256.0 * 100);
   }
+}
+
+// packed2 = packed and packed2-int = packed-int, bit for bit: walker counts
+// that leave a lone walker in the last pair of a team (team remainders) or
+// of the flat launch, launches cut by the step cap in mid-walk, a step
+// budget, counts in team scratch, in global memory and none, an absorbing
+// state, a discrete-time chain, a single walker.
+TEST(KmcVariants, Packed2EqualsPackedBitForBit) {
+  auto chain = pk::test::rate_network({Macrostate::Bound, Macrostate::Unbound}, {});
+  chain.edges = {{0, 0, pk::network::EdgeKind::Probability, 0.98}, {0, 1, pk::network::EdgeKind::Probability, 0.02},
+                 {1, 1, pk::network::EdgeKind::Probability, 0.999}, {1, 0, pk::network::EdgeKind::Probability, 0.001}};
+  chain.lag_time_s = 1e-9;
+  // Bound 0 <-> 1 <-> unbound 2 (binding at 1e12/M/s x 1 uM), and 1 -> 3, a
+  // state without exits, after ~40 steps on average.
+  const auto absorbing = pk::test::rate_network(
+      {Macrostate::Bound, Macrostate::Other, Macrostate::Unbound, Macrostate::Other},
+      {rate_edge(0, 1, 1e6), rate_edge(1, 0, 1e6), rate_edge(1, 2, 1e6), rate_edge(2, 1, 1e12), rate_edge(1, 3, 1e5)});
+  const auto small = four_states();
+  const auto large = large_random(5);
+  struct Case {
+    const pk::network::Network* net;
+    std::int32_t first, replicas, walkers;
+    double horizon_s;
+    int segments;
+    std::int64_t cap, max_steps;
+    bool counted;
+    const char* what;
+  };
+  const std::vector<Case> cases = {
+      {&small, 0, 3, 1501, 5e-8, 3, 7, 0, true, "team scratch, 1024 + 477 walkers per replica, cap 7"},
+      {&small, 1, 2, 1501, 5e-8, 2, 13, 0, false, "uncounted flat launch, odd total, cap 13"},
+      {&small, 0, 1, 1, 5e-8, 1, 5, 0, true, "one walker"},
+      {&large, 0, 2, 255, 1e-3, 3, 70, 300, true, "global counts, step budget 300 in launches of 70"},
+      {&large, 0, 3, 85, 1e-3, 2, 45, 200, false, "uncounted, step budget 200 in launches of 45"},
+      {&absorbing, 0, 2, 1023, 2e-4, 2, 50, 0, true, "absorbing state"},
+      {&chain, 0, 2, 1023, 500e-9, 2, 50, 0, true, "discrete time"},
+  };
+  for (const auto& [one, two] : {std::make_pair("packed", "packed2"), std::make_pair("packed-int", "packed2-int")})
+    for (const Case& c : cases) {
+      SCOPED_TRACE(std::string(two) + " vs " + one + ": " + c.what);
+      const auto single = pk::test::simulate(*c.net, "bound", c.first, c.replicas, c.walkers, c.horizon_s, 31,
+                                             c.segments, c.cap, 1e-6, 10, c.max_steps, c.counted, one);
+      const auto paired = pk::test::simulate(*c.net, "bound", c.first, c.replicas, c.walkers, c.horizon_s, 31,
+                                             c.segments, c.cap, 1e-6, 10, c.max_steps, c.counted, two);
+      ASSERT_EQ(single.variant, one);
+      ASSERT_EQ(paired.variant, two);
+      expect_same(single.snap, paired.snap);
+      // The walks are long enough to span several launches and to record
+      // trajectories, and the step budget stops walkers where there is one.
+      EXPECT_GT(*std::max_element(single.snap.steps.begin(), single.snap.steps.end()), 2 * c.cap);
+      EXPECT_GT(*std::max_element(single.snap.traj_count.begin(), single.snap.traj_count.end()), 1);
+      if (c.max_steps > 0)
+        EXPECT_GT(std::count(single.snap.done.begin(), single.snap.done.end(), pk::kmc::kDoneSteps), 0);
+      if (c.net == &absorbing) EXPECT_GT(std::count(single.snap.state.begin(), single.snap.state.end(), 3), 1000);
+      if (c.net != &chain || c.walkers > 1)
+        EXPECT_GT(std::accumulate(single.snap.n_unbind.begin(), single.snap.n_unbind.end(), 0), 0);
+    }
 }
