@@ -42,6 +42,14 @@ for k in 1 2; do
   echo "run $k (--no-report): exit $? $(grep -E 'stage wall times|whole process' "$OUT/run_nr$k.log" | tr '\n' ' ')" >> "$log"
 done
 ls /tmp/abl/report 2>/dev/null | head -1 >> "$log"
+# The production protocol (docking and KMC at their defaults).
+for k in 1 2 3 nr; do
+  rm -rf /tmp/abd
+  extra=(); [[ $k == nr ]] && extra=(--no-report)
+  { /usr/bin/time -f "whole process %e s" $pk run --config inputs/run_example/run_defaults.ini --output /tmp/abd "${extra[@]}"; } > "$OUT/run_defaults_$k.log" 2>&1
+  echo "run_defaults $k: exit $? $(grep -E 'stage wall times|whole process|steps in|koff [0-9]' "$OUT/run_defaults_$k.log" | tr '\n' ' ')" >> "$log"
+done
+echo "process start and end: $( { /usr/bin/time -f "%e s" $pk --version > /dev/null; } 2>&1 | tail -1) for --version"  >> "$log"
 echo "pipeline: $SECONDS s" >> "$log"
 for seed in 1 2 3 4 5; do
   echo "bench dock --exhaustiveness 8 --seed $seed: $(timeout 60 $pk bench dock --exhaustiveness 8 --seed $seed --vina none 2>&1 | python3 benchmarks/dock_stages.py 2>&1 | tr '\n' ' ')" >> "$log"
