@@ -8,6 +8,7 @@
 #include <Kokkos_Core.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <numeric>
 
@@ -233,6 +234,13 @@ KmcEngine::KmcEngine(const KmcTables& t, const KmcParams& p) : impl_(std::make_u
   d.dwell_bins = p.dwell_bins;
   d.dwell_log10_min = p.dwell_log10_min;
   d.dwell_bins_per_decade = p.dwell_bins_per_decade;
+  d.dwell_edges = upload("dwell_edges", dwell_bin_edges(p.dwell_log10_min, p.dwell_bins_per_decade, p.dwell_bins));
+}
+
+std::vector<double> dwell_bin_edges(double log10_min, double bins_per_decade, int bins) {
+  std::vector<double> edges(static_cast<std::size_t>(bins) + 1);
+  for (int b = 0; b <= bins; ++b) edges[b] = std::pow(10.0, log10_min + b / bins_per_decade);
+  return edges;
 }
 
 KmcEngine::~KmcEngine() = default;

@@ -22,6 +22,13 @@ struct KmcTables {
   std::vector<double> start_cdf;          ///< local replicas x n
 };
 
+/// The dwell histogram's bin edges, s: 10^(log10_min + b / bins_per_decade)
+/// for b = 0..bins. Bin b holds dwells in [edge b, edge b+1); bin 0 also the
+/// shorter ones, the last bin also the longer ones. The kernels bin by exact
+/// comparisons with these values, so the edges written to the output are the
+/// ones used.
+std::vector<double> dwell_bin_edges(double log10_min, double bins_per_decade, int bins);
+
 struct KmcParams {
   std::uint64_t seed = 1;
   std::int32_t first_replica = 0;  ///< global index of this rank's first replica

@@ -6,14 +6,6 @@
 
 namespace pk::kmc {
 
-namespace {
-std::vector<double> dwell_bin_edges(const RunLayout& L) {
-  std::vector<double> edges(L.dwell_bins + 1);
-  for (int b = 0; b <= L.dwell_bins; ++b) edges[b] = std::pow(10.0, L.dwell_log10_min + b / L.dwell_bins_per_decade);
-  return edges;
-}
-}  // namespace
-
 void write_results(const io::File& f, const KmcSnapshot& s, const RunLayout& L,
                    const std::vector<ReplicaTotals>& totals, const std::vector<std::int64_t>& occupancy_total) {
   const std::vector<double> end = observation_end(s, L.horizon_s);
@@ -46,7 +38,7 @@ void write_results(const io::File& f, const KmcSnapshot& s, const RunLayout& L,
                         "replicas x edges (edges in /results/edge_from, /results/edge_to order)");
   }
   io::write_distributed(f, "/results/bound_dwell_histogram", s.dwell_hist, "1");
-  io::write_replicated(f, "/results/bound_dwell_bin_edges_s", dwell_bin_edges(L), "s");
+  io::write_replicated(f, "/results/bound_dwell_bin_edges_s", dwell_bin_edges(L.dwell_log10_min, L.dwell_bins_per_decade, L.dwell_bins), "s");
   io::write_distributed(f, "/trajectories/time_s", s.traj_time, "s");
   io::write_distributed(f, "/trajectories/state", s.traj_state, "1");
   io::write_distributed(f, "/trajectories/length", s.traj_count, "1");

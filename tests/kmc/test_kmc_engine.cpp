@@ -177,3 +177,30 @@ TEST(KmcEngine, StepBudgetStopsWalkers) {
     EXPECT_EQ(run.snap.done[i], pk::kmc::kDoneSteps);
   }
 }
+
+TEST(KmcEngine, DwellHistogramBinsEveryDwellByTheWrittenEdges) {
+  // Unbound absorbs: every walker unbinds exactly once, so each replica's
+  // histogram must be its walkers' first dwells binned on the host against
+  // the edges the output file holds (binary search, bin 0 and the last bin
+  // open-ended).
+  const auto net = pk::test::rate_network({Macrostate::Bound, Macrostate::Unbound}, {rate_edge(0, 1, 1e6)});
+  const int walkers = 2048, replicas = 2;
+  const auto run = pk::test::simulate(net, "bound", 0, replicas, walkers, 1e-3, 11);
+  const auto& p = run.params;
+  const std::vector<double> edges = pk::kmc::dwell_bin_edges(p.dwell_log10_min, p.dwell_bins_per_decade, p.dwell_bins);
+  ASSERT_EQ(run.snap.dwell_hist.size(), static_cast<std::size_t>(replicas * p.dwell_bins));
+  for (int r = 0; r < replicas; ++r) {
+    std::vector<std::int32_t> expected(p.dwell_bins, 0);
+    for (int w = 0; w < walkers; ++w) {
+      const std::size_t i = static_cast<std::size_t>(r) * walkers + w;
+      ASSERT_EQ(run.snap.n_unbind[i], 1);
+      const double dwell = run.snap.first_dwell[i];
+      const long above = std::upper_bound(edges.begin(), edges.end(), dwell) - edges.begin();  // edges <= dwell
+      ++expected[std::clamp<long>(above - 1, 0, p.dwell_bins - 1)];
+    }
+    const std::vector<std::int32_t> got(run.snap.dwell_hist.begin() + r * p.dwell_bins,
+                                        run.snap.dwell_hist.begin() + (r + 1) * p.dwell_bins);
+    EXPECT_EQ(got, expected) << "replica " << r;
+    EXPECT_GT(std::count_if(expected.begin(), expected.end(), [](std::int32_t c) { return c > 0; }), 20);
+  }
+}
