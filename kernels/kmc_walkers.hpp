@@ -118,6 +118,7 @@ struct KmcData {
   V<std::int32_t> occupancy;     // replicas x grid x n
   V<std::int64_t> transitions;   // replicas x nnz
   V<std::int32_t> dwell_hist;    // replicas x dwell_bins
+  R<double> dwell_edges;         // dwell_bins + 1: the bin edges, s (dwell_bin_edges, src/kmc/engine.hpp)
   V<double> traj_time;           // replicas x traj_walkers x traj_length
   V<std::int32_t> traj_state;
   V<std::int32_t> traj_count;    // replicas x traj_walkers
@@ -639,12 +640,17 @@ struct KmcAdvance {
     return first + (rest < d.alias_threshold(slot) ? k : d.alias_index(slot));
   }
 
+  /// Bins a bound dwell by exact comparisons with d.dwell_edges (the edges
+  /// the output holds), starting from a single-precision guess: a float log
+  /// instead of the double one, which is a long instruction sequence that a
+  /// warp runs whenever any of its walkers unbinds.
   KOKKOS_INLINE_FUNCTION void record_dwell(std::int32_t rl, double dwell) const {
-    int bin = 0;
-    if (dwell > 0.0) {
-      const double x = (compat::log(dwell) * 0.43429448190325182765 - d.dwell_log10_min) * d.dwell_bins_per_decade;
-      bin = x < 0.0 ? 0 : (x >= d.dwell_bins - 1 ? d.dwell_bins - 1 : static_cast<int>(x));
-    }
+    const std::int32_t last = d.dwell_bins - 1;
+    const float x = (compat::log(static_cast<float>(dwell)) * 0.4342944819f - static_cast<float>(d.dwell_log10_min)) *
+                    static_cast<float>(d.dwell_bins_per_decade);
+    std::int32_t bin = x >= 0.0f ? (x < static_cast<float>(last) ? static_cast<std::int32_t>(x) : last) : 0;  // NaN: 0
+    while (bin > 0 && dwell < d.dwell_edges(bin)) --bin;
+    while (bin < last && dwell >= d.dwell_edges(bin + 1)) ++bin;
     Kokkos::atomic_increment(&d.dwell_hist(static_cast<std::int64_t>(rl) * d.dwell_bins + bin));
   }
 
