@@ -12,6 +12,8 @@ namespace pk::dock {
 
 namespace po = boost::program_options;
 
+void validate(boost::any& v, const std::vector<std::string>& values, BoxOption*, int);
+
 void add_dock_options(po::options_description& desc) {
   po::options_description in("Input (Vina's option names; a Vina config file works with --config)", 100, 50);
   in.add_options()
@@ -30,7 +32,7 @@ void add_dock_options(po::options_description& desc) {
       ("size_z", po::value<double>(), "box size along z (Å)")
       ("autobox", po::bool_switch(), "box from the ligand (as Vina: centre = mean atom position, size = "
                                      "ceil(2 (largest distance from it + 4 Å))); --score_only and --local_only")
-      ("box", po::value<std::vector<std::string>>()->composing()->value_name("CX,CY,CZ,SX,SY,SZ"),
+      ("box", po::value<std::vector<BoxOption>>()->composing()->value_name("CX,CY,CZ,SX,SY,SZ"),
        "a search box: centre and size in Å (repeatable; in a config file one `box = ...` line per box). "
        "Every ligand is searched in each box (and in the --center/--size box if given) with the full "
        "exhaustiveness, box b with seed + b; the poses of all boxes are clustered and ranked together and each "
@@ -94,33 +96,54 @@ std::string trimmed(const std::string& s) {
 }
 }  // namespace
 
-DockBox parse_box_option(const std::string& value) {
-  const std::string what = "pandakinetics dock: --box '" + value + "': ";
+namespace {
+
+/// Reads "cx,cy,cz,sx,sy,sz" into `b`; returns what is wrong with it, or "".
+std::string read_box(const std::string& value, DockBox& b) {
+  const std::string what = "--box '" + value + "': ";
   std::vector<std::string> fields;
   std::stringstream in(value);
   for (std::string f; std::getline(in, f, ',');) fields.push_back(trimmed(f));
   if (!value.empty() && value.back() == ',') fields.emplace_back();
   if (fields.size() != 6)
-    throw UsageError(what + "expected 6 comma-separated numbers cx,cy,cz,sx,sy,sz (centre and size in Å), got " +
-                     std::to_string(fields.size()));
+    return what + "expected 6 comma-separated numbers cx,cy,cz,sx,sy,sz (centre and size in Å), got " +
+           std::to_string(fields.size());
   double v[6];
   for (int k = 0; k < 6; ++k) {
     char* end = nullptr;
     v[k] = std::strtod(fields[k].c_str(), &end);
     if (fields[k].empty() || *end != '\0' || !std::isfinite(v[k]))
-      throw UsageError(what + "field " + std::to_string(k + 1) + " '" + fields[k] +
-                       "' is not a finite number (expected cx,cy,cz,sx,sy,sz in Å)");
+      return what + "field " + std::to_string(k + 1) + " '" + fields[k] +
+             "' is not a finite number (expected cx,cy,cz,sx,sy,sz in Å)";
   }
-  DockBox b;
   b.origin = "--box";
   for (int d = 0; d < 3; ++d) {
     b.center[d] = v[d];
     b.size[d] = v[3 + d];
     if (!(b.size[d] > 0))
-      throw UsageError(what + "the sizes sx,sy,sz must be positive (Å), got " + fields[3 + d] + " for " +
-                       std::string(1, "xyz"[d]));
+      return what + "the sizes sx,sy,sz must be positive (Å), got " + fields[3 + d] + " for " + "xyz"[d];
   }
+  return "";
+}
+
+}  // namespace
+
+DockBox parse_box_option(const std::string& value) {
+  DockBox b;
+  const std::string problem = read_box(value, b);
+  if (!problem.empty()) throw UsageError("pandakinetics dock: " + problem);
   return b;
+}
+
+/// Boost.Program_options reads each --box through this, so that a bad value in a
+/// config file is reported with its file and line (cli.cpp) and on the command line
+/// as a usage error.
+void validate(boost::any& v, const std::vector<std::string>& values, BoxOption*, int) {
+  po::validators::check_first_occurrence(v);
+  BoxOption b;
+  const std::string problem = read_box(po::validators::get_single_string(values), b.box);
+  if (!problem.empty()) throw po::error(problem);
+  v = b;
 }
 
 DockConfig dock_config_from(const po::variables_map& vm) {
@@ -153,7 +176,7 @@ DockConfig dock_config_from(const po::variables_map& vm) {
       throw UsageError(std::string("pandakinetics dock: --") + size[d] + " must be positive (Å)");
   if (c.have_box) c.boxes.push_back(DockBox{c.center, c.size, "--center/--size"});
   if (vm.count("box"))
-    for (const auto& v : get<std::vector<std::string>>(vm, "box")) c.boxes.push_back(parse_box_option(v));
+    for (const auto& b : get<std::vector<BoxOption>>(vm, "box")) c.boxes.push_back(b.box);
   c.blind = get<bool>(vm, "blind");
   c.blind_box_size = get<double>(vm, "blind_box_size");
   c.blind_overlap = get<double>(vm, "blind_overlap");

@@ -24,6 +24,11 @@ struct DockBox {
   std::string origin;
 };
 
+/// One --box value as Boost.Program_options stores it (checked as it is read).
+struct BoxOption {
+  DockBox box;
+};
+
 /// Everything a docking or scoring run needs, validated.
 struct DockConfig {
   std::string receptor;                 ///< rigid receptor PDBQT

@@ -141,6 +141,7 @@ void write_sdf(const LigandOutput& lig, const std::string& path) {
     out << "> <intra_kcal_per_mol>\n" << fixed(p.intra, 0, 3) << "\n\n";
     out << "> <rmsd_lb_angstrom>\n" << fixed(p.rmsd_lb, 0, 3) << "\n\n";
     out << "> <rmsd_ub_angstrom>\n" << fixed(p.rmsd_ub, 0, 3) << "\n\n";
+    out << "> <site>\n" << p.site << "\n\n";  // index of the search box (poses HDF5 /boxes)
     out << "$$$$\n";
   }
   write_text_atomically(path, out.str());

@@ -181,6 +181,12 @@ std::string with_extension(const std::string& path, const std::string& ext) {
   return std::filesystem::path(path).replace_extension(ext).string();
 }
 
+std::string fixed3(double v) {
+  char b[48];
+  std::snprintf(b, sizeof b, "%.3f", v);
+  return b;
+}
+
 std::string xyz(const std::array<double, 3>& v) {
   char b[96];
   std::snprintf(b, sizeof b, "(%.3f, %.3f, %.3f)", v[0], v[1], v[2]);
@@ -314,9 +320,9 @@ int run_dock_search(const DockConfig& cfg, cli::Context& ctx) {
           if (cfg.verbosity > 1 || (cfg.verbosity > 0 && n_boxes <= 8))
             ctx.out << "ligand " << names[i] << ", box " << b << ": "
                     << (items.back().ok ? std::to_string(items.back().n_poses) + " modes, best (in this box) " +
-                                              std::to_string(items.back().best_score) + " kcal/mol"
+                                              fixed3(items.back().best_score) + " kcal/mol"
                                         : "no pose: " + items.back().message)
-                    << ", " << items.back().seconds << " s\n";
+                    << ", " << fixed3(items.back().seconds) << " s\n";
         }
         merged.push_back(merge_sites(per_box, cfg.num_modes, cfg.energy_range, cfg.min_rmsd));
         merged.back().name = names[i];
