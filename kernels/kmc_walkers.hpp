@@ -537,25 +537,26 @@ struct KmcAdvance {
     // A phase change: the target is bound or unbound and the walker's phase
     // is not already that (phase codes equal macrostate codes).
     const std::int32_t m = static_cast<std::int32_t>(word & 3u);
+    // Binding and unbinding share one path (the event count and the phase
+    // time to add to are chosen by address), so a warp whose walkers bind
+    // and unbind in the same step runs it once; only the dwell of an
+    // unbinding is extra. The same operations on the same values as the
+    // baseline's two branches.
     if (m != kMacroOther && m != a.ph) {
       const std::int64_t i = a.i;
       const double t = a.t;
-      if (m == kMacroBound) {
-        if (a.ph == kPhaseUnbound) {
-          d.n_bind(i) += 1;
-          d.unbound_time(i) += t - d.phase_start(i);
+      if (a.ph != kPhaseNone) {  // leaving a phase: a binding or an unbinding event
+        const bool unbinding = a.ph == kPhaseBound;
+        const double since = t - d.phase_start(i);
+        (unbinding ? d.n_unbind(i) : d.n_bind(i)) += 1;
+        (unbinding ? d.bound_time(i) : d.unbound_time(i)) += since;
+        if (unbinding) {
+          if (d.first_dwell(i) < 0.0) d.first_dwell(i) = since;
+          record_dwell(a.rl, since);
         }
-        if (d.fpt_bound(i) < 0.0) d.fpt_bound(i) = t;
-      } else {
-        if (a.ph == kPhaseBound) {
-          d.n_unbind(i) += 1;
-          const double dwell = t - d.phase_start(i);
-          d.bound_time(i) += dwell;
-          if (d.first_dwell(i) < 0.0) d.first_dwell(i) = dwell;
-          record_dwell(a.rl, dwell);
-        }
-        if (d.fpt_unbound(i) < 0.0) d.fpt_unbound(i) = t;
       }
+      double& first_passage = m == kMacroBound ? d.fpt_bound(i) : d.fpt_unbound(i);
+      if (first_passage < 0.0) first_passage = t;
       a.ph = static_cast<std::int8_t>(m);
       d.phase_start(i) = t;
     }
@@ -646,8 +647,12 @@ struct KmcAdvance {
   /// warp runs whenever any of its walkers unbinds.
   KOKKOS_INLINE_FUNCTION void record_dwell(std::int32_t rl, double dwell) const {
     const std::int32_t last = d.dwell_bins - 1;
-    const float x = (compat::log(static_cast<float>(dwell)) * 0.4342944819f - static_cast<float>(d.dwell_log10_min)) *
-                    static_cast<float>(d.dwell_bins_per_decade);
+#if defined(__CUDA_ARCH__)
+    const float ln = __logf(static_cast<float>(dwell));  // two instructions; a guess is all it needs to be
+#else
+    const float ln = compat::log(static_cast<float>(dwell));
+#endif
+    const float x = (ln * 0.4342944819f - static_cast<float>(d.dwell_log10_min)) * static_cast<float>(d.dwell_bins_per_decade);
     std::int32_t bin = x >= 0.0f ? (x < static_cast<float>(last) ? static_cast<std::int32_t>(x) : last) : 0;  // NaN: 0
     while (bin > 0 && dwell < d.dwell_edges(bin)) --bin;
     while (bin < last && dwell >= d.dwell_edges(bin + 1)) ++bin;
