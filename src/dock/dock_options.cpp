@@ -222,6 +222,18 @@ DockConfig dock_config_from(const po::variables_map& vm) {
   c.weights.hydrogen = get<double>(vm, "weight_hydrogen");
   c.weights.rot = get<double>(vm, "weight_rot");
   c.option_values = cli::option_values(vm);
+  for (auto& [key, value] : c.option_values)  // the --box values as given, for provenance
+    if (key == "box") {
+      value.clear();
+      for (const auto& b : c.boxes)
+        if (b.origin == "--box") {
+          std::ostringstream s;
+          s.precision(17);
+          s << (value.empty() ? "" : "; ") << b.center[0] << "," << b.center[1] << "," << b.center[2] << ","
+            << b.size[0] << "," << b.size[1] << "," << b.size[2];
+          value += s.str();
+        }
+    }
   return c;
 }
 
