@@ -4,7 +4,8 @@
 # receptor) give /boxes with both, every pose inside its box, and for each box
 # exactly the poses that box docked alone with the same seed (box b: seed + b)
 # gives, re-ranked together; the same from `box = ...` lines of a config file
-# and on 2 MPI ranks; `network` on those poses has states from both sites;
+# and on 2 MPI ranks; two ligands in the two boxes on 1 and 2 ranks give the
+# same poses file; `network` on those poses has states from both sites;
 # --blind chooses boxes that hold Vina's own best pose and docks in them;
 # malformed --box values stop with a message naming --box.
 # usage: check_dock_sites.sh PANDAKINETICS MPIEXEC INPUTS_DOCK PYTHON CHECKER VINA_POSES
@@ -44,6 +45,22 @@ cmp -s two.pdbqt cfg.pdbqt || fail "box = lines of a config file gave other pose
   --out_h5 np2.h5 > np2.log 2>&1 || { cat np2.log; fail "2 ranks"; }
 cmp -s two.pdbqt np2.pdbqt || fail "2 ranks gave other poses than 1"
 "$py" "$checker" same two.h5 np2.h5 || fail "poses HDF5 differs between 1 and 2 ranks"
+
+# 2b. two ligands x two boxes (a screen): the same poses file on 1 and 2 ranks, each ligand with both sites
+cp ligand.pdbqt second.pdbqt
+tiny=(--receptor protein.pdbqt --ligand ligand.pdbqt --ligand second.pdbqt --box "$site" --box "$other"
+      --exhaustiveness 1 --chains 4 --steps_per_chain 40 --num_modes 40 --energy_range 30 --seed 3)
+"$pk" dock "${tiny[@]}" --dir screen1 > s1.log 2>&1 || { cat s1.log; fail "screen in two boxes"; }
+"$mpiexec" -n 2 --oversubscribe "$pk" dock "${tiny[@]}" --dir screen2 > s2.log 2>&1 || { cat s2.log; fail "screen, 2 ranks"; }
+"$py" "$checker" same screen1/poses.h5 screen2/poses.h5 || fail "screen: 1 and 2 ranks differ"
+"$py" - <<'PY' || fail "screen: sites per ligand"
+import h5py
+with h5py.File("screen1/poses.h5") as f:
+    assert f["boxes/center_angstrom"].shape == (2, 3)
+    for name in ("ligand", "second"):
+        assert set(f["ligands"][name]["site"][()]) == {0, 1}, name
+print("screen in two boxes: both ligands have poses from both sites, the same on 1 and 2 ranks")
+PY
 
 # 3. the network on the two-box poses: states from both sites
 "$pk" network two.h5 --output net.h5 --summary net.json --images 2 --relax-steps 2 --drop-unconnected \
