@@ -218,6 +218,14 @@ std::vector<DockBox> search_boxes(const DockConfig& cfg, const Receptor& recepto
   return boxes;
 }
 
+void print_boxes(const DockConfig& cfg, const std::vector<DockBox>& boxes, cli::Context& ctx) {
+  ctx.out << "dock: " << boxes.size() << " search boxes, each ligand searched in every one (box b with seed "
+          << cfg.seed << " + b); the poses of all boxes are clustered and ranked together:\n";
+  for (std::size_t b = 0; b < boxes.size(); ++b)
+    ctx.out << "  box " << b << ": centre " << xyz(boxes[b].center) << " Å, size " << xyz(boxes[b].size)
+            << " Å, seed " << cfg.seed + static_cast<std::uint64_t>(b) << " [" << boxes[b].origin << "]\n";
+}
+
 /// One ligand's summary from its boxes' (items of one ligand, box order).
 LigandSummary merged_summary(const std::vector<LigandSummary>& items, const LigandOutput& merged) {
   LigandSummary s = items.front();
@@ -243,6 +251,79 @@ LigandSummary merged_summary(const std::vector<LigandSummary>& items, const Liga
   return s;
 }
 
+/// On rank 0: each ligand's outputs of all boxes (item b * n_ligands + i) merged into one.
+void merge_boxes(const DockConfig& cfg, const std::vector<std::string>& names, int n_boxes,
+                 std::vector<LigandOutput>& outputs, std::vector<LigandSummary>& summaries, cli::Context& ctx) {
+  const int n_ligands = static_cast<int>(names.size());
+  std::vector<LigandOutput> merged;
+  std::vector<LigandSummary> merged_summaries;
+  for (int i = 0; i < n_ligands; ++i) {
+    std::vector<LigandOutput> per_box;
+    std::vector<LigandSummary> items;
+    for (int b = 0; b < n_boxes; ++b) {
+      per_box.push_back(std::move(outputs[b * n_ligands + i]));
+      items.push_back(summaries[b * n_ligands + i]);
+      const LigandSummary& it = items.back();
+      if (cfg.verbosity > 1 || (cfg.verbosity > 0 && n_boxes <= 8))
+        ctx.out << "ligand " << names[i] << ", box " << b << ": "
+                << (it.ok ? std::to_string(it.n_poses) + " modes, best (in this box) " + fixed3(it.best_score) +
+                                " kcal/mol"
+                          : "no pose: " + it.message)
+                << ", " << fixed3(it.seconds) << " s\n";
+    }
+    merged.push_back(merge_sites(per_box, cfg.num_modes, cfg.energy_range, cfg.min_rmsd));
+    merged.back().name = names[i];
+    merged_summaries.push_back(merged_summary(items, merged.back()));
+  }
+  outputs = std::move(merged);
+  summaries = std::move(merged_summaries);
+}
+
+/// On rank 0: each ligand's PDBQT and SDF, the poses HDF5, JSON and summary; returns the failed ligands.
+int write_outputs(const DockConfig& cfg, const std::vector<DockBox>& boxes, bool batch, bool several_boxes,
+                  std::vector<LigandOutput>& outputs, const std::vector<LigandSummary>& summaries, cli::Context& ctx) {
+  int failed = 0;
+  const std::string dir = cfg.out_dir.empty() ? std::string(".") : cfg.out_dir;
+  if (batch) std::filesystem::create_directories(dir);
+  std::vector<LigandOutput> good;
+  std::vector<Box> h5_boxes;  // distinct search boxes; a pose's site indexes this list
+  for (const auto& b : boxes) h5_boxes.push_back(Box{b.center, b.size});
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const LigandSummary& s = summaries[i];
+    if (!s.ok) {
+      ++failed;
+      ctx.out << "ligand " << s.name << ": FAILED: " << s.message << "\n";
+      continue;
+    }
+    std::string pdbqt = batch ? dir + "/" + s.name + "_out.pdbqt"
+                              : (cfg.out.empty() ? with_extension(s.path, "").append("_out.pdbqt") : cfg.out);
+    const std::string sdf = (!batch && !cfg.sdf.empty()) ? cfg.sdf : with_extension(pdbqt, ".sdf");
+    if (cfg.autobox) {  // each ligand's own box, shared by ligands with the same one
+      int site = 0;
+      while (site < static_cast<int>(h5_boxes.size()) &&
+             (h5_boxes[site].center != outputs[i].box_center || h5_boxes[site].size != outputs[i].box_size))
+        ++site;
+      if (site == static_cast<int>(h5_boxes.size())) h5_boxes.push_back(Box{outputs[i].box_center, outputs[i].box_size});
+      for (auto& p : outputs[i].poses) p.site = site;
+    }
+    write_pdbqt_models(outputs[i], pdbqt);
+    write_sdf(outputs[i], sdf);
+    ctx.out << "ligand " << s.name << " (" << s.path << "): " << outputs[i].poses.size() << " modes in "
+            << s.seconds << " s" << (several_boxes ? " (sum over its boxes)" : "") << " -> " << pdbqt << ", " << sdf
+            << "\n";
+    print_modes(ctx.out, outputs[i], several_boxes);
+    good.push_back(std::move(outputs[i]));
+  }
+  const std::string h5 = !cfg.out_h5.empty() ? cfg.out_h5 : (batch ? dir + "/poses.h5" : "");
+  if (!h5.empty()) write_poses_h5(good, h5_boxes, cfg.receptor, h5);
+  if (!cfg.json.empty()) write_dock_json(good, cfg.receptor, cfg.json, cfg.option_values);
+  const std::string summary = !cfg.summary.empty() ? cfg.summary : (batch ? dir + "/summary.tsv" : "");
+  if (!summary.empty()) write_summary(summaries, summary);
+  if (batch) ctx.out << "\nsummary (" << (summary.empty() ? "not written" : summary) << "):\n"
+                     << summary_table(summaries);
+  return failed;
+}
+
 }  // namespace
 
 int run_dock_search(const DockConfig& cfg, cli::Context& ctx) {
@@ -266,13 +347,7 @@ int run_dock_search(const DockConfig& cfg, cli::Context& ctx) {
                                "exhaustiveness " + std::to_string(cfg.exhaustiveness) + ", " +
                                    std::to_string(default_chains(cfg)) + " chains")
           << ", device " << DeviceDocking::device_name() << "\n";
-  if (n_boxes > 1 || cfg.blind) {
-    ctx.out << "dock: " << n_boxes << " search boxes, each ligand searched in every one (box b with seed "
-            << cfg.seed << " + b); the poses of all boxes are clustered and ranked together:\n";
-    for (int b = 0; b < n_boxes; ++b)
-      ctx.out << "  box " << b << ": centre " << xyz(boxes[b].center) << " Å, size " << xyz(boxes[b].size)
-              << " Å, seed " << cfg.seed + static_cast<std::uint64_t>(b) << " [" << boxes[b].origin << "]\n";
-  }
+  if (n_boxes > 1 || cfg.blind) print_boxes(cfg, boxes, ctx);
 
   // Work items (box b, ligand i) -> b * n_ligands + i, dealt round-robin over the ranks: a rank's
   // consecutive items mostly share a box (its grid maps), and each item's result depends only on
@@ -282,10 +357,10 @@ int run_dock_search(const DockConfig& cfg, cli::Context& ctx) {
   std::vector<LigandSummary> summaries;
   for (int item : mine) {
     const int i = item % n_ligands, b = item / n_ligands;
+    const auto t0 = std::chrono::steady_clock::now();
     LigandSummary s;
     s.name = names[i];
     s.path = paths[i];
-    const auto t0 = std::chrono::steady_clock::now();
     LigandOutput out;
     try {
       out = cfg.autobox ? docker.dock(paths[i], names[i])
@@ -296,7 +371,6 @@ int run_dock_search(const DockConfig& cfg, cli::Context& ctx) {
       s.best_score = out.poses.front().score;
       s.n_poses = static_cast<int>(out.poses.size());
     } catch (const InputError& e) {
-      s.ok = false;
       s.message = e.what();
       out.name = names[i];
     }
@@ -308,67 +382,8 @@ int run_dock_search(const DockConfig& cfg, cli::Context& ctx) {
 
   int failed = 0;
   if (comm.is_root()) {
-    if (n_boxes > 1) {  // one merged output per ligand
-      std::vector<LigandOutput> merged;
-      std::vector<LigandSummary> merged_summaries;
-      for (int i = 0; i < n_ligands; ++i) {
-        std::vector<LigandOutput> per_box;
-        std::vector<LigandSummary> items;
-        for (int b = 0; b < n_boxes; ++b) {
-          per_box.push_back(std::move(outputs[b * n_ligands + i]));
-          items.push_back(summaries[b * n_ligands + i]);
-          if (cfg.verbosity > 1 || (cfg.verbosity > 0 && n_boxes <= 8))
-            ctx.out << "ligand " << names[i] << ", box " << b << ": "
-                    << (items.back().ok ? std::to_string(items.back().n_poses) + " modes, best (in this box) " +
-                                              fixed3(items.back().best_score) + " kcal/mol"
-                                        : "no pose: " + items.back().message)
-                    << ", " << fixed3(items.back().seconds) << " s\n";
-        }
-        merged.push_back(merge_sites(per_box, cfg.num_modes, cfg.energy_range, cfg.min_rmsd));
-        merged.back().name = names[i];
-        merged_summaries.push_back(merged_summary(items, merged.back()));
-      }
-      outputs = std::move(merged);
-      summaries = std::move(merged_summaries);
-    }
-    const std::string dir = cfg.out_dir.empty() ? std::string(".") : cfg.out_dir;
-    if (batch) std::filesystem::create_directories(dir);
-    std::vector<LigandOutput> good;
-    std::vector<Box> h5_boxes;  // distinct search boxes; a pose's site indexes this list
-    for (const auto& b : boxes) h5_boxes.push_back(Box{b.center, b.size});
-    for (std::size_t i = 0; i < outputs.size(); ++i) {
-      const LigandSummary& s = summaries[i];
-      if (!s.ok) {
-        ++failed;
-        ctx.out << "ligand " << s.name << ": FAILED: " << s.message << "\n";
-        continue;
-      }
-      std::string pdbqt = batch ? dir + "/" + s.name + "_out.pdbqt"
-                                : (cfg.out.empty() ? with_extension(s.path, "").append("_out.pdbqt") : cfg.out);
-      const std::string sdf = (!batch && !cfg.sdf.empty()) ? cfg.sdf : with_extension(pdbqt, ".sdf");
-      if (cfg.autobox) {  // each ligand's own box, shared by ligands with the same one
-        int site = 0;
-        while (site < static_cast<int>(h5_boxes.size()) &&
-               (h5_boxes[site].center != outputs[i].box_center || h5_boxes[site].size != outputs[i].box_size))
-          ++site;
-        if (site == static_cast<int>(h5_boxes.size())) h5_boxes.push_back(Box{outputs[i].box_center, outputs[i].box_size});
-        for (auto& p : outputs[i].poses) p.site = site;
-      }
-      write_pdbqt_models(outputs[i], pdbqt);
-      write_sdf(outputs[i], sdf);
-      ctx.out << "ligand " << s.name << " (" << s.path << "): " << outputs[i].poses.size() << " modes in "
-              << s.seconds << " s" << (n_boxes > 1 ? " (sum over its boxes)" : "") << " -> " << pdbqt << ", " << sdf
-              << "\n";
-      print_modes(ctx.out, outputs[i], n_boxes > 1);
-      good.push_back(std::move(outputs[i]));
-    }
-    const std::string h5 = !cfg.out_h5.empty() ? cfg.out_h5 : (batch ? dir + "/poses.h5" : "");
-    if (!h5.empty()) write_poses_h5(good, h5_boxes, cfg.receptor, h5);
-    if (!cfg.json.empty()) write_dock_json(good, cfg.receptor, cfg.json, cfg.option_values);
-    const std::string summary = !cfg.summary.empty() ? cfg.summary : (batch ? dir + "/summary.tsv" : "");
-    if (!summary.empty()) write_summary(summaries, summary);
-    if (batch) ctx.out << "\nsummary (" << (summary.empty() ? "not written" : summary) << "):\n"
-                       << summary_table(summaries);
+    if (n_boxes > 1) merge_boxes(cfg, names, n_boxes, outputs, summaries, ctx);  // one output per ligand
+    failed = write_outputs(cfg, boxes, batch, n_boxes > 1, outputs, summaries, ctx);
   }
   MPI_Bcast(&failed, 1, MPI_INT, 0, comm.get());
   return failed > 0 ? kExitError : kExitOk;
