@@ -69,26 +69,19 @@ def walkers(f):
 
 def kaplan_meier(times, observed):
     """Survival S(t) from times with censoring (observed False = censored at that time).
-    Returns the step points (t, S(t)) just after each event time."""
+    Returns the step points (t, S(t)) just after each event time: at each
+    distinct time, S is multiplied by 1 - deaths / (walkers still at risk),
+    in time order (vectorized; a factor of exactly 1 where nothing died)."""
     order = np.argsort(times, kind="stable")
-    t, obs = times[order], observed[order]
-    at_risk = len(t)
-    s = 1.0
-    out_t, out_s = [0.0], [1.0]
-    i = 0
-    while i < len(t):
-        j = i
-        deaths = 0
-        while j < len(t) and t[j] == t[i]:
-            deaths += bool(obs[j])
-            j += 1
-        if deaths:
-            s *= 1.0 - deaths / at_risk
-            out_t.append(t[i])
-            out_s.append(s)
-        at_risk -= j - i
-        i = j
-    return np.array(out_t), np.array(out_s)
+    t, obs = np.asarray(times)[order], np.asarray(observed, dtype=bool)[order]
+    if len(t) == 0:
+        return np.array([0.0]), np.array([1.0])
+    uniq, first = np.unique(t, return_index=True)
+    deaths = np.add.reduceat(obs.astype(np.int64), first)
+    at_risk = len(t) - first
+    s = np.cumprod(1.0 - deaths / at_risk)
+    died = deaths > 0
+    return np.concatenate(([0.0], uniq[died])), np.concatenate(([1.0], s[died]))
 
 
 def bound_first_passages(f):
