@@ -62,6 +62,9 @@ static_assert(kMacroBound == kPhaseBound && kMacroUnbound == kPhaseUnbound && kM
 
 /// Where a packed walk counts transitions.
 enum KmcCountCode : int { kCountNone = 0, kCountTeam = 1, kCountGlobal = 2 };
+/// Work tag of the flat advance launch: how its packed walks count.
+template <int Count>
+struct KmcCountTag {};
 
 /// Which walk the advance kernels run (PK_KMC_VARIANT, src/kmc/engine.cpp).
 /// The packed2 variants walk two walkers per thread (KmcAdvance::walk_packed2).
@@ -234,11 +237,16 @@ struct KmcAdvance {
     return (walkers + kWalkersPerThread - 1) / kWalkersPerThread;
   }
 
-  /// Lane l of the flat launch: walker l, and walker l + lanes with two per thread.
-  KOKKOS_INLINE_FUNCTION void operator()(const std::int64_t l) const {
+  /// Lane l of the flat launch: walker l, and walker l + lanes with two per
+  /// thread. One kernel per way of counting (the tag; the baseline walk
+  /// decides at run time): a kernel holding both needs far more registers
+  /// for two walkers per thread (170 on sm_90, against 90 and 105).
+  template <int Count>
+  KOKKOS_INLINE_FUNCTION void operator()(KmcCountTag<Count>, const std::int64_t l) const {
     std::int64_t capped = 0;
     const std::int64_t n = static_cast<std::int64_t>(d.state.extent(0)), second = l + lanes(n);
-    walk_any(l, kWalkersPerThread == 2 && second < n ? second : -1, capped, nullptr);
+    if constexpr (Variant == kVariantBaseline) walk(l, capped, nullptr);
+    else walk_lane<Count>(l, kWalkersPerThread == 2 && second < n ? second : -1, capped, nullptr);
     if (capped) Kokkos::atomic_add(&capped_total(0), capped);
   }
 
@@ -248,19 +256,6 @@ struct KmcAdvance {
                                            std::int32_t* team_counts) const {
     if constexpr (Variant == kVariantBaseline) walk(i, capped, team_counts);
     else walk_lane<kCountTeam>(i, j, capped, team_counts);
-  }
-
-  /// The same, counted in team_counts when given, else in global memory
-  /// when the run counts transitions.
-  KOKKOS_INLINE_FUNCTION void walk_any(const std::int64_t i, const std::int64_t j, std::int64_t& capped,
-                                       std::int32_t* team_counts) const {
-    if constexpr (Variant == kVariantBaseline) {
-      walk(i, capped, team_counts);
-    } else {
-      if (team_counts) walk_lane<kCountTeam>(i, j, capped, team_counts);
-      else if (d.count_transitions) walk_lane<kCountGlobal>(i, j, capped, nullptr);
-      else walk_lane<kCountNone>(i, j, capped, nullptr);
-    }
   }
 
   /// A packed variant's walker i, and j (j >= 0) with two walkers per thread.

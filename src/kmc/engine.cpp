@@ -362,13 +362,19 @@ std::int64_t KmcEngine::Impl::advance(double t_stop_s, std::int64_t step_cap) {
     set_team_carveout<Kokkos::Impl::ParallelFor<kernels::KmcAdvanceTeam<Space, Variant>, Kokkos::TeamPolicy<Space>>>();
     return launch("pk::kmc::advance_team", policy.set_scratch_size(0, Kokkos::PerTeam(scratch)), team, capped);
   }
-  // Flat launch: one thread per walker (pair).
+  // Flat launch: one thread per walker (pair), one kernel per way of
+  // counting (the baseline kernel decides at run time).
   const std::int64_t lanes = Advance::lanes(n_walkers);
-  if (bounded)
-    return launch("pk::kmc::advance", Kokkos::RangePolicy<Space, Bounds, Kokkos::IndexType<std::int64_t>>(0, lanes),
-                  step, capped);
-  return launch("pk::kmc::advance", Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(0, lanes), step,
-                capped);
+  const auto flat = [&](auto tag) {
+    using Tag = decltype(tag);
+    using Index = Kokkos::IndexType<std::int64_t>;
+    if (bounded)
+      return launch("pk::kmc::advance", Kokkos::RangePolicy<Space, Bounds, Tag, Index>(0, lanes), step, capped);
+    return launch("pk::kmc::advance", Kokkos::RangePolicy<Space, Tag, Index>(0, lanes), step, capped);
+  };
+  if constexpr (Variant == kernels::kVariantBaseline) return flat(kernels::KmcCountTag<kernels::kCountGlobal>{});
+  else if (d.count_transitions) return flat(kernels::KmcCountTag<kernels::kCountGlobal>{});
+  else return flat(kernels::KmcCountTag<kernels::kCountNone>{});
 }
 
 std::int64_t KmcEngine::running_walkers() const {

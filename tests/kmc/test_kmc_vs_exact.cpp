@@ -95,6 +95,8 @@ TEST(KmcVsExact, RandomStiffNetworkB) { check_against_exact(11); }
 TEST(KmcVsExact, RandomStiffNetworkAPacked) { check_against_exact(2026, "packed"); }
 TEST(KmcVsExact, RandomStiffNetworkAPackedInt) { check_against_exact(2026, "packed-int"); }
 TEST(KmcVsExact, RandomStiffNetworkBPackedInt) { check_against_exact(11, "packed-int"); }
+TEST(KmcVsExact, RandomStiffNetworkBPacked2) { check_against_exact(11, "packed2"); }
+TEST(KmcVsExact, RandomStiffNetworkBPacked2Int) { check_against_exact(11, "packed2-int"); }
 
 // The renewal estimators (events / phase time, what `kmc` reports as koff and
 // kon) against the exact steady-state rates, on a 4-state network whose
