@@ -6,6 +6,7 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -54,9 +55,21 @@ void singleton_mpi_defaults() {
   setenv("OMPI_MCA_pml", "ob1", 0);
 #endif
 }
+
+
+/// PK_STARTUP_TIMES=1: each start-up and shut-down step's wall time on
+/// stderr (where a short run's fixed cost goes).
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+void report_time(const char* what, double s) {
+  if (const char* on = std::getenv("PK_STARTUP_TIMES"); on && std::strcmp(on, "0") != 0)
+    std::fprintf(stderr, "pandakinetics: %s %.3f s\n", what, s);
+}
 }  // namespace
 
 RuntimeGuard::RuntimeGuard(int& argc, char**& argv) {
+  auto t0 = std::chrono::steady_clock::now();
   int initialized = 0;
   MPI_Initialized(&initialized);
   if (!initialized) {
@@ -68,6 +81,8 @@ RuntimeGuard::RuntimeGuard(int& argc, char**& argv) {
   }
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  report_time("MPI_Init", seconds_since(t0));
+  t0 = std::chrono::steady_clock::now();
 
   // Without OMP_PROC_BIND the OpenMP runtime does not bind threads (right when
   // several ranks share a node); say so explicitly, which also keeps Kokkos
@@ -96,7 +111,10 @@ RuntimeGuard::RuntimeGuard(int& argc, char**& argv) {
   for (auto& a : kokkos_args_) args.push_back(a.data());
   int kargc = static_cast<int>(args.size());
   args.push_back(nullptr);
+  report_time("device query", seconds_since(t0));
+  t0 = std::chrono::steady_clock::now();
   Kokkos::initialize(kargc, args.data());
+  report_time("Kokkos::initialize", seconds_since(t0));
   // Kokkos removed the arguments it consumed (it only removes, never
   // reorders): keep, in their original order, the arguments it left and the
   // help flags it never saw.
@@ -109,10 +127,14 @@ RuntimeGuard::RuntimeGuard(int& argc, char**& argv) {
 }
 
 RuntimeGuard::~RuntimeGuard() {
+  auto t0 = std::chrono::steady_clock::now();
   if (Kokkos::is_initialized()) Kokkos::finalize();
+  report_time("Kokkos::finalize", seconds_since(t0));
+  t0 = std::chrono::steady_clock::now();
   int finalized = 0;
   MPI_Finalized(&finalized);
   if (owns_mpi_ && !finalized) MPI_Finalize();
+  report_time("MPI_Finalize", seconds_since(t0));
 }
 
 bool kokkos_is_initialized() { return Kokkos::is_initialized(); }
