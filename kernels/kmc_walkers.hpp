@@ -159,6 +159,10 @@ struct KmcPackedWalker {
   std::int64_t st, limit;
   bool budget;  // limit is the step budget (else this launch's step cap)
   std::int8_t ph, done;
+  // Phase bookkeeping a phase change reads and adds to, in registers for
+  // the launch (stored back by packed_end); the event counts stay in memory.
+  double phase_start, bound_time, unbound_time;
+  std::uint8_t set;  // bits: first passage to bound, to unbound, first dwell already recorded
   KmcStateRecord r;
   Philox4x32 rnd;
   double t_new;
@@ -422,9 +426,9 @@ struct KmcAdvance {
     a.rec_base = table * d.n;
     a.slot_base = table * static_cast<std::int32_t>(d.nnz);
     a.count_base = Count == kCountGlobal ? static_cast<std::int64_t>(a.rl) * d.nnz : 0;
-    // What changes only at phase changes (event counts, phase times, first
-    // passages) stays in memory, updated in place in the baseline's order of
-    // operations: fewer registers per walker, so blocks of 1024 walkers fit.
+    // Event counts and first passages stay in memory (written in place, in
+    // the baseline's order of operations); the phase start and phase times
+    // live in registers for the launch: blocks of 1024 walkers still fit.
     a.s = d.state(i);
     a.g = d.next_grid(i);
     a.t = d.time(i);
@@ -437,6 +441,10 @@ struct KmcAdvance {
     a.grid_t = a.g < d.grid_points ? a.g * d.grid_dt : kNoGridPoint;
     a.ph = d.phase(i);
     a.done = kRunning;
+    a.phase_start = d.phase_start(i);
+    a.bound_time = d.bound_time(i);
+    a.unbound_time = d.unbound_time(i);
+    a.set = (d.fpt_bound(i) >= 0.0 ? 1 : 0) | (d.fpt_unbound(i) >= 0.0 ? 2 : 0) | (d.first_dwell(i) >= 0.0 ? 4 : 0);
     return true;
   }
 
@@ -542,18 +550,18 @@ struct KmcAdvance {
       const double t = a.t;
       if (a.ph != kPhaseNone) {  // leaving a phase: a binding or an unbinding event
         const bool unbinding = a.ph == kPhaseBound;
-        const double since = t - d.phase_start(i);
+        const double since = t - a.phase_start;
         (unbinding ? d.n_unbind(i) : d.n_bind(i)) += 1;
-        (unbinding ? d.bound_time(i) : d.unbound_time(i)) += since;
+        (unbinding ? a.bound_time : a.unbound_time) += since;
         if (unbinding) {
-          if (d.first_dwell(i) < 0.0) d.first_dwell(i) = since;
+          if (!(a.set & 4)) d.first_dwell(i) = since, a.set |= 4;
           record_dwell(a.rl, since);
         }
       }
-      double& first_passage = m == kMacroBound ? d.fpt_bound(i) : d.fpt_unbound(i);
-      if (first_passage < 0.0) first_passage = t;
+      const std::uint8_t first = m == kMacroBound ? 1 : 2;
+      if (!(a.set & first)) (m == kMacroBound ? d.fpt_bound(i) : d.fpt_unbound(i)) = t, a.set |= first;
       a.ph = static_cast<std::int8_t>(m);
-      d.phase_start(i) = t;
+      a.phase_start = t;
     }
     if (a.w < d.traj_walkers) record_trajectory(a.rl, a.w, a.t, a.s);
   }
@@ -567,6 +575,9 @@ struct KmcAdvance {
     d.next_grid(a.i) = a.g;
     d.phase(a.i) = a.ph;
     d.done(a.i) = a.done;
+    d.phase_start(a.i) = a.phase_start;
+    d.bound_time(a.i) = a.bound_time;
+    d.unbound_time(a.i) = a.unbound_time;
   }
 
   /// Adds to a transition count as an unsigned 64-bit atomic: a native
