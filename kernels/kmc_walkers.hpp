@@ -160,8 +160,9 @@ struct KmcPackedWalker {
   bool budget;  // limit is the step budget (else this launch's step cap)
   std::int8_t ph, done;
   // Phase bookkeeping a phase change reads and adds to, in registers for
-  // the launch (stored back by packed_end); the event counts stay in memory.
+  // the launch (stored back by packed_end).
   double phase_start, bound_time, unbound_time;
+  std::int32_t n_bind, n_unbind;
   std::uint8_t set;  // bits: first passage to bound, to unbound, first dwell already recorded
   KmcStateRecord r;
   Philox4x32 rnd;
@@ -426,9 +427,9 @@ struct KmcAdvance {
     a.rec_base = table * d.n;
     a.slot_base = table * static_cast<std::int32_t>(d.nnz);
     a.count_base = Count == kCountGlobal ? static_cast<std::int64_t>(a.rl) * d.nnz : 0;
-    // Event counts and first passages stay in memory (written in place, in
-    // the baseline's order of operations); the phase start and phase times
-    // live in registers for the launch: blocks of 1024 walkers still fit.
+    // First passages and the first dwell are written in place (once each);
+    // the phase start, phase times and event counts live in registers for
+    // the launch: blocks of 1024 walkers still fit.
     a.s = d.state(i);
     a.g = d.next_grid(i);
     a.t = d.time(i);
@@ -444,6 +445,8 @@ struct KmcAdvance {
     a.phase_start = d.phase_start(i);
     a.bound_time = d.bound_time(i);
     a.unbound_time = d.unbound_time(i);
+    a.n_bind = d.n_bind(i);
+    a.n_unbind = d.n_unbind(i);
     a.set = (d.fpt_bound(i) >= 0.0 ? 1 : 0) | (d.fpt_unbound(i) >= 0.0 ? 2 : 0) | (d.first_dwell(i) >= 0.0 ? 4 : 0);
     return true;
   }
@@ -551,7 +554,7 @@ struct KmcAdvance {
       if (a.ph != kPhaseNone) {  // leaving a phase: a binding or an unbinding event
         const bool unbinding = a.ph == kPhaseBound;
         const double since = t - a.phase_start;
-        (unbinding ? d.n_unbind(i) : d.n_bind(i)) += 1;
+        (unbinding ? a.n_unbind : a.n_bind) += 1;
         (unbinding ? a.bound_time : a.unbound_time) += since;
         if (unbinding) {
           if (!(a.set & 4)) d.first_dwell(i) = since, a.set |= 4;
@@ -578,6 +581,8 @@ struct KmcAdvance {
     d.phase_start(a.i) = a.phase_start;
     d.bound_time(a.i) = a.bound_time;
     d.unbound_time(a.i) = a.unbound_time;
+    d.n_bind(a.i) = a.n_bind;
+    d.n_unbind(a.i) = a.n_unbind;
   }
 
   /// Adds to a transition count as an unsigned 64-bit atomic: a native
