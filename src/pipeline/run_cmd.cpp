@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <optional>
 #include <iomanip>
@@ -275,6 +276,13 @@ int ligand_stages(const po::variables_map& vm, Runner& r, const std::string& pos
 struct ReportTools {
   std::string python, script;
   std::unique_ptr<ReportServer> server;
+  /// Finding the Python (a probe process per candidate) and starting the
+  /// server run on a thread beside the first stages; wait() before use.
+  /// Declared last: its destructor waits before the server is destroyed.
+  std::future<void> starting;
+  void wait() {
+    if (starting.valid()) starting.get();
+  }
 };
 
 /// analysis/report.py on rank 0 (through the waiting Python process when it
@@ -290,6 +298,7 @@ bool report_stage(const po::variables_map& vm, Runner& r, const std::string& pos
   } else if (!r.recompute && shared_decision(ctx.rank == 0 && exists(d + "/report/report.html"))) {
     ctx.out << "skipped, " << d << "/report/report.html exists\n";
   } else if (ctx.rank == 0) {
+    tools.wait();
     const std::string& py = tools.python;
     const std::string& script = tools.script;
     if (py.empty() || !exists(script)) {
@@ -391,12 +400,13 @@ int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
   // The report's Python starts now and loads its modules while the stages
   // compute (about a second of imports, more where bytecode is not cached).
   ReportTools report;
-  if (ctx.rank == 0 && !vm["no-report"].as<bool>()) {
-    report.python = find_python(vm["python"].as<std::string>());
-    report.script = analysis_dir() + "/report.py";
-    if (!report.python.empty() && exists(report.script))
-      report.server = std::make_unique<ReportServer>(report.python, report.script);
-  }
+  if (ctx.rank == 0 && !vm["no-report"].as<bool>())
+    report.starting = std::async(std::launch::async, [&report, choice = vm["python"].as<std::string>()] {
+      report.python = find_python(choice);
+      report.script = analysis_dir() + "/report.py";
+      if (!report.python.empty() && exists(report.script))
+        report.server = std::make_unique<ReportServer>(report.python, report.script);
+    });
   int rc = kExitOk;
   const std::string poses = dock_stage(vm, r, dir, rc);
   if (poses.empty()) return rc;
