@@ -59,7 +59,7 @@ void add_bench_options(po::options_description& desc) {
        "KMC kernel variant: baseline, packed (one 16-byte record per state and per alias slot; the same walks), "
        "packed-int (the same tables, the same draws decided in exact integer arithmetic), packed2 and "
        "packed2-int (packed and packed-int with two walkers per GPU thread, stepped in turn; the same walks); "
-       "default $PK_KMC_VARIANT, else packed. The JSON names the variant that ran (a packed variant falls back to "
+       "default $PK_KMC_VARIANT, else packed-int. The JSON names the variant that ran (a packed variant falls back to "
        "baseline when the network does not fit its 32-bit slot words)")
       ("json", po::value<std::string>()->value_name("FILE"), "also write the result as JSON to FILE");
 }

@@ -75,7 +75,10 @@ int variant_code(const std::string& requested) {
   std::string name = requested;
   if (name.empty()) {
     const char* env = std::getenv("PK_KMC_VARIANT");
-    name = env && *env ? env : "packed";  // bitwise the baseline walks, fewer loads (RESULTS.md)
+    // The fastest on an H100 (benchmarks/RESULTS.md); packed gives the
+    // baseline's walks bit for bit, packed-int decides the same draws in exact
+    // integer arithmetic.
+    name = env && *env ? env : "packed-int";
   }
   const auto& names = kmc_variants();
   for (std::size_t k = 0; k < names.size(); ++k)

@@ -51,7 +51,7 @@ struct KmcParams {
   /// "packed2-int" (packed and packed-int with two walkers per GPU thread,
   /// stepped in turn so each one's loads and random numbers overlap the
   /// other's; every walker's results bitwise those of packed / packed-int).
-  /// Empty: $PK_KMC_VARIANT, else packed.
+  /// Empty: $PK_KMC_VARIANT, else packed-int.
   /// A packed variant falls back to baseline for networks whose slot words
   /// cannot hold (target, row-relative edge) in 30 bits; variant() says.
   std::string variant;
