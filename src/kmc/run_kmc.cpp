@@ -369,6 +369,7 @@ int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
     write_estimates_h5(f, groups);
     io::write_attribute(f, "/run_info", "ranks", static_cast<double>(comm.size()));
     io::write_attribute(f, "/run_info", "reduction_backend", engine.reduction_backend());
+    io::write_attribute(f, "/run_info", "kmc_kernel", engine.variant());
     io::write_attribute(f, "/run_info", "wall_time_s", wall);
     io::write_attribute(f, "/run_info", "steps_per_s", total_steps / wall);
   }

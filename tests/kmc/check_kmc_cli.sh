@@ -25,6 +25,14 @@ for n in 2 4; do
   "$py" "$here/compare_h5.py" np1.h5 np$n.h5 || fail "1 vs $n ranks differ"
 done
 grep -q "koff" log_np1.txt && grep -q "1/s" log_np1.txt || fail "estimates not printed with units"
+"$py" - <<'PY' || fail "/run_info/@kmc_kernel names the kernel that ran"
+import os, h5py
+want = os.environ.get("PK_KMC_VARIANT") or "packed-int"
+got = h5py.File("np1.h5", "r")["/run_info"].attrs["kmc_kernel"]
+got = got.decode() if isinstance(got, bytes) else str(got)
+print("kmc_kernel", got)
+raise SystemExit(got != want)
+PY
 "$py" - <<'PY' || fail "summary JSON"
 import json
 s = json.load(open("np1.json"))
