@@ -119,7 +119,7 @@ GridBox autobox_of(const Ligand& lig, double spacing) {
 int run_score_only(const DockConfig& cfg, cli::Context& ctx) {
   const Receptor receptor = read_receptor(cfg.receptor);
   const ReceptorAtoms rec = ReceptorAtoms::of(receptor);
-  const PairTable table(cfg.weights);
+  const PairTable& table = PairTable::shared(cfg.weights);
   const std::vector<std::string> files = collect_ligands(cfg.ligands, cfg.ligand_directory);
   std::vector<std::vector<Ligand>> models;  // kept alive: Scored points into them
   models.reserve(files.size());

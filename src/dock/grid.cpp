@@ -68,25 +68,43 @@ DeviceGrid build_grid_maps(const Receptor& receptor, const GridBox& box, const s
     for (int d = 0; d < 3; ++d) rxyz.push_back(rec.xyz[j][d]);
     rxs.push_back(rec.xs[j]);
   }
-  for (int k = 0; k < bz; ++k)
-    for (int j = 0; j < by; ++j)
-      for (int i = 0; i < bx; ++i) {
-        const int lo[3] = {i * kBlock, j * kBlock, k * kBlock};
-        const int hi[3] = {std::min(lo[0] + kBlock, g.nx) - 1, std::min(lo[1] + kBlock, g.ny) - 1,
-                           std::min(lo[2] + kBlock, g.nz) - 1};
-        for (std::size_t a = 0; a < rec.xyz.size(); ++a) {
-          double r2 = 0;
-          for (int d = 0; d < 3; ++d) {
-            const double l = box.begin[d] + span[d] * lo[d] / box.n[d], h = box.begin[d] + span[d] * hi[d] / box.n[d];
-            const double x = rec.xyz[a][d];
-            const double out = x < l ? l - x : (x > h ? x - h : 0.0);
-            r2 += out * out;
-          }
-          if (r2 <= kCutoffAngstrom * kCutoffAngstrom) atoms.push_back(static_cast<int>(a));
-        }
-        offsets.push_back(static_cast<int>(atoms.size()));
+  // Atom by atom (ascending, so each block's list is in atom order): the
+  // distance along each axis from the atom to each block's slab, then only
+  // the blocks within the cutoff on every axis are tested, with the same
+  // sum of squares in the same order as a test of every block.
+  const int nb[3] = {bx, by, bz};
+  std::vector<double> slab[3];
+  for (int d = 0; d < 3; ++d) slab[d].resize(nb[d]);
+  std::vector<std::vector<int>> in_block(static_cast<std::size_t>(bx) * by * bz);
+  const double cut2 = kCutoffAngstrom * kCutoffAngstrom;
+  const int npts[3] = {g.nx, g.ny, g.nz};
+  for (std::size_t a = 0; a < rec.xyz.size(); ++a) {
+    int first[3], last[3];
+    for (int d = 0; d < 3; ++d) {
+      first[d] = nb[d], last[d] = -1;
+      for (int b = 0; b < nb[d]; ++b) {
+        const int lo = b * kBlock, hi = std::min(lo + kBlock, npts[d]) - 1;
+        const double l = box.begin[d] + span[d] * lo / box.n[d], h = box.begin[d] + span[d] * hi / box.n[d];
+        const double x = rec.xyz[a][d];
+        slab[d][b] = x < l ? l - x : (x > h ? x - h : 0.0);
+        if (slab[d][b] * slab[d][b] <= cut2) first[d] = std::min(first[d], b), last[d] = b;
       }
-  const PairTable table(w);
+    }
+    for (int k = first[2]; k <= last[2]; ++k)
+      for (int j = first[1]; j <= last[1]; ++j)
+        for (int i = first[0]; i <= last[0]; ++i) {
+          double r2 = 0;
+          r2 += slab[0][i] * slab[0][i];
+          r2 += slab[1][j] * slab[1][j];
+          r2 += slab[2][k] * slab[2][k];
+          if (r2 <= cut2) in_block[(static_cast<std::size_t>(k) * by + j) * bx + i].push_back(static_cast<int>(a));
+        }
+  }
+  for (const auto& list : in_block) {
+    atoms.insert(atoms.end(), list.begin(), list.end());
+    offsets.push_back(static_cast<int>(atoms.size()));
+  }
+  const PairTable& table = PairTable::shared(w);
   const auto d_table = to_device(table.fast_values(), "pk::dock::pair_table");
   const auto d_offsets = to_device(offsets, "pk::dock::block_offsets");
   const auto d_atoms = to_device(atoms, "pk::dock::block_atoms");

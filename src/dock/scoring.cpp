@@ -1,6 +1,10 @@
 // Host reference of the Vina 1.2 scoring function (see scoring.hpp).
 #include "dock/scoring.hpp"
 
+#include <memory>
+#include <mutex>
+#include <utility>
+
 #include <cmath>
 
 namespace pk::dock {
@@ -61,6 +65,20 @@ double pair_energy(const ScoringWeights& w, int xs1, int xs2, double r) {
   e += w.hydrophobic * t[3];
   e += w.hydrogen * t[4];
   return e;
+}
+
+const PairTable& PairTable::shared(const ScoringWeights& w) {
+  static std::mutex mutex;
+  static std::vector<std::pair<ScoringWeights, std::unique_ptr<PairTable>>> tables;
+  const std::lock_guard<std::mutex> lock(mutex);
+  const auto same = [&](const ScoringWeights& v) {
+    return v.gauss1 == w.gauss1 && v.gauss2 == w.gauss2 && v.repulsion == w.repulsion &&
+           v.hydrophobic == w.hydrophobic && v.hydrogen == w.hydrogen && v.rot == w.rot;
+  };
+  for (const auto& [weights, table] : tables)
+    if (same(weights)) return *table;
+  tables.emplace_back(w, std::make_unique<PairTable>(w));
+  return *tables.back().second;
 }
 
 PairTable::PairTable(const ScoringWeights& w) {

@@ -48,6 +48,9 @@ double pair_energy(const ScoringWeights& w, int xs1, int xs2, double r_angstrom)
 class PairTable {
  public:
   explicit PairTable(const ScoringWeights& w);
+  /// The table of weights `w`, built once per process (a docking run builds
+  /// its grid maps and scores its poses with the same weights).
+  static const PairTable& shared(const ScoringWeights& w);
   int n_samples() const { return n_; }
   /// Energy of a type pair at squared distance r2 < 64 Å^2, as Vina's eval_fast.
   double fast(int xs1, int xs2, double r2) const {

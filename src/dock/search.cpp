@@ -57,7 +57,7 @@ LigandDocker::LigandDocker(const DockConfig& cfg, const Receptor& receptor)
     : cfg_(cfg),
       receptor_(receptor),
       rec_(ReceptorAtoms::of(receptor)),
-      table_(cfg.weights),
+      table_(PairTable::shared(cfg.weights)),
       box_(cfg.have_box ? GridBox::from_center_size(cfg.center, cfg.size, cfg.spacing) : GridBox{}),
       device_(new DeviceDocking(receptor, cfg.weights)) {}
 

@@ -43,7 +43,7 @@ class LigandDocker {
   const DockConfig& cfg_;
   const Receptor& receptor_;
   ReceptorAtoms rec_;
-  PairTable table_;
+  const PairTable& table_;  // PairTable::shared
   GridBox box_;
   LigandOutput dock_impl(const std::string& path, const std::string& name, const GridBox* box, std::uint64_t seed,
                          int site);
