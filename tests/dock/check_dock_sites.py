@@ -8,7 +8,8 @@ back with h5py, independently of the program's own readers.
       against the best pose's intra; each merged pose of site b is a pose of
       box b docked alone (same coordinates, inter and intra), in the same order.
   same X.h5 Y.h5            every dataset of both files equal
-  network NET.json --sites S...   the network's states come from every site S
+  network NET.json --sites S... [--merged M.h5]   every state's site is one of S
+      and (with --merged) the site of its representative pose in M.h5
   blind --merged M.h5 --log LOG --vina VINA.pdbqt --size L
       the boxes printed in LOG are /boxes; all are L-Å cubes; one of them holds
       every heavy atom of Vina's best mode; poses inside their boxes.
@@ -90,11 +91,22 @@ def same(a):
 
 
 def network(a):
+    # Which sites end up as states depends on the docking run (the GPU's
+    # random streams differ from the CPU's) and on which states connect to
+    # unbound; what must hold is that each state carries the site of its
+    # representative pose and that the sites are the boxes'.
     j = json.load(open(a.files[0]))
     states = j["state_list"]
+    assert states, "no states"
     sites = {s["site"] for s in states}
-    assert set(a.sites) <= sites, (sites, a.sites)
-    print(f"network: {len(states)} states from sites {sorted(sites)}")
+    assert sites <= set(a.sites), (sites, a.sites)
+    if a.merged:
+        import h5py
+        with h5py.File(a.merged, "r") as f:
+            pose_site = next(iter(f["ligands"].values()))["site"][()]
+        for s in states:
+            assert s["site"] == pose_site[s["representative_pose"]], s
+    print(f"network: {len(states)} states from sites {sorted(sites)} of {sorted(a.sites)}, each its pose's site")
 
 
 def blind(a):

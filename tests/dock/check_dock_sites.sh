@@ -62,10 +62,10 @@ with h5py.File("screen1/poses.h5") as f:
 print("screen in two boxes: both ligands have poses from both sites, the same on 1 and 2 ranks")
 PY
 
-# 3. the network on the two-box poses: states from both sites
+# 3. the network on the two-box poses: states carry their poses' sites
 "$pk" network two.h5 --output net.h5 --summary net.json --images 2 --relax-steps 2 --drop-unconnected \
   > net.log 2>&1 || { cat net.log; fail "network"; }
-"$py" "$checker" network net.json --sites 0 1 || { cat net.log; fail "network sites"; }
+"$py" "$checker" network net.json --sites 0 1 --merged two.h5 || { cat net.log; fail "network sites"; }
 
 # 4. --blind: the boxes hold Vina's own best pose; a tiny search in every box
 "$pk" dock --receptor protein.pdbqt --ligand ligand.pdbqt --blind --exhaustiveness 1 --chains 2 \
