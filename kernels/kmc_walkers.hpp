@@ -377,7 +377,7 @@ struct KmcAdvance {
   /// kCountNone: not counted. Table indices are 32-bit (the engine checks
   /// tables x nnz < 2^31), bases from the kernel's constant parameters, and
   /// phase-change data stay in memory, Philox round keys are kernel
-  /// constants: 48 registers for the team kernel on sm_90 (baseline 59), 40
+  /// constants: 56 registers for the team kernel on sm_90 (baseline 59), 52
   /// for the flat ones (baseline 56; CUDA 13.0).
   template <class Slot, int Count>
   KOKKOS_INLINE_FUNCTION void walk_packed(const std::int64_t i, std::int64_t& capped, std::int32_t* team_counts) const {
@@ -393,10 +393,10 @@ struct KmcAdvance {
   /// one overlaps the other's latency. Every walker takes walk_packed's
   /// steps, the same operations in the same order (the counters they share
   /// are integer atomics, whose sums do not depend on the order). Two
-  /// walkers' state and steps in flight: 115-117 registers for the team
-  /// kernel on sm_90 (so 512 threads, 1024 walkers, per block and SM, as
-  /// walk_packed's 1024 threads), 90 (uncounted) and 105-107 (global counts)
-  /// for the flat ones.
+  /// walkers' state and steps in flight: 130-131 registers for the team
+  /// kernel on sm_90 without launch bounds, 127-128 built for blocks of 512
+  /// threads (the engine's; 1024 walkers per block and SM, as walk_packed's
+  /// 1024 threads), 122-124 for the flat ones (CUDA 13.0).
   template <class Slot, int Count>
   KOKKOS_INLINE_FUNCTION void walk_packed2(const std::int64_t i, const std::int64_t j, std::int64_t& capped,
                                            std::int32_t* team_counts) const {

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <numeric>
+#include <type_traits>
 
 #ifdef PK_HAVE_NCCL
 #include <cuda_runtime.h>
@@ -282,12 +283,12 @@ std::int64_t launch(const char* label, const Policy& policy, const Functor& f,
 // preferring shared memory, which leaves the network tables little L1
 // (benchmarks/RESULTS.md); this sets the kernel's preferred carveout before
 // each launch after the first (Kokkos sets its preference once, at the first).
-template <class Driver>
+template <class Driver, class Bounds>
 void set_team_carveout() {
 #if defined(KOKKOS_ENABLE_CUDA) && KOKKOS_VERSION < 40000
   static const long carveout = env_long("PK_KMC_CARVEOUT", kDefaultCarveoutPercent);
   if (carveout < 0 || carveout > 100) return;
-  using Func = Kokkos::Impl::CudaParallelLaunchKernelFunc<Driver, Kokkos::LaunchBounds<0, 0>,
+  using Func = Kokkos::Impl::CudaParallelLaunchKernelFunc<Driver, Bounds,
                                                           Kokkos::Impl::DeduceCudaLaunchMechanism<Driver>::launch_mechanism>;
   cudaFuncSetAttribute(reinterpret_cast<const void*>(Func::get_kernel_func()),
                        cudaFuncAttributePreferredSharedMemoryCarveout, static_cast<int>(carveout));
@@ -306,6 +307,15 @@ std::int64_t KmcEngine::advance(double t_stop_s, std::int64_t step_cap) {
 }
 
 std::string KmcEngine::variant() const { return kmc_variants()[static_cast<std::size_t>(impl_->variant)]; }
+
+// The counted (team) launch's policy. The packed2 kernels are built for
+// blocks of 512 threads (128 registers at most, a few bytes of spills):
+// left alone, ptxas gives them 130-131 registers on sm_90, and the largest
+// block that fits (480 threads) would split a replica's 4096 walkers into
+// five teams instead of four.
+template <int Variant>
+using TeamPolicyOf = std::conditional_t<kernels::kmc_walkers_per_thread(Variant) == 2,
+                                        Kokkos::TeamPolicy<Space, Kokkos::LaunchBounds<512, 1>>, Kokkos::TeamPolicy<Space>>;
 
 template <int Variant>
 std::int64_t KmcEngine::Impl::advance(double t_stop_s, std::int64_t step_cap) {
@@ -328,7 +338,7 @@ std::int64_t KmcEngine::Impl::advance(double t_stop_s, std::int64_t step_cap) {
   // would leave most threads idle).
   if (max_threads[Variant] == 0) {
     kernels::KmcAdvanceTeam<Space, Variant> probe_functor{step, 1, 1};
-    Kokkos::TeamPolicy<Space> probe(1, 1);
+    TeamPolicyOf<Variant> probe(1, 1);
     max_threads[Variant] =
         static_cast<long>(probe.set_scratch_size(0, Kokkos::PerTeam(std::min(scratch, kMaxTeamScratchBytes)))
                               .team_size_max(probe_functor, Kokkos::ParallelForTag()));
@@ -353,16 +363,17 @@ std::int64_t KmcEngine::Impl::advance(double t_stop_s, std::int64_t step_cap) {
     // One thread per walker (pair) of the team, as many as the kernel's registers allow.
     if (threads <= 0) {
       if (team_threads[Variant] == 0) {
-        Kokkos::TeamPolicy<Space> probe(league, 1);
+        TeamPolicyOf<Variant> probe(league, 1);
         team_threads[Variant] = probe.set_scratch_size(0, Kokkos::PerTeam(scratch))
                                     .team_size_max(team, Kokkos::ParallelForTag());
       }
       threads = std::min<long>(Advance::lanes(per_team), team_threads[Variant]);
     }
 #endif
-    Kokkos::TeamPolicy<Space> policy = threads > 0 ? Kokkos::TeamPolicy<Space>(league, static_cast<int>(threads))
-                                                   : Kokkos::TeamPolicy<Space>(league, Kokkos::AUTO);
-    set_team_carveout<Kokkos::Impl::ParallelFor<kernels::KmcAdvanceTeam<Space, Variant>, Kokkos::TeamPolicy<Space>>>();
+    using Policy = TeamPolicyOf<Variant>;
+    Policy policy = threads > 0 ? Policy(league, static_cast<int>(threads)) : Policy(league, Kokkos::AUTO);
+    set_team_carveout<Kokkos::Impl::ParallelFor<kernels::KmcAdvanceTeam<Space, Variant>, Policy>,
+                      typename Policy::launch_bounds>();
     return launch("pk::kmc::advance_team", policy.set_scratch_size(0, Kokkos::PerTeam(scratch)), team, capped);
   }
   // Flat launch: one thread per walker (pair), one kernel per way of
