@@ -3,6 +3,7 @@
 // and gathers every chain's kept minima. Templated on the device energy.
 #pragma once
 
+#include "core/error.hpp"
 #include "dock/kinematics.hpp"
 #include "dock/search_select.hpp"
 #include "dock_search_team.hpp"
@@ -53,6 +54,19 @@ std::vector<Minimum> launch_chains(const Tree& tree, const Energy& energy,
   return out;
 }
 
+/// An integer tuning setting from the environment, or `fallback` when unset;
+/// a value that is not an integer in [lo, hi] stops with a message.
+inline int env_setting(const char* name, int lo, int hi, int fallback) {
+  const char* env = std::getenv(name);
+  if (!env) return fallback;
+  char* end = nullptr;
+  const long v = std::strtol(env, &end, 10);
+  if (*env == '\0' || *end != '\0' || v < lo || v > hi)
+    throw UsageError(std::string(name) + "='" + env + "': expected an integer from " + std::to_string(lo) + " to " +
+                     std::to_string(hi));
+  return static_cast<int>(v);
+}
+
 /// Threads per chain: on a GPU a warp shares each chain's evaluations
 /// (dock_search_team.hpp; a thread per chain left most of the GPU idle and
 /// took ~2 ms per evaluation), on CPUs one thread runs a chain (0: the thread
@@ -60,9 +74,11 @@ std::vector<Minimum> launch_chains(const Tree& tree, const Energy& energy,
 template <class Exec>
 int dock_team_size() {
   // At most a warp: the Monte Carlo kernel's launch bounds are one-warp teams.
-  if (const char* env = std::getenv("PK_DOCK_TEAM_SIZE"))
-    return std::min(static_cast<int>(kernels::dock::kDockTeamMaxThreads), std::max(0, std::atoi(env)));
-  return std::is_same<typename Exec::memory_space, Kokkos::HostSpace>::value ? 0 : 32;
+  // On a CPU backend a team has at most as many threads as the backend has.
+  constexpr bool host = std::is_same<typename Exec::memory_space, Kokkos::HostSpace>::value;
+  const int most = host ? std::min<int>(kernels::dock::kDockTeamMaxThreads, Exec().concurrency())
+                        : static_cast<int>(kernels::dock::kDockTeamMaxThreads);
+  return env_setting("PK_DOCK_TEAM_SIZE", 0, most, host ? 0 : 32);
 }
 
 /// Runs the Monte Carlo chains and returns every chain's kept minima. With
@@ -102,9 +118,9 @@ std::vector<Minimum> monte_carlo_minima(const TreeHost& host, const Energy& ener
   p.gyration_radius_angstrom = gyration_radius(host, heavy);
   p.seed = s.seed;
   // Opt-in device launch shape (not measured on a GPU yet, see RESULTS.md).
-  if (const char* env = std::getenv("PK_DOCK_CHAINS_PER_BLOCK")) p.chains_per_block = std::atoi(env);
+  p.chains_per_block = env_setting("PK_DOCK_CHAINS_PER_BLOCK", 0, 1024, p.chains_per_block);
   p.team_size = dock_team_size<Exec>();
-  if (const char* env = std::getenv("PK_DOCK_LAUNCH_BOUNDS")) p.launch_bounds = std::atoi(env) != 0;
+  p.launch_bounds = env_setting("PK_DOCK_LAUNCH_BOUNDS", 0, 1, p.launch_bounds ? 1 : 0) != 0;
   if (chains_used) *chains_used = chains;
   if (steps_used) *steps_used = steps1 + steps2;
   const int C = 7 + host.n_torsions();

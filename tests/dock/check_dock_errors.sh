@@ -73,4 +73,17 @@ fi
   --center_z 67 --size_x 2000 --size_y 2000 --size_z 2000 > big.txt 2>&1
 rc=$?
 if [[ $rc -ne 2 ]] || ! grep -q 'GB of grid maps' big.txt; then echo "FAIL huge box: exit $rc"; cat big.txt; fail=1; fi
+# Malformed tuning settings in the environment stop the search with a usage
+# error naming the variable (a team wider than the backend's threads would
+# otherwise abort inside Kokkos).
+for bad in "PK_DOCK_TEAM_SIZE=abc" "PK_DOCK_TEAM_SIZE=999" "PK_DOCK_LAUNCH_BOUNDS=yes" "PK_DOCK_CHAINS_PER_BLOCK=-3"; do
+  env "$bad" "$pk" dock --receptor protein.pdbqt --ligand ligand.pdbqt "${box[@]}" --exhaustiveness 1 --chains 2 \
+    --steps_per_chain 2 --out tune.pdbqt > tune.txt 2>&1
+  rc=$?
+  if [[ $rc -ne 2 ]] || ! grep -q "${bad%%=*}='${bad#*=}': expected an integer" tune.txt; then
+    echo "FAIL $bad: exit $rc"; cat tune.txt; fail=1
+  else
+    echo "ok   $bad: $(grep -m1 expected tune.txt)"
+  fi
+done
 exit $fail
