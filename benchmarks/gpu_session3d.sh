@@ -11,6 +11,7 @@
 # Output: $OUT/session3d_<mode>.txt and logs next to it.
 set -uo pipefail
 source "$(dirname "$0")/gpu_env.sh"
+source "$(dirname "$0")/gpu_session3_lib.sh"
 mode=${1:?tests or bench}
 log=$OUT/session3d_$mode.txt
 SECONDS=0
@@ -27,16 +28,14 @@ if [[ $mode == tests ]]; then
 else
   PK_BUILD_TARGETS=pandakinetics bash scripts/gpu-node-build.sh cuda > "$OUT/build.log" 2>&1 || { tail -40 "$OUT/build.log" | tee -a "$log"; exit 1; }
   echo "cuda build: $SECONDS s" >> "$log"
-  kmc() { timeout 60 $pk bench kmc --out-degree 10 --replicas 64 --walkers 4096 --steps 2000 "$@" 2>&1 |
-    python3 -c 'import json,sys; r=json.load(sys.stdin); print("%.3e steps/s (ran %s)" % (r["steps_per_s"], r["variant"]))' 2>&1 | tail -1; }
   for round in 1 2 3; do
-    echo "bench kmc --states 512 (default kernel, round $round): $(kmc --states 512)" >> "$log"
-    echo "bench kmc --states 512 --variant packed (round $round): $(kmc --states 512 --variant packed)" >> "$log"
+    echo "bench kmc --states 512 (default kernel, round $round): $(kmc_rate --states 512)" >> "$log"
+    echo "bench kmc --states 512 --variant packed (round $round): $(kmc_rate --states 512 --variant packed)" >> "$log"
   done
-  echo "bench kmc --states 512 --no-transition-counts: $(kmc --states 512 --no-transition-counts)" >> "$log"
-  echo "bench kmc --states 512 --distinct-conditions: $(kmc --states 512 --distinct-conditions)" >> "$log"
-  echo "bench kmc --states 4096: $(kmc --states 4096)" >> "$log"
-  echo "bench kmc --states 4096 --no-transition-counts: $(kmc --states 4096 --no-transition-counts)" >> "$log"
+  echo "bench kmc --states 512 --no-transition-counts: $(kmc_rate --states 512 --no-transition-counts)" >> "$log"
+  echo "bench kmc --states 512 --distinct-conditions: $(kmc_rate --states 512 --distinct-conditions)" >> "$log"
+  echo "bench kmc --states 4096: $(kmc_rate --states 4096)" >> "$log"
+  echo "bench kmc --states 4096 --no-transition-counts: $(kmc_rate --states 4096 --no-transition-counts)" >> "$log"
   timeout 120 $pk bench score --poses 1048576 --repeats 5 > "$OUT/score.json" 2>&1
   python3 - "$OUT/score.json" >> "$log" 2>&1 <<'PY'
 import json, sys
@@ -47,14 +46,7 @@ PY
   for seed in 1 2 3 4 5; do
     echo "bench dock --exhaustiveness 8 --seed $seed: $(timeout 60 $pk bench dock --exhaustiveness 8 --seed $seed --vina none 2>&1 | python3 benchmarks/dock_stages.py 2>&1 | tr '\n' ' ')" >> "$log"
   done
-  for cfg in run run_defaults; do
-    for k in 1 2 3 nr; do
-      rm -rf /tmp/pk_run
-      extra=(); [[ $k == nr ]] && extra=(--no-report)
-      { PK_STARTUP_TIMES=1 /usr/bin/time -f "whole process %e s" $pk run --config inputs/run_example/$cfg.ini --output /tmp/pk_run "${extra[@]}"; } > "$OUT/${cfg}_$k.log" 2>&1
-      echo "$cfg $k: exit $? $(grep -E 'stage wall times|whole process|pandakinetics: (MPI_Init|Kokkos::init)|T = 300.0 K' "$OUT/${cfg}_$k.log" | tr '\n' ' ')" >> "$log"
-    done
-  done
+  pipeline_runs "$log" 'pandakinetics: (MPI_Init|Kokkos::init)|T = 300.0 K'
   ls /tmp/pk_run >> "$log"
 fi
 echo "total $SECONDS s" >> "$log"

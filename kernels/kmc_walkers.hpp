@@ -375,9 +375,9 @@ struct KmcAdvance {
   /// per step); every exit keeps its probability to 2^-64.
   /// Count = kCountTeam: in team_counts; kCountGlobal: in d.transitions;
   /// kCountNone: not counted. Table indices are 32-bit (the engine checks
-  /// tables x nnz < 2^31), bases from the kernel's constant parameters, and
-  /// phase-change data stay in memory, Philox round keys are kernel
-  /// constants: 56 registers for the team kernel on sm_90 (baseline 59), 52
+  /// tables x nnz < 2^31), bases from the kernel's constant parameters, the
+  /// phase bookkeeping in registers for the launch (KmcPackedWalker), Philox
+  /// round keys kernel constants: 56 registers for the team kernel on sm_90 (baseline 59), 52
   /// for the flat ones (baseline 56; CUDA 13.0).
   template <class Slot, int Count>
   KOKKOS_INLINE_FUNCTION void walk_packed(const std::int64_t i, std::int64_t& capped, std::int32_t* team_counts) const {

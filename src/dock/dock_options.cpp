@@ -3,6 +3,7 @@
 
 #include "cli/cli.hpp"
 #include "core/error.hpp"
+#include "io/ini.hpp"
 
 #include <cmath>
 #include <cstdlib>
@@ -89,21 +90,12 @@ T get(const po::variables_map& vm, const char* name) {
   return vm[name].as<T>();
 }
 
-std::string trimmed(const std::string& s) {
-  const auto a = s.find_first_not_of(" \t");
-  if (a == std::string::npos) return "";
-  return s.substr(a, s.find_last_not_of(" \t") - a + 1);
-}
-}  // namespace
-
-namespace {
-
 /// Reads "cx,cy,cz,sx,sy,sz" into `b`; returns what is wrong with it, or "".
 std::string read_box(const std::string& value, DockBox& b) {
   const std::string what = "--box '" + value + "': ";
   std::vector<std::string> fields;
   std::stringstream in(value);
-  for (std::string f; std::getline(in, f, ',');) fields.push_back(trimmed(f));
+  for (std::string f; std::getline(in, f, ',');) fields.push_back(io::trim(f));
   if (!value.empty() && value.back() == ',') fields.emplace_back();
   if (fields.size() != 6)
     return what + "expected 6 comma-separated numbers cx,cy,cz,sx,sy,sz (centre and size in Å), got " +
@@ -127,13 +119,6 @@ std::string read_box(const std::string& value, DockBox& b) {
 }
 
 }  // namespace
-
-DockBox parse_box_option(const std::string& value) {
-  DockBox b;
-  const std::string problem = read_box(value, b);
-  if (!problem.empty()) throw UsageError("pandakinetics dock: " + problem);
-  return b;
-}
 
 /// Boost.Program_options reads each --box through this, so that a bad value in a
 /// config file is reported with its file and line (cli.cpp) and on the command line

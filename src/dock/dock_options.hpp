@@ -73,8 +73,4 @@ void add_dock_options(boost::program_options::options_description& desc);
 /// Builds and checks the config (throws pk::UsageError naming the option).
 DockConfig dock_config_from(const boost::program_options::variables_map& vm);
 
-/// One --box value "cx,cy,cz,sx,sy,sz" (Å) as a box; throws pk::UsageError
-/// naming --box and the value for a wrong count, a non-number or a size <= 0.
-DockBox parse_box_option(const std::string& value);
-
 }  // namespace pk::dock

@@ -6,14 +6,12 @@
 
 namespace pk::io {
 
-namespace {
 std::string trim(const std::string& s) {
   const auto first = s.find_first_not_of(" \t\r");
   if (first == std::string::npos) return "";
   const auto last = s.find_last_not_of(" \t\r");
   return s.substr(first, last - first + 1);
 }
-}  // namespace
 
 std::vector<IniEntry> read_ini(const std::string& path) {
   std::ifstream in(path);

@@ -16,6 +16,9 @@ struct IniEntry {
   long line = 0;
 };
 
+/// `s` without leading and trailing blanks (space, tab, carriage return).
+std::string trim(const std::string& s);
+
 /// Reads and parses `path`; throws pk::InputError (file, line, problem) for a
 /// missing file or a malformed line.
 std::vector<IniEntry> read_ini(const std::string& path);

@@ -15,13 +15,19 @@ extern char** environ;
 
 namespace pk::pipeline {
 
+const std::vector<std::string>& report_environment() {
+  static const std::vector<std::string> env = {"OMP_NUM_THREADS=1", "OPENBLAS_NUM_THREADS=1", "MKL_NUM_THREADS=1"};
+  return env;
+}
+
 ReportServer::ReportServer(const std::string& python, const std::string& script) {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) return;
   ::fcntl(sv[0], F_SETFD, FD_CLOEXEC);  // our end stays ours
   const std::string child_fd = std::to_string(sv[1]);
-  std::vector<std::string> argv_s = {"env", "OMP_NUM_THREADS=1", "OPENBLAS_NUM_THREADS=1", "MKL_NUM_THREADS=1",
-                                     python, script, "--serve", child_fd};
+  std::vector<std::string> argv_s = {"env"};
+  argv_s.insert(argv_s.end(), report_environment().begin(), report_environment().end());
+  argv_s.insert(argv_s.end(), {python, script, "--serve", child_fd});
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);

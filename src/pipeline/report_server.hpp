@@ -13,6 +13,11 @@
 
 namespace pk::pipeline {
 
+/// The environment the report script runs with, either way: one thread for
+/// numpy's BLAS (the plots need none, and a pool of spinning BLAS threads
+/// sharing the cores this process was given slows the script down).
+const std::vector<std::string>& report_environment();
+
 class ReportServer {
  public:
   /// Starts `python script --serve FD` with one BLAS thread (the plots need

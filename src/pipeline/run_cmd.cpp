@@ -306,13 +306,12 @@ bool report_stage(const po::variables_map& vm, Runner& r, const std::string& pos
               << (py.empty() ? "no python3 with numpy, h5py and matplotlib (--python)" : "no " + script + " (set PK_ANALYSIS_DIR)")
               << "\n";
     } else {
-      // One thread for numpy's BLAS: the plots need none, and a pool of
-      // spinning BLAS threads sharing the cores this process was given slows
-      // the script down.
       const std::vector<std::string> args = {"--summary", d + "/analysis.json", "--kmc",     d + "/kmc.h5",
                                              "--exact",   d + "/solve.h5",      "--network", d + "/network.h5",
                                              "--poses",   poses,                "--output-dir", d + "/report"};
-      std::string cmd = "OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 " + quote(py) + " " + quote(script);
+      std::string cmd;
+      for (const auto& e : report_environment()) cmd += e + " ";
+      cmd += quote(py) + " " + quote(script);
       for (const auto& a : args) cmd += " " + quote(a);
       const double t0 = MPI_Wtime();
       std::optional<bool> served;

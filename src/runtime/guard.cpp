@@ -38,7 +38,6 @@ bool has_arg(int argc, char** argv, const char* prefix) {
   return false;
 }
 
-
 /// A process started without a launcher (no mpirun, no srun step) is an
 /// MPI singleton. Open MPI then starts a helper daemon and probes every
 /// network transport, about 0.3 s of a one-GPU pipeline run that needs
@@ -56,20 +55,25 @@ void singleton_mpi_defaults() {
 #endif
 }
 
-
 /// PK_STARTUP_TIMES=1: each start-up and shut-down step's wall time on
-/// stderr (where a short run's fixed cost goes).
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-void report_time(const char* what, double s) {
-  if (const char* on = std::getenv("PK_STARTUP_TIMES"); on && std::strcmp(on, "0") != 0)
-    std::fprintf(stderr, "pandakinetics: %s %.3f s\n", what, s);
-}
+/// stderr (where a short run's fixed cost goes). lap(what) prints the time
+/// since the previous lap (or construction).
+class StartupTimer {
+ public:
+  void lap(const char* what) {
+    const auto now = std::chrono::steady_clock::now();
+    if (const char* on = std::getenv("PK_STARTUP_TIMES"); on && std::strcmp(on, "0") != 0)
+      std::fprintf(stderr, "pandakinetics: %s %.3f s\n", what, std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
 }  // namespace
 
 RuntimeGuard::RuntimeGuard(int& argc, char**& argv) {
-  auto t0 = std::chrono::steady_clock::now();
+  StartupTimer timer;
   int initialized = 0;
   MPI_Initialized(&initialized);
   if (!initialized) {
@@ -81,8 +85,7 @@ RuntimeGuard::RuntimeGuard(int& argc, char**& argv) {
   }
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
-  report_time("MPI_Init", seconds_since(t0));
-  t0 = std::chrono::steady_clock::now();
+  timer.lap("MPI_Init");
 
   // Without OMP_PROC_BIND the OpenMP runtime does not bind threads (right when
   // several ranks share a node); say so explicitly, which also keeps Kokkos
@@ -111,10 +114,9 @@ RuntimeGuard::RuntimeGuard(int& argc, char**& argv) {
   for (auto& a : kokkos_args_) args.push_back(a.data());
   int kargc = static_cast<int>(args.size());
   args.push_back(nullptr);
-  report_time("device query", seconds_since(t0));
-  t0 = std::chrono::steady_clock::now();
+  timer.lap("device query");
   Kokkos::initialize(kargc, args.data());
-  report_time("Kokkos::initialize", seconds_since(t0));
+  timer.lap("Kokkos::initialize");
   // Kokkos removed the arguments it consumed (it only removes, never
   // reorders): keep, in their original order, the arguments it left and the
   // help flags it never saw.
@@ -127,14 +129,13 @@ RuntimeGuard::RuntimeGuard(int& argc, char**& argv) {
 }
 
 RuntimeGuard::~RuntimeGuard() {
-  auto t0 = std::chrono::steady_clock::now();
+  StartupTimer timer;
   if (Kokkos::is_initialized()) Kokkos::finalize();
-  report_time("Kokkos::finalize", seconds_since(t0));
-  t0 = std::chrono::steady_clock::now();
+  timer.lap("Kokkos::finalize");
   int finalized = 0;
   MPI_Finalized(&finalized);
   if (owns_mpi_ && !finalized) MPI_Finalize();
-  report_time("MPI_Finalize", seconds_since(t0));
+  timer.lap("MPI_Finalize");
 }
 
 bool kokkos_is_initialized() { return Kokkos::is_initialized(); }
