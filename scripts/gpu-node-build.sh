@@ -7,6 +7,8 @@
 #   PK_CARRY=folder holding debs/            (default .device-carry)
 #   first argument: the preset (default cuda; cpu builds the OpenMP version)
 #   PK_BUILD_TARGETS="t1 t2"                 (default: everything)
+#   PK_CMAKE_ARGS="-DX=Y ..."                (extra configure arguments, e.g.
+#                                             -DCMAKE_CXX_FLAGS=-lineinfo for profiling)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -29,6 +31,7 @@ export NVCC_WRAPPER_DEFAULT_ARCH=$sm
 preset=${1:-cuda}
 extra=()
 [[ $preset == cuda ]] && extra=(-DPK_GPU_ARCH="$arch")
+[[ -n ${PK_CMAKE_ARGS:-} ]] && extra+=(${PK_CMAKE_ARGS})
 cmake --preset "$preset" "${extra[@]}" -DPK_HDF5_ROOT="$root/usr" \
       -DBoost_DIR="$lib/cmake/Boost-1.74.0" -DBoost_NO_SYSTEM_PATHS=ON \
       -DPK_RANDOM123_INCLUDE_DIR="$root/usr/include"

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/error.hpp"
+#include "core/env.hpp"
 #include "dock/kinematics.hpp"
 #include "dock/search_select.hpp"
 #include "dock_search_team.hpp"
@@ -52,19 +53,6 @@ std::vector<Minimum> launch_chains(const Tree& tree, const Energy& energy,
       out.push_back(std::move(m));
     }
   return out;
-}
-
-/// An integer tuning setting from the environment, or `fallback` when unset;
-/// a value that is not an integer in [lo, hi] stops with a message.
-inline int env_setting(const char* name, int lo, int hi, int fallback) {
-  const char* env = std::getenv(name);
-  if (!env) return fallback;
-  char* end = nullptr;
-  const long v = std::strtol(env, &end, 10);
-  if (*env == '\0' || *end != '\0' || v < lo || v > hi)
-    throw UsageError(std::string(name) + "='" + env + "': expected an integer from " + std::to_string(lo) + " to " +
-                     std::to_string(hi));
-  return static_cast<int>(v);
 }
 
 /// Threads per chain: on a GPU a warp shares each chain's evaluations
