@@ -61,16 +61,6 @@ struct TorsionTree {
   // node_atoms(node_atom_start(k) .. node_atom_start(k + 1) - 1).
   Kokkos::View<const int*, MemorySpace> node_atom_start;  ///< n_nodes + 1
   Kokkos::View<const int*, MemorySpace> node_atoms;       ///< n_atoms
-  // Each node's depth (root 0) and the deepest (for the team kernels, which
-  // place the frames of a level's nodes on their own lanes).
-  Kokkos::View<const int*, MemorySpace> node_depth;  ///< n_nodes
-  int max_depth = 0;
-  bool levels = true;  ///< team kernels: frames and gradient pass a level at a time (else on lane 0)
-  // Each node's children, highest index first (the order in which the
-  // leaf-to-root pass adds them to their parent):
-  // node_children(node_child_start(k) .. node_child_start(k + 1) - 1).
-  Kokkos::View<const int*, MemorySpace> node_child_start;  ///< n_nodes + 1
-  Kokkos::View<const int*, MemorySpace> node_children;     ///< n_nodes - 1
 
   KOKKOS_INLINE_FUNCTION int n_torsions() const { return n_nodes - 1; }
   /// Doubles in a conformation: position 3, quaternion 4, torsions.
@@ -293,39 +283,6 @@ KOKKOS_INLINE_FUNCTION void tree_gradient_pass(const Tree& tree, const Span& fra
     change[d] = frames[15 + d];
     change[3 + d] = frames[18 + d];
   }
-}
-
-/// Node j's share of tree_gradient_pass, for a pass that runs a tree level
-/// at a time from the leaves (every child's force and torque final): the
-/// children's forces and torques moved onto j in tree_gradient_pass' order,
-/// then j's torsion derivative (or, for the root, the position and rotation
-/// derivatives). The same arithmetic as tree_gradient_pass.
-template <class Tree, class Span>
-KOKKOS_INLINE_FUNCTION void pull_children(const Tree& tree, const Span& frames, int j, const Span& change) {
-  constexpr int F = Tree::kFrameSlots;
-  for (int q = tree.node_child_start(j); q < tree.node_child_start(j + 1); ++q) {
-    const int k = tree.node_children(q);
-    double r[3], f[3], t[3];
-    for (int d = 0; d < 3; ++d) {
-      r[d] = frames[F * k + d] - frames[F * j + d];
-      f[d] = frames[F * k + 15 + d];
-    }
-    cross3(r, f, t);
-    for (int d = 0; d < 3; ++d) {
-      frames[F * j + 15 + d] += f[d];
-      frames[F * j + 18 + d] += frames[F * k + 18 + d] + t[d];
-    }
-  }
-  if (j == 0) {
-    for (int d = 0; d < 3; ++d) {
-      change[d] = frames[15 + d];
-      change[3 + d] = frames[18 + d];
-    }
-    return;
-  }
-  double proj = 0;
-  for (int d = 0; d < 3; ++d) proj += frames[F * j + 12 + d] * frames[F * j + 18 + d];
-  change[6 + j - 1] = proj;
 }
 
 /// dE/d(conformation change) from per-atom gradients dE/dx (3 per atom), for

@@ -109,16 +109,10 @@ struct LigandTerms {
   Kokkos::View<const int* [3], Kokkos::LayoutRight, MemorySpace> pairs;  ///< atom i, atom j, table row
   Kokkos::View<const double**, Kokkos::LayoutRight, MemorySpace> table;  ///< (row, i): energy sample, kcal/mol
   // The pairs of each atom, in pair order (for the team form, which sums a
-  // pair's force onto its atoms without atomics, in a fixed order), cut into
-  // chunks of pair_chunk pairs: atom a's pairs in chunk c are
-  // pair_list(chunk_start(c * n_atoms + a) .. chunk_start((c + 1) * n_atoms + a) - 1),
-  // each entry 2 p + (a is the pair's second atom).
-  int pair_chunk = 128;                               ///< pairs per chunk, a multiple of 32
-  int pair_batch = 1;                                 ///< team form: pairs a lane evaluates at once (1, 2, 4)
-  Kokkos::View<const int*, MemorySpace> chunk_start;  ///< (n_chunks + 1) * n_atoms
-  Kokkos::View<const int*, MemorySpace> pair_list;    ///< 2 n_pairs
-
-  KOKKOS_INLINE_FUNCTION int n_chunks() const { return (n_pairs + pair_chunk - 1) / pair_chunk; }
+  // pair's force onto its atoms without atomics, in a fixed order):
+  // pair_list(pair_start(a) .. pair_start(a + 1) - 1) = 2 p + (a is the pair's second atom).
+  Kokkos::View<const int*, MemorySpace> pair_start;  ///< n_atoms + 1
+  Kokkos::View<const int*, MemorySpace> pair_list;   ///< 2 n_pairs
 };
 /// Inter (grid) + intra energy and per-atom gradient of one ligand pose.
 template <class MemorySpace>
@@ -145,8 +139,6 @@ struct VinaEnergy {
   /// (= -dE/dx_j). Zero beyond 8 Å.
   template <class Span>
   KOKKOS_INLINE_FUNCTION double intra_pair(int p, const Span& coords, double cap, double force[3]) const {
-    // All three indices first: the table row's load then needs no second
-    // round trip once the distance is known.
     const int i = ligand.pairs(p, 0), j = ligand.pairs(p, 1), t = ligand.pairs(p, 2);
     double r[3], r2 = 0;
     for (int d = 0; d < 3; ++d) {
@@ -185,80 +177,19 @@ struct VinaEnergy {
     return e;
   }
 
-  /// The pairs c0 .. c1 - 1 of a team's chunk, each lane taking B of its
-  /// pairs (p = c0 + rank, + size, ...) at a time: their distances first,
-  /// then every table load, then the energies, so that the B loads are in
-  /// flight together (pairs beyond the cutoff read row t's first samples and
-  /// use none). intra_pair's arithmetic; forces into work, energies added to
-  /// lane_intra in the lane's pair order.
-  template <int B, class Member, class Span>
-  KOKKOS_INLINE_FUNCTION void team_pair_batch(const Member& m, const Span& coords, double cap, int c0, int c1,
-                                              const Span& work, double& lane_intra) const {
-    const int T = m.team_size();
-    for (int base = c0 + m.team_rank(); base < c1; base += B * T) {
-      int t[B], k[B];
-      double r[B][3], x[B];
-      bool in[B];
-      for (int u = 0; u < B; ++u) {
-        const int p = base + u * T;
-        t[u] = 0, k[u] = 0, x[u] = 0, in[u] = false;
-        for (int d = 0; d < 3; ++d) r[u][d] = 0;
-        if (p >= c1) continue;
-        const int i = ligand.pairs(p, 0), j = ligand.pairs(p, 1);
-        t[u] = ligand.pairs(p, 2);
-        double r2 = 0;
-        for (int d = 0; d < 3; ++d) {
-          r[u][d] = coords(i, d) - coords(j, d);
-          r2 += r[u][d] * r[u][d];
-        }
-        if (r2 < 64.0) {
-          in[u] = true;
-          x[u] = 32.0 * r2;
-          k[u] = static_cast<int>(x[u]);
-        }
-      }
-      double e1[B], e2[B];
-      for (int u = 0; u < B; ++u) e1[u] = ligand.table(t[u], k[u]), e2[u] = ligand.table(t[u], k[u] + 1);
-      for (int u = 0; u < B; ++u) {
-        const int p = base + u * T;
-        if (p >= c1) break;
-        double pe = 0, f[3] = {0, 0, 0};
-        if (in[u]) {
-          pe = e1[u] + (x[u] - k[u]) * (e2[u] - e1[u]);
-          double de_dr2 = 32.0 * (e2[u] - e1[u]);
-          if (pe > 0) {
-            const double s = cap / (cap + pe);
-            pe *= s;
-            de_dr2 *= s * s;
-          }
-          for (int d = 0; d < 3; ++d) f[d] = 2 * de_dr2 * r[u][d];
-        }
-        lane_intra += pe;
-        for (int d = 0; d < 3; ++d) work[3 * (p - c0) + d] = f[d];
-      }
-    }
-  }
-
-  /// Doubles of team scratch team_energy needs: one force per pair of a chunk.
-  KOKKOS_INLINE_FUNCTION int team_work_size() const {
-    return 3 * (n_pairs_or_one() < ligand.pair_chunk ? n_pairs_or_one() : ligand.pair_chunk);
-  }
-  KOKKOS_INLINE_FUNCTION int n_pairs_or_one() const { return ligand.n_pairs > 0 ? ligand.n_pairs : 1; }
+  /// Doubles of team scratch team_energy needs: one force per pair.
+  KOKKOS_INLINE_FUNCTION int team_work_size() const { return 3 * ligand.n_pairs; }
 
   /// The energy of operator() computed by a whole team (a warp on CUDA):
-  /// lanes over atoms for the grid term; then, chunk by chunk, lanes over the
-  /// chunk's pairs (each pair's force parked in `work`) and over atoms again
-  /// to add the chunk's pair forces in pair order. No atomics, so the result
-  /// is the same on every run; each atom's gradient is summed in pair order
-  /// and each lane's pair energies in the order of the whole-range loop, so
-  /// the chunking changes no bit, and with a one-thread team the result is
-  /// bitwise operator()'s. Chunks keep `work` small (shared memory per team
-  /// sets how many teams fit an SM). Every lane returns the energy; coords,
-  /// grad and work are team scratch.
+  /// lanes over atoms for the grid term, over pairs for the intramolecular
+  /// term (each pair's force parked in `work`), then over atoms again to sum
+  /// the pair forces in pair order. No atomics, so the result is the same on
+  /// every run; with a one-thread team it is bitwise operator()'s. Every lane
+  /// returns the energy; coords, grad and work are team scratch.
   template <class Member, class Span>
   KOKKOS_INLINE_FUNCTION double team_energy(const Member& m, const Span& coords, const Span& grad, const Span& work,
                                             double cap) const {
-    double inter = 0;
+    double inter = 0, intra = 0;
     Kokkos::parallel_reduce(
         Kokkos::TeamThreadRange(m, ligand.n_atoms),
         [&](const int a, double& acc) {
@@ -271,41 +202,27 @@ struct VinaEnergy {
           for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
         },
         inter);
-    const int K = ligand.pair_chunk, n_atoms = ligand.n_atoms;
-    double lane_intra = 0;  // this lane's pairs, in pair order
-    for (int c = 0, c0 = 0; c0 < ligand.n_pairs; ++c, c0 += K) {
-      const int c1 = c0 + K < ligand.n_pairs ? c0 + K : ligand.n_pairs;
-      if (ligand.pair_batch == 4)
-        team_pair_batch<4>(m, coords, cap, c0, c1, work, lane_intra);
-      else if (ligand.pair_batch == 2)
-        team_pair_batch<2>(m, coords, cap, c0, c1, work, lane_intra);
-      else
-        Kokkos::parallel_for(Kokkos::TeamThreadRange(m, c0, c1), [&](const int p) {
-          double f[3];
-          lane_intra += intra_pair(p, coords, cap, f);
-          for (int d = 0; d < 3; ++d) work[3 * (p - c0) + d] = f[d];
-        });
-      m.team_barrier();
-      Kokkos::parallel_for(Kokkos::TeamThreadRange(m, n_atoms), [&](const int a) {
-        const int q0 = ligand.chunk_start(c * n_atoms + a), q1 = ligand.chunk_start((c + 1) * n_atoms + a);
-        if (q0 == q1) return;
-        double g[3] = {grad(a, 0), grad(a, 1), grad(a, 2)};
-        for (int q = q0; q < q1; ++q) {
-          const int code = ligand.pair_list(q), w = 3 * ((code >> 1) - c0);
-          if (code & 1)
-            for (int d = 0; d < 3; ++d) g[d] -= work[w + d];
-          else
-            for (int d = 0; d < 3; ++d) g[d] += work[w + d];
-        }
-        for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
-      });
-      m.team_barrier();
-    }
-    // Each lane's partial sum once: the same partials, reduced as the
-    // whole-range parallel_reduce reduces them.
-    double intra = 0;
     Kokkos::parallel_reduce(
-        Kokkos::TeamThreadRange(m, m.team_size()), [&](const int, double& acc) { acc += lane_intra; }, intra);
+        Kokkos::TeamThreadRange(m, ligand.n_pairs),
+        [&](const int p, double& acc) {
+          double f[3];
+          acc += intra_pair(p, coords, cap, f);
+          for (int d = 0; d < 3; ++d) work[3 * p + d] = f[d];
+        },
+        intra);
+    m.team_barrier();
+    Kokkos::parallel_for(Kokkos::TeamThreadRange(m, ligand.n_atoms), [&](const int a) {
+      double g[3] = {grad(a, 0), grad(a, 1), grad(a, 2)};
+      for (int q = ligand.pair_start(a); q < ligand.pair_start(a + 1); ++q) {
+        const int code = ligand.pair_list(q), p = code >> 1;
+        if (code & 1)
+          for (int d = 0; d < 3; ++d) g[d] -= work[3 * p + d];
+        else
+          for (int d = 0; d < 3; ++d) g[d] += work[3 * p + d];
+      }
+      for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
+    });
+    m.team_barrier();
     return inter + intra;
   }
 

@@ -30,18 +30,16 @@
 
 namespace pk::kernels::dock {
 
-/// Team scratch layout: the thread kernel's row, then every node's local
-/// rotation (9 doubles a node), the energy's work space and the heavy-atom
-/// coordinates of a candidate minimum.
+/// Team scratch layout: the thread kernel's row, then the energy's work
+/// space and the heavy-atom coordinates of a candidate minimum.
 struct TeamLayout {
   SearchLayout row;
-  int rot = 0, work = 0, heavy = 0, total = 0;
+  int work = 0, heavy = 0, total = 0;
   template <class Tree>
   static TeamLayout of(const Tree& tree, int work_size, int n_heavy) {
     TeamLayout l;
     l.row = SearchLayout::of(tree);
     int o = l.row.total;
-    l.rot = o, o += 9 * tree.n_nodes;
     l.work = o, o += work_size;
     l.heavy = o, o += 3 * n_heavy;
     l.total = o;
@@ -101,32 +99,25 @@ KOKKOS_INLINE_FUNCTION void team_apply_change(const Member& m, const Tree& tree,
 }
 
 /// compute_frames by a team: every node's local rotation (the sines and
-/// cosines) on its own lane, into `rot` (9 a node); then the frames from the
-/// root down, level by level (tree depth), every node of a level on its own
-/// lane: compute_frames' arithmetic for every node, in depth rather than
-/// node-count steps. Ends with a barrier.
+/// cosines) on its own lane, parked in the node's slots 12-20, then the
+/// root-to-leaf products on lane 0. Ends with a barrier.
 template <class Member, class Tree>
 KOKKOS_INLINE_FUNCTION void team_compute_frames(const Member& m, const Tree& tree, const PtrSpan& conf,
-                                                const PtrSpan& frames, const PtrSpan& rot) {
+                                                const PtrSpan& frames) {
+  constexpr int F = Tree::kFrameSlots;
   Kokkos::parallel_for(Kokkos::TeamThreadRange(m, tree.n_nodes), [&](const int k) {
     double mt[9];
     node_local_rotation(tree, conf, k, mt);
-    for (int i = 0; i < 9; ++i) rot[9 * k + i] = mt[i];
+    for (int i = 0; i < 9; ++i) frames[F * k + 12 + i] = mt[i];
   });
   m.team_barrier();
-  if (m.team_size() == 1 || !tree.levels) {
-    if (m.team_rank() == 0)
-      for (int k = 0; k < tree.n_nodes; ++k) chain_frame(tree, conf, k, &rot[9 * k], frames);
-    m.team_barrier();
-    return;
-  }
-  // Level by level from the root: a node's parent is one level up.
-  for (int level = 0; level <= tree.max_depth; ++level) {
-    Kokkos::parallel_for(Kokkos::TeamThreadRange(m, tree.n_nodes), [&](const int k) {
-      if (tree.node_depth(k) == level) chain_frame(tree, conf, k, &rot[9 * k], frames);
-    });
-    m.team_barrier();
-  }
+  if (m.team_rank() == 0)
+    for (int k = 0; k < tree.n_nodes; ++k) {
+      double mt[9];
+      for (int i = 0; i < 9; ++i) mt[i] = frames[F * k + 12 + i];
+      chain_frame(tree, conf, k, mt, frames);
+    }
+  m.team_barrier();
 }
 
 /// Energy and conformation gradient of `conf` by the whole team (every lane
@@ -136,27 +127,16 @@ KOKKOS_INLINE_FUNCTION double team_evaluate_conf(const Member& m, const Tree& tr
                                                  const TeamLayout& l, const PtrSpan& row, const PtrSpan& conf,
                                                  const PtrSpan& change, double cap) {
   const PtrSpan frames = row.shifted(l.row.frames), coords = row.shifted(l.row.coords), grad = row.shifted(l.row.grad),
-                work = row.shifted(l.work), rot = row.shifted(l.rot);
-  team_compute_frames(m, tree, conf, frames, rot);
+                work = row.shifted(l.work);
+  team_compute_frames(m, tree, conf, frames);
   Kokkos::parallel_for(Kokkos::TeamThreadRange(m, tree.n_atoms), [&](const int a) { place_atom(tree, frames, a, coords); });
   m.team_barrier();
   const double e = energy.team_energy(m, coords, grad, work, cap);
   Kokkos::parallel_for(Kokkos::TeamThreadRange(m, tree.n_nodes),
                        [&](const int k) { node_force_torque(tree, frames, coords, grad, k); });
   m.team_barrier();
-  if (m.team_size() == 1 || !tree.levels) {
-    if (m.team_rank() == 0) tree_gradient_pass(tree, frames, change);
-    m.team_barrier();
-    return e;
-  }
-  // From the leaves up, a level at a time, each node of a level on its own
-  // lane (the same sums as tree_gradient_pass, in the same order).
-  for (int level = tree.max_depth; level >= 0; --level) {
-    Kokkos::parallel_for(Kokkos::TeamThreadRange(m, tree.n_nodes), [&](const int k) {
-      if (tree.node_depth(k) == level) pull_children(tree, frames, k, change);
-    });
-    m.team_barrier();
-  }
+  if (m.team_rank() == 0) tree_gradient_pass(tree, frames, change);
+  m.team_barrier();
   return e;
 }
 
@@ -165,7 +145,7 @@ template <class Member, class Tree>
 KOKKOS_INLINE_FUNCTION void team_conf_to_coords(const Member& m, const Tree& tree, const TeamLayout& l,
                                                 const PtrSpan& row, const PtrSpan& conf) {
   const PtrSpan frames = row.shifted(l.row.frames), coords = row.shifted(l.row.coords);
-  team_compute_frames(m, tree, conf, frames, row.shifted(l.rot));
+  team_compute_frames(m, tree, conf, frames);
   Kokkos::parallel_for(Kokkos::TeamThreadRange(m, tree.n_atoms), [&](const int a) { place_atom(tree, frames, a, coords); });
   m.team_barrier();
 }

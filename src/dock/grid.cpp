@@ -1,9 +1,9 @@
 // Grid maps on the device and the device scorer's ligand side (see grid.hpp).
 #include "dock/grid.hpp"
 
-#include "core/env.hpp"
-#include "core/error.hpp"
 #include "dock/device_api.hpp"
+
+#include "core/error.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -183,31 +183,16 @@ DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const Scor
   d.atom_slot = to_device(slot, "pk::dock::atom_slot");
   d.pairs = pairs;
   d.table = table;
-  // Each atom's pairs in pair order, cut into chunks (LigandTerms::chunk_start
-  // / pair_list). PK_DOCK_PAIR_CHUNK (a multiple of 32) tunes the chunk.
-  const int n = lig.n_atoms();
-  d.pair_chunk = env_setting("PK_DOCK_PAIR_CHUNK", 32, 1 << 20, 128, 32);
-  d.pair_batch = env_setting("PK_DOCK_PAIR_BATCH", 1, 4, 1);
-  if (d.pair_batch == 3) throw UsageError("PK_DOCK_PAIR_BATCH='3': expected 1, 2 or 4");
-  const int n_chunks = (np + d.pair_chunk - 1) / d.pair_chunk;
-  std::vector<std::vector<int>> of_atom(n);
+  // Each atom's pairs in pair order (LigandTerms::pair_start / pair_list).
+  std::vector<int> start(lig.n_atoms() + 1, 0), list(2 * np);
+  for (int p = 0; p < np; ++p) ++start[lig.intra_pairs[p][0] + 1], ++start[lig.intra_pairs[p][1] + 1];
+  for (int a = 0; a < lig.n_atoms(); ++a) start[a + 1] += start[a];
+  std::vector<int> fill(start.begin(), start.end() - 1);
   for (int p = 0; p < np; ++p) {
-    of_atom[lig.intra_pairs[p][0]].push_back(2 * p);
-    of_atom[lig.intra_pairs[p][1]].push_back(2 * p + 1);
+    list[fill[lig.intra_pairs[p][0]]++] = 2 * p;
+    list[fill[lig.intra_pairs[p][1]]++] = 2 * p + 1;
   }
-  std::vector<int> list, chunk_start((n_chunks + 1) * n);
-  for (int a = 0; a < n; ++a) {
-    // chunk_start(c, a): atom a's first entry whose pair lies in chunk c or later.
-    const auto& mine = of_atom[a];
-    const int base = static_cast<int>(list.size());
-    int k = 0;
-    for (int c = 0; c <= n_chunks; ++c) {
-      while (k < static_cast<int>(mine.size()) && (mine[k] >> 1) < c * d.pair_chunk) ++k;
-      chunk_start[c * n + a] = base + k;
-    }
-    list.insert(list.end(), mine.begin(), mine.end());
-  }
-  d.chunk_start = to_device(chunk_start, "pk::dock::pair_chunk_start");
+  d.pair_start = to_device(start, "pk::dock::pair_start");
   d.pair_list = to_device(list, "pk::dock::pair_list");
   return d;
 }

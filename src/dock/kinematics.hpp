@@ -3,13 +3,11 @@
 // on the memory space.
 #pragma once
 
-#include "core/env.hpp"
 #include "dock/tree.hpp"
 #include "dock_kinematics.hpp"
 
 #include <Kokkos_Core.hpp>
 
-#include <algorithm>
 #include <array>
 #include <cmath>
 #include <string>
@@ -56,28 +54,6 @@ kernels::dock::TorsionTree<MemorySpace> upload_tree(const TreeHost& t) {
   for (int k = 0, q = 0; k < m; ++k)
     for (int a = 0; a < n; ++a)
       if (t.atom_node[a] == k) h_atoms(q++) = a;
-  // Each node's depth (parents precede children).
-  Kokkos::View<int*, MemorySpace> node_depth("pk::dock::node_depth", m);
-  auto h_depth = Kokkos::create_mirror_view(node_depth);
-  int max_depth = 0;
-  for (int k = 0; k < m; ++k) {
-    h_depth(k) = t.node_parent[k] < 0 ? 0 : h_depth(t.node_parent[k]) + 1;
-    max_depth = std::max(max_depth, h_depth(k));
-  }
-  Kokkos::deep_copy(node_depth, h_depth);
-  // Each node's children, highest index first.
-  Kokkos::View<int*, MemorySpace> node_child_start("pk::dock::node_child_start", m + 1),
-      node_children("pk::dock::node_children", m > 1 ? m - 1 : 1);
-  auto h_child_start = Kokkos::create_mirror_view(node_child_start);
-  auto h_children = Kokkos::create_mirror_view(node_children);
-  for (int j = 0, q = 0; j < m; ++j) {
-    h_child_start(j) = q;
-    for (int k = m - 1; k > j; --k)
-      if (t.node_parent[k] == j) h_children(q++) = k;
-    h_child_start(j + 1) = q;
-  }
-  Kokkos::deep_copy(node_child_start, h_child_start);
-  Kokkos::deep_copy(node_children, h_children);
   Kokkos::deep_copy(node_atom_start, h_start);
   Kokkos::deep_copy(node_atoms, h_atoms);
   Kokkos::deep_copy(atom_node, h_atom_node);
@@ -95,11 +71,6 @@ kernels::dock::TorsionTree<MemorySpace> upload_tree(const TreeHost& t) {
   tree.node_axis_ref = axis;
   tree.node_atom_start = node_atom_start;
   tree.node_atoms = node_atoms;
-  tree.node_depth = node_depth;
-  tree.max_depth = max_depth;
-  tree.levels = env_setting("PK_DOCK_TREE_LEVELS", 0, 1, 1) != 0;
-  tree.node_child_start = node_child_start;
-  tree.node_children = node_children;
   return tree;
 }
 

@@ -1,6 +1,8 @@
 // Host reference of the Vina 1.2 scoring function (see scoring.hpp).
 #include "dock/scoring.hpp"
 
+#include "core/host_parallel.hpp"
+
 #include <memory>
 #include <mutex>
 #include <utility>
@@ -84,13 +86,18 @@ const PairTable& PairTable::shared(const ScoringWeights& w) {
 PairTable::PairTable(const ScoringWeights& w) {
   n_ = static_cast<int>(kTableSamplesPerA2 * kCutoffAngstrom * kCutoffAngstrom) + 3;
   fast_.assign(static_cast<std::size_t>(kXsCount) * kXsCount * n_, 0.0);
-  std::vector<double> smooth(n_);
+  // Every type pair's row on its own (rows are independent: the same values
+  // on any number of threads).
+  std::vector<std::pair<int, int>> type_pairs;
   for (int t1 = 0; t1 < kXsCount; ++t1)
-    for (int t2 = t1; t2 < kXsCount; ++t2) {
-      for (int i = 0; i < n_; ++i) smooth[i] = pair_energy(w, t1, t2, std::sqrt(i / kTableSamplesPerA2));
-      double* f = &fast_[static_cast<std::size_t>(pair_index(t1, t2)) * n_];
-      for (int i = 0; i < n_; ++i) f[i] = 0.5 * (smooth[i] + (i + 1 < n_ ? smooth[i + 1] : 0.0));
-    }
+    for (int t2 = t1; t2 < kXsCount; ++t2) type_pairs.emplace_back(t1, t2);
+  host_parallel_for(static_cast<int>(type_pairs.size()), [&](int q) {
+    const auto [t1, t2] = type_pairs[q];
+    std::vector<double> smooth(n_);
+    for (int i = 0; i < n_; ++i) smooth[i] = pair_energy(w, t1, t2, std::sqrt(i / kTableSamplesPerA2));
+    double* f = &fast_[static_cast<std::size_t>(pair_index(t1, t2)) * n_];
+    for (int i = 0; i < n_; ++i) f[i] = 0.5 * (smooth[i] + (i + 1 < n_ ? smooth[i + 1] : 0.0));
+  });
 }
 
 GridBox GridBox::from_center_size(const std::array<double, 3>& center, const std::array<double, 3>& size,

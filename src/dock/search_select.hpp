@@ -4,6 +4,7 @@
 // score formula, RMSD bounds from the best pose and the mode cut.
 #pragma once
 
+#include "core/host_parallel.hpp"
 #include "dock/cluster.hpp"
 #include "dock/poses_out.hpp"
 #include "dock/tree.hpp"
@@ -100,11 +101,16 @@ inline std::vector<PoseResult> select_poses(const TreeHost& host, const std::vec
     // kcal/mol, far less than the gap to the 4 * num_modes-th minimum.
     const std::size_t keep = std::max<std::size_t>(50, 4 * static_cast<std::size_t>(s.num_modes));
     const std::vector<int> distinct = cluster_poses(e, hx, s.min_rmsd_angstrom, keep);
-    for (int i : distinct) {
+    // The re-scoring (pairwise over the receptor) of each candidate on its own
+    // thread; the candidates stay in order.
+    std::vector<FinalEnergy> scored(distinct.size());
+    host_parallel_for(static_cast<int>(distinct.size()), [&](int k) { scored[k] = scorer(all[distinct[k]]); });
+    for (std::size_t k = 0; k < distinct.size(); ++k) {
+      const int i = distinct[k];
       PoseResult p;
       p.conformation = lowest[i].conformation;
       p.coords = all[i];
-      const FinalEnergy fe = scorer(p.coords);
+      const FinalEnergy& fe = scored[k];
       p.inter = fe.inter;
       p.intra = fe.intra;
       p.inter_terms = fe.terms;

@@ -237,6 +237,10 @@ void type_receptor(Receptor& rec) {
   auto key = [&](int x, int y, int z) { return (static_cast<long long>(x) * 100003LL + y) * 100019LL + z; };
   auto cell_of = [&](const Atom& a, int d) { return static_cast<int>(std::floor(a.xyz[d] / cell)); };
   for (int i = 0; i < n; ++i) cells[key(cell_of(rec.atoms[i], 0), cell_of(rec.atoms[i], 1), cell_of(rec.atoms[i], 2))].push_back(i);
+  // Covalent radii looked up once per atom, not once per pair tried (the
+  // lookup compares type names: most of the receptor's reading time before).
+  std::vector<double> cov(n);
+  for (int i = 0; i < n; ++i) cov[i] = covalent_radius(rec.atoms[i]);
   std::vector<std::vector<int>> nb(n);
   for (int i = 0; i < n; ++i) {
     const Atom& a = rec.atoms[i];
@@ -247,7 +251,7 @@ void type_receptor(Receptor& rec) {
           auto it = cells.find(key(cx + dx, cy + dy, cz + dz));
           if (it == cells.end()) continue;
           for (int j : it->second)
-            if (j != i && bonded_by_distance(a, rec.atoms[j])) nb[i].push_back(j);
+            if (j != i && std::sqrt(dist2(a, rec.atoms[j])) < kBondAllowance * (cov[i] + cov[j])) nb[i].push_back(j);
         }
   }
   for (int i = 0; i < n; ++i) rec.atoms[i].xs = xs_type_of(rec.atoms[i], nb[i], rec.atoms);

@@ -223,33 +223,6 @@ TEST_F(DockSearchTeam, EvaluationsMatchTheThreadKernel) {
   }
 }
 
-/// The team energy adds pair forces chunk by chunk (LigandTerms::pair_chunk):
-/// each atom's forces in pair order and each lane's pair energies in the
-/// whole-range order, so the chunk size changes no bit; a chunk size that is
-/// not a multiple of 32 is refused.
-TEST_F(DockSearchTeam, PairChunksChangeNoBit) {
-  const auto confs = random_confs(16, 5);
-  const int wide = wide_team();
-  ASSERT_GT(energy().ligand.n_pairs, 2 * 32);  // several chunks of 32
-  const auto with_chunk = [&](const char* k) {
-    setenv("PK_DOCK_PAIR_CHUNK", k, 1);
-    DeviceEnergy e = energy();
-    e.ligand = upload_ligand(setup().ligand, e.grid, setup().w);
-    unsetenv("PK_DOCK_PAIR_CHUNK");
-    EXPECT_EQ(e.ligand.pair_chunk, std::atoi(k));
-    return e;
-  };
-  const auto whole = with_chunk("4096"), small = with_chunk("32");
-  EXPECT_EQ(whole.ligand.n_chunks(), 1);
-  EXPECT_EQ(small.ligand.n_chunks(), (small.ligand.n_pairs + 31) / 32);
-  const auto a = evaluate(whole, confs, wide), b = evaluate(small, confs, wide), c = evaluate(energy(), confs, wide);
-  EXPECT_EQ(a, b);
-  EXPECT_EQ(a, c);
-  setenv("PK_DOCK_PAIR_CHUNK", "100", 1);
-  EXPECT_THROW(upload_ligand(setup().ligand, energy().grid, setup().w), pk::UsageError);
-  unsetenv("PK_DOCK_PAIR_CHUNK");
-}
-
 TEST_F(DockSearchTeam, LocalOptimisationMatchesTheThreadKernel) {
   const auto confs = random_confs(8, 5);
   const auto ref = local_opt(energy(), confs, 0);
