@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Session 4, closing call: the cuda build at the session's last code change;
+# the dock tests on the GPU (without the four that call `vina`, which the
+# node lacks); `bench dock` at exhaustiveness 8, seeds 1-5, twice; `bench
+# score` twice; the pipeline example once.
+# Output: $OUT/session4c.log (+ build and test logs)
+# Usage: OUT=... bash benchmarks/gpu_session4c.sh
+set -uo pipefail
+source "$(dirname "$0")/gpu_env.sh"
+log=$OUT/session4c.log
+{ date -u; nvidia-smi --query-gpu=name,driver_version --format=csv,noheader; git rev-parse --short HEAD; git status --short | head -5; } > "$log" 2>&1
+SECONDS=0
+bash scripts/gpu-node-build.sh cuda > "$OUT/build.log" 2>&1 || { tail -40 "$OUT/build.log" | tee -a "$log"; exit 1; }
+echo "build: $SECONDS s" >> "$log"
+pk=build/cuda/src/pandakinetics
+(cd build/cuda && timeout 400 ctest -R dock -E "dock_vina_parity|dock_quality_vs_vina|dock_search_cli|test_dock_poses_out" \
+   --output-on-failure -j 4) > "$OUT/tests.log" 2>&1
+echo "dock tests: exit $? $(grep -E 'tests passed|tests failed' "$OUT/tests.log")" >> "$log"
+grep -E "^\s+[0-9]+ - " "$OUT/tests.log" >> "$log"
+for round in 1 2; do
+  echo "bench dock --exhaustiveness 8 --vina none, round $round:" >> "$log"
+  for seed in 1 2 3 4 5; do
+    timeout 60 $pk bench dock --exhaustiveness 8 --seed $seed --vina none 2>&1 | python3 benchmarks/dock_stages.py >> "$log"
+  done
+done
+for r in 1 2; do
+  timeout 120 $pk bench score --poses 1048576 --repeats 5 2>&1 | python3 -c '
+import json,sys; r=json.load(sys.stdin)
+print("bench score: team_with_kinematics %.3e/s, with_kinematics (thread) %.3e/s, grid+intra %.3e/s" % (
+  r["team_with_kinematics_per_s"], r["with_kinematics_per_s"], r["evals_per_s"]))' >> "$log" 2>&1
+done
+rm -rf /tmp/pk_run
+{ /usr/bin/time -f "whole process %e s" $pk run --config inputs/run_example/run.ini --output /tmp/pk_run; } > "$OUT/run.log" 2>&1
+echo "run.ini: exit $? $(grep -E 'stage wall times|whole process' "$OUT/run.log" | tr '\n' ' ')" >> "$log"
+echo "total $SECONDS s" >> "$log"
+cat "$log"
