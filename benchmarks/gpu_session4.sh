@@ -5,6 +5,8 @@
 # runs the dock tests on the GPU, `bench score` (and its pair-chunk sizes),
 # `bench dock` seeds 1-5; then rebuilds with 16 chains per SM
 # (PK_DOCK_TEAMS_PER_SM=16, a 128-register cap) and times `bench dock` again.
+# The variants' switches exist at commit 83e9b3a only (reverted in 7059fa1
+# after this measurement: benchmarks/RESULTS.md); run it there.
 # Output: $OUT/session4.log (+ build logs, test log)
 # Usage: OUT=... bash benchmarks/gpu_session4.sh
 set -uo pipefail

@@ -5,6 +5,8 @@
 # (frames and gradient pass a tree level at a time, or on lane 0) and
 # PK_DOCK_PAIR_BATCH (pairs a lane evaluates at once). Each: `bench score`
 # (team_with_kinematics) and `bench dock` seeds 1-3 at exhaustiveness 8.
+# The variants' switches exist at commit 83e9b3a only (reverted in 7059fa1
+# after this measurement: benchmarks/RESULTS.md); run it there.
 # Output: $OUT/session4b.log. Usage: OUT=... bash benchmarks/gpu_session4b.sh
 set -uo pipefail
 source "$(dirname "$0")/gpu_env.sh"
