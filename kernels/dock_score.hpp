@@ -29,6 +29,7 @@ struct GridMaps {
   double factor[3] = {1, 1, 1};                     ///< points per Å (n voxels / span)
   double factor_inv[3] = {1, 1, 1};                 ///< Å per voxel
   double slope = 1e6;                               ///< out-of-box penalty, kcal/mol per Å
+  int cache_hint = 0;                               ///< 1: GPU reads the maps through L2 only
 
   KOKKOS_INLINE_FUNCTION int dim(int d) const { return d == 0 ? nx : (d == 1 ? ny : nz); }
 
@@ -69,9 +70,11 @@ struct GridMaps {
     const double penalty = slope * (miss[0] * factor_inv[0] + miss[1] * factor_inv[1] + miss[2] * factor_inv[2]);
     const long base = ((static_cast<long>(slot) * nz + a[2]) * ny + a[1]) * nx + a[0];
     const long sy = nx, sz = static_cast<long>(nx) * ny;
-    const double f000 = values(base), f100 = values(base + 1), f010 = values(base + sy),
-                 f110 = values(base + sy + 1), f001 = values(base + sz), f101 = values(base + sz + 1),
-                 f011 = values(base + sz + sy), f111 = values(base + sz + sy + 1);
+    const float* v = values.data() + base;
+    const bool l2 = (cache_hint & 1) != 0;
+    const auto at = [&](long i) -> double { return l2 ? compat::load_l2_only(v + i) : v[i]; };
+    const double f000 = at(0), f100 = at(1), f010 = at(sy), f110 = at(sy + 1), f001 = at(sz), f101 = at(sz + 1),
+                 f011 = at(sz + sy), f111 = at(sz + sy + 1);
     const double x = s[0], y = s[1], z = s[2], mx = 1 - x, my = 1 - y, mz = 1 - z;
     double f = f000 * mx * my * mz + f100 * x * my * mz + f010 * mx * y * mz + f110 * x * y * mz +
                f001 * mx * my * z + f101 * x * my * z + f011 * mx * y * z + f111 * x * y * z;
@@ -113,6 +116,7 @@ struct LigandTerms {
   // pair_list(pair_start(a) .. pair_start(a + 1) - 1) = 2 p + (a is the pair's second atom).
   Kokkos::View<const int*, MemorySpace> pair_start;  ///< n_atoms + 1
   Kokkos::View<const int*, MemorySpace> pair_list;   ///< 2 n_pairs
+  int cache_hint = 0;                                ///< 2: GPU reads the pair table through L2 only
 };
 /// Inter (grid) + intra energy and per-atom gradient of one ligand pose.
 template <class MemorySpace>
@@ -149,7 +153,9 @@ struct VinaEnergy {
     if (!(r2 < 64.0)) return 0;  // beyond the cutoff, or not finite
     const double x = 32.0 * r2;
     const int k = static_cast<int>(x);
-    const double e1 = ligand.table(t, k), e2 = ligand.table(t, k + 1);
+    const double* row = &ligand.table(t, k);
+    const bool l2 = (ligand.cache_hint & 2) != 0;
+    const double e1 = l2 ? compat::load_l2_only(row) : row[0], e2 = l2 ? compat::load_l2_only(row + 1) : row[1];
     double pe = e1 + (x - k) * (e2 - e1);
     double de_dr2 = 32.0 * (e2 - e1);
     if (pe > 0) {

@@ -32,4 +32,16 @@ using Kokkos::Experimental::floor;
 using Kokkos::Experimental::log1p;
 #endif
 
+/// A read of global memory that the GPU keeps in L2 only (CUDA's __ldcg:
+/// "cache global"), so that large tables read at random do not evict the
+/// small arrays L1 holds; a plain read elsewhere.
+template <class T>
+KOKKOS_FORCEINLINE_FUNCTION T load_l2_only(const T* p) {
+#if defined(__CUDA_ARCH__)
+  return __ldcg(p);
+#else
+  return *p;
+#endif
+}
+
 }  // namespace pk::compat
