@@ -116,7 +116,6 @@ struct LigandTerms {
   // pair_list(pair_start(a) .. pair_start(a + 1) - 1) = 2 p + (a is the pair's second atom).
   Kokkos::View<const int*, MemorySpace> pair_start;  ///< n_atoms + 1
   Kokkos::View<const int*, MemorySpace> pair_list;   ///< 2 n_pairs
-  Kokkos::View<const int*, MemorySpace> pair_other;  ///< 2 n_pairs: the pair's other atom
   int cache_hint = 0;                                ///< 2: GPU reads the pair table through L2 only
 };
 /// Inter (grid) + intra energy and per-atom gradient of one ligand pose.
@@ -140,18 +139,17 @@ struct VinaEnergy {
     return e;
   }
 
-  /// One intramolecular pair: its softened energy; `scale` gets the force's
-  /// factor 2 dE/d(r^2), so that dE/dx_i = scale (x_i - x_j) = -dE/dx_j
-  /// (0 beyond 8 Å).
+  /// One intramolecular pair: its softened energy; `force` gets dE/dx_i
+  /// (= -dE/dx_j). Zero beyond 8 Å.
   template <class Span>
-  KOKKOS_INLINE_FUNCTION double intra_pair_scale(int p, const Span& coords, double cap, double& scale) const {
+  KOKKOS_INLINE_FUNCTION double intra_pair(int p, const Span& coords, double cap, double force[3]) const {
     const int i = ligand.pairs(p, 0), j = ligand.pairs(p, 1), t = ligand.pairs(p, 2);
-    double r2 = 0;
+    double r[3], r2 = 0;
     for (int d = 0; d < 3; ++d) {
-      const double r = coords(i, d) - coords(j, d);
-      r2 += r * r;
+      r[d] = coords(i, d) - coords(j, d);
+      r2 += r[d] * r[d];
+      force[d] = 0;
     }
-    scale = 0;
     if (!(r2 < 64.0)) return 0;  // beyond the cutoff, or not finite
     const double x = 32.0 * r2;
     const int k = static_cast<int>(x);
@@ -165,18 +163,7 @@ struct VinaEnergy {
       pe *= s;
       de_dr2 *= s * s;
     }
-    scale = 2 * de_dr2;
-    return pe;
-  }
-
-  /// One intramolecular pair: its softened energy; `force` gets dE/dx_i
-  /// (= -dE/dx_j). Zero beyond 8 Å.
-  template <class Span>
-  KOKKOS_INLINE_FUNCTION double intra_pair(int p, const Span& coords, double cap, double force[3]) const {
-    double scale;
-    const double pe = intra_pair_scale(p, coords, cap, scale);
-    const int i = ligand.pairs(p, 0), j = ligand.pairs(p, 1);
-    for (int d = 0; d < 3; ++d) force[d] = compat::mul_rn(scale, coords(i, d) - coords(j, d));
+    for (int d = 0; d < 3; ++d) force[d] = 2 * de_dr2 * r[d];
     return pe;
   }
 
@@ -196,18 +183,15 @@ struct VinaEnergy {
     return e;
   }
 
-  /// Doubles of team scratch team_energy needs: one force factor per pair.
-  KOKKOS_INLINE_FUNCTION int team_work_size() const { return ligand.n_pairs > 0 ? ligand.n_pairs : 1; }
+  /// Doubles of team scratch team_energy needs: one force per pair.
+  KOKKOS_INLINE_FUNCTION int team_work_size() const { return 3 * ligand.n_pairs; }
 
   /// The energy of operator() computed by a whole team (a warp on CUDA):
   /// lanes over atoms for the grid term, over pairs for the intramolecular
-  /// term (each pair's force factor parked in `work`: one double a pair, so
-  /// that a team's shared memory stays small), then over atoms again to add
-  /// the pair forces in pair order, each recomputed from its factor and the
-  /// two atoms' coordinates with intra_pair's arithmetic. No atomics, so the
-  /// result is the same on every run; with a one-thread team it is bitwise
-  /// operator()'s. Every lane returns the energy; coords, grad and work are
-  /// team scratch.
+  /// term (each pair's force parked in `work`), then over atoms again to sum
+  /// the pair forces in pair order. No atomics, so the result is the same on
+  /// every run; with a one-thread team it is bitwise operator()'s. Every lane
+  /// returns the energy; coords, grad and work are team scratch.
   template <class Member, class Span>
   KOKKOS_INLINE_FUNCTION double team_energy(const Member& m, const Span& coords, const Span& grad, const Span& work,
                                             double cap) const {
@@ -227,24 +211,20 @@ struct VinaEnergy {
     Kokkos::parallel_reduce(
         Kokkos::TeamThreadRange(m, ligand.n_pairs),
         [&](const int p, double& acc) {
-          double scale;
-          acc += intra_pair_scale(p, coords, cap, scale);
-          work[p] = scale;
+          double f[3];
+          acc += intra_pair(p, coords, cap, f);
+          for (int d = 0; d < 3; ++d) work[3 * p + d] = f[d];
         },
         intra);
     m.team_barrier();
     Kokkos::parallel_for(Kokkos::TeamThreadRange(m, ligand.n_atoms), [&](const int a) {
       double g[3] = {grad(a, 0), grad(a, 1), grad(a, 2)};
       for (int q = ligand.pair_start(a); q < ligand.pair_start(a + 1); ++q) {
-        const int code = ligand.pair_list(q);
-        const double scale = work[code >> 1];
-        if (scale == 0) continue;  // beyond the cutoff: a zero force
-        const int other = ligand.pair_other(q);
-        // The force on the pair's first atom, scale (x_first - x_second).
+        const int code = ligand.pair_list(q), p = code >> 1;
         if (code & 1)
-          for (int d = 0; d < 3; ++d) g[d] -= compat::mul_rn(scale, coords(other, d) - coords(a, d));
+          for (int d = 0; d < 3; ++d) g[d] -= work[3 * p + d];
         else
-          for (int d = 0; d < 3; ++d) g[d] += compat::mul_rn(scale, coords(a, d) - coords(other, d));
+          for (int d = 0; d < 3; ++d) g[d] += work[3 * p + d];
       }
       for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
     });

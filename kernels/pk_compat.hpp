@@ -44,15 +44,4 @@ KOKKOS_FORCEINLINE_FUNCTION T load_l2_only(const T* p) {
 #endif
 }
 
-/// a * b rounded once, never fused with a neighbouring addition into a
-/// multiply-add: a product that code in two places must give the same bits
-/// (nvcc contracts a * b + c by default).
-KOKKOS_FORCEINLINE_FUNCTION double mul_rn(double a, double b) {
-#if defined(__CUDA_ARCH__)
-  return __dmul_rn(a, b);
-#else
-  return a * b;
-#endif
-}
-
 }  // namespace pk::compat

@@ -190,20 +190,16 @@ DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const Scor
   d.pairs = pairs;
   d.table = table;
   // Each atom's pairs in pair order (LigandTerms::pair_start / pair_list).
-  std::vector<int> start(lig.n_atoms() + 1, 0), list(2 * np), other(2 * np);
+  std::vector<int> start(lig.n_atoms() + 1, 0), list(2 * np);
   for (int p = 0; p < np; ++p) ++start[lig.intra_pairs[p][0] + 1], ++start[lig.intra_pairs[p][1] + 1];
   for (int a = 0; a < lig.n_atoms(); ++a) start[a + 1] += start[a];
   std::vector<int> fill(start.begin(), start.end() - 1);
   for (int p = 0; p < np; ++p) {
-    const int i = lig.intra_pairs[p][0], j = lig.intra_pairs[p][1];
-    other[fill[i]] = j;
-    list[fill[i]++] = 2 * p;
-    other[fill[j]] = i;
-    list[fill[j]++] = 2 * p + 1;
+    list[fill[lig.intra_pairs[p][0]]++] = 2 * p;
+    list[fill[lig.intra_pairs[p][1]]++] = 2 * p + 1;
   }
   d.pair_start = to_device(start, "pk::dock::pair_start");
   d.pair_list = to_device(list, "pk::dock::pair_list");
-  d.pair_other = to_device(other, "pk::dock::pair_other");
   d.cache_hint = env_setting("PK_DOCK_L2_ONLY", 0, 3, kDefaultL2Only) & 2;
   return d;
 }
