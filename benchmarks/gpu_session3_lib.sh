@@ -1,4 +1,7 @@
-# Shared by gpu_session3c.sh and gpu_session3d.sh (sourced; $pk and $OUT set):
+# Shared by the GPU session scripts (sourced; $pk and $OUT set):
+#   dock_build LOG TESTS    builds pandakinetics and the dock test executables
+#                           TESTS (cuda preset), build log to $OUT/build.log;
+#                           "build: S s" to LOG, or the log's tail and exit 1
 #   kmc_rate ARGS...        one `bench kmc` (out-degree 10, 64 x 4096 walkers,
 #                           2000 steps, ARGS added): "R steps/s (ran KERNEL)"
 #   pipeline_runs LOG EXTRA run.ini and run_defaults.ini three times with the
@@ -20,4 +23,10 @@ pipeline_runs() {
       echo "$cfg $k: exit $? $(grep -E "stage wall times|whole process|$extra_lines" "$OUT/${cfg}_$k.log" | tr '\n' ' ')" >> "$log"
     done
   done
+}
+dock_build() {
+  local log=$1 tests=$2
+  PK_BUILD_TARGETS="pandakinetics $tests" bash scripts/gpu-node-build.sh cuda > "$OUT/build.log" 2>&1 ||
+    { tail -40 "$OUT/build.log" | tee -a "$log"; exit 1; }
+  echo "build: $SECONDS s" >> "$log"
 }

@@ -10,13 +10,12 @@
 # Output: $OUT/session4b.log. Usage: OUT=... bash benchmarks/gpu_session4b.sh
 set -uo pipefail
 source "$(dirname "$0")/gpu_env.sh"
+source benchmarks/gpu_session3_lib.sh
 log=$OUT/session4b.log
 { date -u; nvidia-smi --query-gpu=name,driver_version --format=csv,noheader; git rev-parse --short HEAD; } > "$log" 2>&1
 SECONDS=0
 tests="test_dock_search_team test_dock_grid test_dock_kinematics test_dock_search"
-PK_BUILD_TARGETS="pandakinetics $tests" bash scripts/gpu-node-build.sh cuda > "$OUT/build.log" 2>&1 ||
-  { tail -40 "$OUT/build.log" | tee -a "$log"; exit 1; }
-echo "build: $SECONDS s" >> "$log"
+dock_build "$log" "$tests"
 pk=build/cuda/src/pandakinetics
 for b in 1 2 4; do
   (cd build/cuda && PK_DOCK_PAIR_BATCH=$b PK_DOCK_TREE_LEVELS=0 timeout 300 ctest -R "^(${tests// /|})$" --output-on-failure) > "$OUT/tests_b$b.log" 2>&1

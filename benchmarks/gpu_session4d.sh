@@ -7,13 +7,12 @@
 # Output: $OUT/session4d.log. Usage: OUT=... bash benchmarks/gpu_session4d.sh
 set -uo pipefail
 source "$(dirname "$0")/gpu_env.sh"
+source benchmarks/gpu_session3_lib.sh
 log=$OUT/session4d.log
 { date -u; nvidia-smi --query-gpu=name,driver_version --format=csv,noheader; } > "$log" 2>&1
 SECONDS=0
 tests="test_dock_search_team test_dock_grid test_dock_kinematics test_dock_search"
-PK_BUILD_TARGETS="pandakinetics $tests" bash scripts/gpu-node-build.sh cuda > "$OUT/build.log" 2>&1 ||
-  { tail -40 "$OUT/build.log" | tee -a "$log"; exit 1; }
-echo "build: $SECONDS s" >> "$log"
+dock_build "$log" "$tests"
 pk=build/cuda/src/pandakinetics
 (cd build/cuda && PK_DOCK_L2_ONLY=3 timeout 300 ctest -R "^(${tests// /|})$" --output-on-failure) > "$OUT/tests.log" 2>&1
 echo "dock tests, PK_DOCK_L2_ONLY=3: exit $? $(grep -E 'tests passed|tests failed' "$OUT/tests.log")" >> "$log"
