@@ -1,6 +1,5 @@
 # Host dependencies, all from Debian 12 packages (scripts/install-deps.sh).
 find_package(MPI REQUIRED COMPONENTS C)
-find_package(Threads REQUIRED)
 find_package(Boost 1.71 REQUIRED COMPONENTS program_options)
 find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 find_package(Threads REQUIRED)

@@ -13,8 +13,13 @@ namespace pk::dock {
 
 namespace {
 
-constexpr int kDefaultL2Only = 3;  // PK_DOCK_L2_ONLY when unset: maps and pair table through L2 only
 constexpr int kBlock = 8;  // grid points per block edge for the receptor-atom lists
+
+/// GPUs read the maps and the pair table through L2 only, so that their
+/// scattered reads leave L1 to the small ligand and tree arrays (the search
+/// 5-8% faster on an H100, benchmarks/RESULTS.md; the same values).
+/// PK_DOCK_L2_ONLY sets it: bits 1 the maps, 2 the pair table (default 3).
+int l2_only_bits() { return env_setting("PK_DOCK_L2_ONLY", 0, 3, 3); }
 
 template <class T>
 Kokkos::View<T*, DockMem> to_device(const std::vector<T>& v, const char* label) {
@@ -38,11 +43,7 @@ std::vector<int> xs_types_of(const std::vector<Ligand>& ligands) {
 DeviceGrid build_grid_maps(const Receptor& receptor, const GridBox& box, const std::vector<int>& types,
                            const ScoringWeights& w) {
   DeviceGrid g;
-  // GPUs read the maps and the pair table through L2 only, so that their
-  // scattered reads leave L1 to the small ligand and tree arrays (the search
-  // 5-8% faster on an H100, benchmarks/RESULTS.md; the same values).
-  // PK_DOCK_L2_ONLY (bits: 1 the maps, 2 the pair table; 0 neither) sets it.
-  g.cache_hint = env_setting("PK_DOCK_L2_ONLY", 0, 3, kDefaultL2Only) & 1;
+  g.cache_hint = l2_only_bits() & 1;
   g.nx = box.n[0] + 1;
   g.ny = box.n[1] + 1;
   g.nz = box.n[2] + 1;
@@ -200,7 +201,7 @@ DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const Scor
   }
   d.pair_start = to_device(start, "pk::dock::pair_start");
   d.pair_list = to_device(list, "pk::dock::pair_list");
-  d.cache_hint = env_setting("PK_DOCK_L2_ONLY", 0, 3, kDefaultL2Only) & 2;
+  d.cache_hint = l2_only_bits() & 2;
   return d;
 }
 

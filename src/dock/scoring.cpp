@@ -3,11 +3,10 @@
 
 #include "core/host_parallel.hpp"
 
+#include <cmath>
 #include <memory>
 #include <mutex>
 #include <utility>
-
-#include <cmath>
 
 namespace pk::dock {
 

@@ -3,8 +3,8 @@
 // and gathers every chain's kept minima. Templated on the device energy.
 #pragma once
 
-#include "core/error.hpp"
 #include "core/env.hpp"
+#include "core/error.hpp"
 #include "dock/kinematics.hpp"
 #include "dock/search_select.hpp"
 #include "dock_search_team.hpp"
@@ -12,7 +12,6 @@
 #include <Kokkos_Core.hpp>
 
 #include <algorithm>
-#include <cstdlib>
 #include <chrono>
 #include <iterator>
 #include <string>

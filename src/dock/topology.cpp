@@ -37,14 +37,16 @@ constexpr double kBondAllowance = 1.1;
 std::string canonical_ad(const std::string& ad) { return ad == "Se" ? "S" : ad; }
 
 bool is_autodock_type(const std::string& ad) {
+  const std::string name = canonical_ad(ad);
   for (const auto& t : kAdTypes)
-    if (canonical_ad(ad) == t.name) return true;
+    if (name == t.name) return true;
   return false;
 }
 
 double covalent_radius(const Atom& a) {
+  const std::string name = canonical_ad(a.ad_type);
   for (const auto& t : kAdTypes)
-    if (canonical_ad(a.ad_type) == t.name) return t.covalent_radius;
+    if (name == t.name) return t.covalent_radius;
   return kMaxCovalentRadius;
 }
 
@@ -54,8 +56,13 @@ double dist2(const Atom& a, const Atom& b) {
   return s;
 }
 
+/// Vina's bond test, for atoms whose covalent radii are known.
+bool bonded_by_distance(const Atom& a, const Atom& b, double cov_a, double cov_b) {
+  return std::sqrt(dist2(a, b)) < kBondAllowance * (cov_a + cov_b);
+}
+
 bool bonded_by_distance(const Atom& a, const Atom& b) {
-  return std::sqrt(dist2(a, b)) < kBondAllowance * (covalent_radius(a) + covalent_radius(b));
+  return bonded_by_distance(a, b, covalent_radius(a), covalent_radius(b));
 }
 
 /// XS type from element, AutoDock type and bonded neighbours (Vina's
@@ -251,7 +258,7 @@ void type_receptor(Receptor& rec) {
           auto it = cells.find(key(cx + dx, cy + dy, cz + dz));
           if (it == cells.end()) continue;
           for (int j : it->second)
-            if (j != i && std::sqrt(dist2(a, rec.atoms[j])) < kBondAllowance * (cov[i] + cov[j])) nb[i].push_back(j);
+            if (j != i && bonded_by_distance(a, rec.atoms[j], cov[i], cov[j])) nb[i].push_back(j);
         }
   }
   for (int i = 0; i < n; ++i) rec.atoms[i].xs = xs_type_of(rec.atoms[i], nb[i], rec.atoms);
