@@ -61,14 +61,24 @@ struct TorsionTree {
   // node_atoms(node_atom_start(k) .. node_atom_start(k + 1) - 1).
   Kokkos::View<const int*, MemorySpace> node_atom_start;  ///< n_nodes + 1
   Kokkos::View<const int*, MemorySpace> node_atoms;       ///< n_atoms
+  // The nodes on the path from the root to each node, root first:
+  // node_path(node_path_start(k) .. node_path_start(k + 1) - 1), ending with k.
+  Kokkos::View<const int*, MemorySpace> node_path_start;  ///< n_nodes + 1
+  Kokkos::View<const int*, MemorySpace> node_path;
+  // Each node's subtree (the node and its descendants, ascending):
+  // node_subtree(node_subtree_start(k) .. node_subtree_start(k + 1) - 1).
+  Kokkos::View<const int*, MemorySpace> node_subtree_start;  ///< n_nodes + 1
+  Kokkos::View<const int*, MemorySpace> node_subtree;
 
   KOKKOS_INLINE_FUNCTION int n_torsions() const { return n_nodes - 1; }
   /// Doubles in a conformation: position 3, quaternion 4, torsions.
   KOKKOS_INLINE_FUNCTION int conf_size() const { return 7 + n_torsions(); }
   /// Doubles in a change (gradient, search direction): position 3, rotation 3, torsions.
   KOKKOS_INLINE_FUNCTION int change_size() const { return 6 + n_torsions(); }
-  /// Scratch doubles per node for the frames: origin 3, matrix 9, world axis 3, force 3, torque 3.
-  static constexpr int kFrameSlots = 21;
+  /// Scratch doubles per node for the frames: origin 3, matrix 9, world axis 3, force 3, torque 3,
+  /// and the node's local rotation 9 (the team kernels' first pass).
+  static constexpr int kFrameSlots = 30;
+  static constexpr int kLocalSlot = 21;
   KOKKOS_INLINE_FUNCTION int frame_size() const { return kFrameSlots * n_nodes; }
 };
 
@@ -161,41 +171,80 @@ KOKKOS_INLINE_FUNCTION void node_local_rotation(const Tree& tree, const Span& co
   quat_to_matrix(qt, m);
 }
 
-/// Node k's frame from its parent's and its local rotation `mt`: origin
-/// (slots 0-2), rotation matrix (3-11), world bond axis (12-14).
+/// Node k's frame (origin, rotation matrix, world bond axis) from its
+/// parent's origin `po` and matrix `pm` and its own local rotation `mt`
+/// (k > 0).
+template <class Tree>
+KOKKOS_INLINE_FUNCTION void compose_frame(const Tree& tree, int k, const double po[3], const double pm[9],
+                                          const double mt[9], double origin[3], double m[9], double axis[3]) {
+  const int j = tree.node_parent(k);
+  double rel[3], ax[3];
+  for (int d = 0; d < 3; ++d) {
+    rel[d] = tree.node_origin_ref(k, d) - tree.node_origin_ref(j, d);
+    ax[d] = tree.node_axis_ref(k, d);
+  }
+  // origin_k = origin_j + R_j rel; axis_world = R_j axis_ref
+  for (int r = 0; r < 3; ++r) {
+    origin[r] = po[r] + pm[3 * r] * rel[0] + pm[3 * r + 1] * rel[1] + pm[3 * r + 2] * rel[2];
+    axis[r] = pm[3 * r] * ax[0] + pm[3 * r + 1] * ax[1] + pm[3 * r + 2] * ax[2];
+  }
+  // R_k = R_j * Rot(axis_ref, t_k)
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c) m[3 * r + c] = pm[3 * r] * mt[c] + pm[3 * r + 1] * mt[3 + c] + pm[3 * r + 2] * mt[6 + c];
+}
+
+/// Stores a node's frame in its slots: origin (0-2), rotation matrix (3-11),
+/// world bond axis (12-14).
 template <class Tree, class Span>
-KOKKOS_INLINE_FUNCTION void chain_frame(const Tree& tree, const Span& conf, int k, const double mt[9],
+KOKKOS_INLINE_FUNCTION void store_frame(int k, const double origin[3], const double m[9], const double axis[3],
                                         const Span& frames) {
   constexpr int F = Tree::kFrameSlots;
-  double m[9];
-  double origin[3];
-  double axis[3] = {0, 0, 0};
-  if (k == 0) {
-    for (int i = 0; i < 9; ++i) m[i] = mt[i];
-    for (int d = 0; d < 3; ++d) origin[d] = conf[d];
-  } else {
-    const int j = tree.node_parent(k);
-    double pm[9];
-    for (int i = 0; i < 9; ++i) pm[i] = frames[F * j + 3 + i];
-    double rel[3], ax[3];
-    for (int d = 0; d < 3; ++d) {
-      rel[d] = tree.node_origin_ref(k, d) - tree.node_origin_ref(j, d);
-      ax[d] = tree.node_axis_ref(k, d);
-    }
-    // origin_k = origin_j + R_j rel; axis_world = R_j axis_ref
-    for (int r = 0; r < 3; ++r) {
-      origin[r] = frames[F * j + r] + pm[3 * r] * rel[0] + pm[3 * r + 1] * rel[1] + pm[3 * r + 2] * rel[2];
-      axis[r] = pm[3 * r] * ax[0] + pm[3 * r + 1] * ax[1] + pm[3 * r + 2] * ax[2];
-    }
-    // R_k = R_j * Rot(axis_ref, t_k)
-    for (int r = 0; r < 3; ++r)
-      for (int c = 0; c < 3; ++c) m[3 * r + c] = pm[3 * r] * mt[c] + pm[3 * r + 1] * mt[3 + c] + pm[3 * r + 2] * mt[6 + c];
-  }
   for (int d = 0; d < 3; ++d) {
     frames[F * k + d] = origin[d];
     frames[F * k + 12 + d] = axis[d];
   }
   for (int i = 0; i < 9; ++i) frames[F * k + 3 + i] = m[i];
+}
+
+/// Node k's frame from its parent's (in `frames`) and its local rotation
+/// `mt`, stored in its slots.
+template <class Tree, class Span>
+KOKKOS_INLINE_FUNCTION void chain_frame(const Tree& tree, const Span& conf, int k, const double mt[9],
+                                        const Span& frames) {
+  constexpr int F = Tree::kFrameSlots;
+  double m[9], origin[3], axis[3] = {0, 0, 0};
+  if (k == 0) {
+    for (int i = 0; i < 9; ++i) m[i] = mt[i];
+    for (int d = 0; d < 3; ++d) origin[d] = conf[d];
+  } else {
+    const int j = tree.node_parent(k);
+    double po[3], pm[9];
+    for (int d = 0; d < 3; ++d) po[d] = frames[F * j + d];
+    for (int i = 0; i < 9; ++i) pm[i] = frames[F * j + 3 + i];
+    compose_frame(tree, k, po, pm, mt, origin, m, axis);
+  }
+  store_frame<Tree>(k, origin, m, axis, frames);
+}
+
+/// Node k's frame computed on its own, without its ancestors' frames: the
+/// root's frame composed with the local rotations `local(i)` (9 doubles
+/// each) of the nodes on the path from the root to k, in the order
+/// compute_frames composes them (so bitwise its result), stored in k's
+/// slots.
+template <class Tree, class Span, class Local>
+KOKKOS_INLINE_FUNCTION void path_frame(const Tree& tree, const Span& conf, int k, const Local& local,
+                                       const Span& frames) {
+  double m[9], origin[3], axis[3] = {0, 0, 0};
+  for (int i = 0; i < 9; ++i) m[i] = local(0)[i];
+  for (int d = 0; d < 3; ++d) origin[d] = conf[d];
+  for (int q = tree.node_path_start(k) + 1; q < tree.node_path_start(k + 1); ++q) {
+    const int i = tree.node_path(q);
+    const double po[3] = {origin[0], origin[1], origin[2]};
+    double pm[9];
+    for (int e = 0; e < 9; ++e) pm[e] = m[e];
+    compose_frame(tree, i, po, pm, local(i), origin, m, axis);
+  }
+  store_frame<Tree>(k, origin, m, axis, frames);
 }
 
 /// Fills `frames` (tree.frame_size() doubles: every node's origin, rotation
@@ -283,6 +332,35 @@ KOKKOS_INLINE_FUNCTION void tree_gradient_pass(const Tree& tree, const Span& fra
     change[d] = frames[15 + d];
     change[3 + d] = frames[18 + d];
   }
+}
+
+/// Node k's part of `change` from every node's own force and torque
+/// (slots 15-20, node_force_torque), without the leaf-to-root pass: the
+/// subtree's forces, and its torques moved to k's origin, summed over the
+/// subtree (the pass's quantities, summed in another order). The root gives
+/// the position and rotation derivatives, a branch its torsion derivative.
+template <class Tree, class Span>
+KOKKOS_INLINE_FUNCTION void subtree_change(const Tree& tree, const Span& frames, int k, const Span& change) {
+  constexpr int F = Tree::kFrameSlots;
+  double f[3] = {0, 0, 0}, t[3] = {0, 0, 0};
+  for (int q = tree.node_subtree_start(k); q < tree.node_subtree_start(k + 1); ++q) {
+    const int i = tree.node_subtree(q);
+    double r[3], fi[3], c[3];
+    for (int d = 0; d < 3; ++d) {
+      r[d] = frames[F * i + d] - frames[F * k + d];
+      fi[d] = frames[F * i + 15 + d];
+      f[d] += fi[d];
+    }
+    cross3(r, fi, c);
+    for (int d = 0; d < 3; ++d) t[d] += frames[F * i + 18 + d] + c[d];
+  }
+  if (k == 0) {
+    for (int d = 0; d < 3; ++d) change[d] = f[d], change[3 + d] = t[d];
+    return;
+  }
+  double proj = 0;
+  for (int d = 0; d < 3; ++d) proj += frames[F * k + 12 + d] * t[d];
+  change[6 + k - 1] = proj;
 }
 
 /// dE/d(conformation change) from per-atom gradients dE/dx (3 per atom), for

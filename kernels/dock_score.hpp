@@ -111,13 +111,39 @@ struct LigandTerms {
   // around r^2, are adjacent in memory (one sector on GPUs).
   Kokkos::View<const int* [3], Kokkos::LayoutRight, MemorySpace> pairs;  ///< atom i, atom j, table row
   Kokkos::View<const double**, Kokkos::LayoutRight, MemorySpace> table;  ///< (row, i): energy sample, kcal/mol
-  // The pairs of each atom, in pair order (for the team form, which sums a
-  // pair's force onto its atoms without atomics, in a fixed order):
-  // pair_list(pair_start(a) .. pair_start(a + 1) - 1) = 2 p + (a is the pair's second atom).
-  Kokkos::View<const int*, MemorySpace> pair_start;  ///< n_atoms + 1
-  Kokkos::View<const int*, MemorySpace> pair_list;   ///< 2 n_pairs
+  // The atom-centred form of the term (VinaEnergy::team_energy): each atom
+  // sums the forces of all its pairs itself, so no force is stored and no
+  // atomics are needed. Atoms sit in slots; a team of `lanes` lanes gives
+  // slot s to lane s % lanes, and the slot order balances the lanes' pair
+  // counts (empty slots hold -1). partners(q * n_slots + s) is the q-th pair
+  // of slot s's atom in pair order (stored so that neighbouring slots are
+  // adjacent in memory): partner atom in bits 0-15, bit 16 set when the atom
+  // is the pair's first atom (that side counts the pair's energy), table row
+  // from bit 17.
+  int n_slots = 0;
+  int lanes = 1;                                      ///< lane count the slot order balances
+  Kokkos::View<const int*, MemorySpace> slot_atom;    ///< n_slots: atom of slot s, -1 empty
+  Kokkos::View<const int*, MemorySpace> atom_to_slot; ///< n_atoms: slot of atom a
+  Kokkos::View<const int*, MemorySpace> slot_degree;  ///< n_slots: pairs of slot s's atom
+  Kokkos::View<const int*, MemorySpace> partners;     ///< max degree x n_slots, packed as above
+  static constexpr int kPartnerBits = 16, kFirstBit = 1 << 16, kRowShift = 17;
   int cache_hint = 0;                                ///< 2: GPU reads the pair table through L2 only
 };
+/// The grid and intramolecular parts of an energy, summed separately (a
+/// team reduction's value type).
+struct EnergyParts {
+  double inter = 0, intra = 0;
+  KOKKOS_INLINE_FUNCTION EnergyParts& operator+=(const EnergyParts& o) {
+    inter += o.inter;
+    intra += o.intra;
+    return *this;
+  }
+  KOKKOS_INLINE_FUNCTION void operator+=(const volatile EnergyParts& o) volatile {
+    inter += o.inter;
+    intra += o.intra;
+  }
+};
+
 /// Inter (grid) + intra energy and per-atom gradient of one ligand pose.
 template <class MemorySpace>
 struct VinaEnergy {
@@ -139,6 +165,24 @@ struct VinaEnergy {
     return e;
   }
 
+  /// The softened energy `pe` of a pair of table row `t` at squared
+  /// distance r2 (< 64 Å^2); returns dE/d(r2).
+  KOKKOS_INLINE_FUNCTION double pair_slope(int t, double r2, double cap, double& pe) const {
+    const double x = 32.0 * r2;
+    const int k = static_cast<int>(x);
+    const double* row = &ligand.table(t, k);
+    const bool l2 = (ligand.cache_hint & 2) != 0;
+    const double e1 = l2 ? compat::load_l2_only(row) : row[0], e2 = l2 ? compat::load_l2_only(row + 1) : row[1];
+    pe = e1 + (x - k) * (e2 - e1);
+    double de_dr2 = 32.0 * (e2 - e1);
+    if (pe > 0) {
+      const double s = cap / (cap + pe);
+      pe *= s;
+      de_dr2 *= s * s;
+    }
+    return de_dr2;
+  }
+
   /// One intramolecular pair: its softened energy; `force` gets dE/dx_i
   /// (= -dE/dx_j). Zero beyond 8 Å.
   template <class Span>
@@ -151,18 +195,8 @@ struct VinaEnergy {
       force[d] = 0;
     }
     if (!(r2 < 64.0)) return 0;  // beyond the cutoff, or not finite
-    const double x = 32.0 * r2;
-    const int k = static_cast<int>(x);
-    const double* row = &ligand.table(t, k);
-    const bool l2 = (ligand.cache_hint & 2) != 0;
-    const double e1 = l2 ? compat::load_l2_only(row) : row[0], e2 = l2 ? compat::load_l2_only(row + 1) : row[1];
-    double pe = e1 + (x - k) * (e2 - e1);
-    double de_dr2 = 32.0 * (e2 - e1);
-    if (pe > 0) {
-      const double s = cap / (cap + pe);
-      pe *= s;
-      de_dr2 *= s * s;
-    }
+    double pe;
+    const double de_dr2 = pair_slope(t, r2, cap, pe);
     for (int d = 0; d < 3; ++d) force[d] = 2 * de_dr2 * r[d];
     return pe;
   }
@@ -183,53 +217,60 @@ struct VinaEnergy {
     return e;
   }
 
-  /// Doubles of team scratch team_energy needs: one force per pair.
-  KOKKOS_INLINE_FUNCTION int team_work_size() const { return 3 * ligand.n_pairs; }
+  /// Doubles of team scratch team_energy needs: none.
+  KOKKOS_INLINE_FUNCTION int team_work_size() const { return 0; }
+
+  /// Atom a's grid energy (into parts.inter), the energies of the pairs it
+  /// is the first atom of (into parts.intra), and its whole gradient,
+  /// written to grad: the grid term's, then each pair's force in pair order.
+  /// A pair's force is computed from this atom's side (r = x_a - x_partner),
+  /// which is bitwise the negation of the other side's, so every atom's sum
+  /// equals what `operator()` adds to it, in the same order.
+  template <class Span>
+  KOKKOS_INLINE_FUNCTION void atom_terms(int a, int s, const Span& coords, const Span& grad, double cap,
+                                         EnergyParts& parts) const {
+    const double x[3] = {coords(a, 0), coords(a, 1), coords(a, 2)};
+    double g[3] = {0, 0, 0};
+    const int slot = ligand.atom_slot(a);
+    if (slot >= 0) parts.inter += grid.atom_energy(slot, x, cap, g);
+    const int n = ligand.slot_degree(s);
+    for (int q = 0; q < n; ++q) {
+      const int code = ligand.partners(q * ligand.n_slots + s);
+      const int j = code & ((1 << LigandTerms<MemorySpace>::kPartnerBits) - 1);
+      double r[3], r2 = 0;
+      for (int d = 0; d < 3; ++d) {
+        r[d] = x[d] - coords(j, d);
+        r2 += r[d] * r[d];
+      }
+      if (!(r2 < 64.0)) continue;  // beyond the cutoff, or not finite
+      double pe;
+      const double de_dr2 = pair_slope(code >> LigandTerms<MemorySpace>::kRowShift, r2, cap, pe);
+      for (int d = 0; d < 3; ++d) g[d] += 2 * de_dr2 * r[d];
+      if (code & LigandTerms<MemorySpace>::kFirstBit) parts.intra += pe;
+    }
+    for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
+  }
 
   /// The energy of operator() computed by a whole team (a warp on CUDA):
-  /// lanes over atoms for the grid term, over pairs for the intramolecular
-  /// term (each pair's force parked in `work`), then over atoms again to sum
-  /// the pair forces in pair order. No atomics, so the result is the same on
-  /// every run; with a one-thread team it is bitwise operator()'s. Every lane
-  /// returns the energy; coords, grad and work are team scratch.
+  /// lanes over atoms, each atom with its grid term and all its pairs
+  /// (atom_terms; slots in the balanced order of LigandTerms). No atomics and
+  /// no stored forces, so the result is the same on every run; with a
+  /// one-thread team (atoms in order) it is bitwise operator()'s. Every lane
+  /// returns the energy; coords and grad are team scratch, `work` is unused.
   template <class Member, class Span>
-  KOKKOS_INLINE_FUNCTION double team_energy(const Member& m, const Span& coords, const Span& grad, const Span& work,
+  KOKKOS_INLINE_FUNCTION double team_energy(const Member& m, const Span& coords, const Span& grad, const Span&,
                                             double cap) const {
-    double inter = 0, intra = 0;
+    const bool in_order = m.team_size() == 1;
+    EnergyParts parts;
     Kokkos::parallel_reduce(
-        Kokkos::TeamThreadRange(m, ligand.n_atoms),
-        [&](const int a, double& acc) {
-          double g[3] = {0, 0, 0};
-          const int slot = ligand.atom_slot(a);
-          if (slot >= 0) {
-            const double x[3] = {coords(a, 0), coords(a, 1), coords(a, 2)};
-            acc += grid.atom_energy(slot, x, cap, g);
-          }
-          for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
+        Kokkos::TeamThreadRange(m, in_order ? ligand.n_atoms : ligand.n_slots),
+        [&](const int i, EnergyParts& acc) {
+          const int a = in_order ? i : ligand.slot_atom(i);
+          if (a >= 0) atom_terms(a, in_order ? ligand.atom_to_slot(a) : i, coords, grad, cap, acc);
         },
-        inter);
-    Kokkos::parallel_reduce(
-        Kokkos::TeamThreadRange(m, ligand.n_pairs),
-        [&](const int p, double& acc) {
-          double f[3];
-          acc += intra_pair(p, coords, cap, f);
-          for (int d = 0; d < 3; ++d) work[3 * p + d] = f[d];
-        },
-        intra);
+        parts);
     m.team_barrier();
-    Kokkos::parallel_for(Kokkos::TeamThreadRange(m, ligand.n_atoms), [&](const int a) {
-      double g[3] = {grad(a, 0), grad(a, 1), grad(a, 2)};
-      for (int q = ligand.pair_start(a); q < ligand.pair_start(a + 1); ++q) {
-        const int code = ligand.pair_list(q), p = code >> 1;
-        if (code & 1)
-          for (int d = 0; d < 3; ++d) g[d] -= work[3 * p + d];
-        else
-          for (int d = 0; d < 3; ++d) g[d] += work[3 * p + d];
-      }
-      for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
-    });
-    m.team_barrier();
-    return inter + intra;
+    return parts.inter + parts.intra;
   }
 
   /// Energy (kcal/mol) of the atoms at coords(a, d) (Å); grad(a, d) is
@@ -243,3 +284,10 @@ struct VinaEnergy {
 };
 
 }  // namespace pk::kernels::dock
+
+namespace Kokkos {
+template <>
+struct reduction_identity<pk::kernels::dock::EnergyParts> {
+  KOKKOS_FORCEINLINE_FUNCTION static pk::kernels::dock::EnergyParts sum() { return {}; }
+};
+}  // namespace Kokkos

@@ -99,24 +99,21 @@ KOKKOS_INLINE_FUNCTION void team_apply_change(const Member& m, const Tree& tree,
 }
 
 /// compute_frames by a team: every node's local rotation (the sines and
-/// cosines) on its own lane, parked in the node's slots 12-20, then the
-/// root-to-leaf products on lane 0. Ends with a barrier.
+/// cosines) on its own lane, parked in the node's slots from kLocalSlot; then
+/// every node's frame on its own lane, composed along its path from the root
+/// (path_frame: bitwise compute_frames' result). Ends with a barrier.
 template <class Member, class Tree>
 KOKKOS_INLINE_FUNCTION void team_compute_frames(const Member& m, const Tree& tree, const PtrSpan& conf,
                                                 const PtrSpan& frames) {
-  constexpr int F = Tree::kFrameSlots;
+  constexpr int F = Tree::kFrameSlots, L = Tree::kLocalSlot;
   Kokkos::parallel_for(Kokkos::TeamThreadRange(m, tree.n_nodes), [&](const int k) {
     double mt[9];
     node_local_rotation(tree, conf, k, mt);
-    for (int i = 0; i < 9; ++i) frames[F * k + 12 + i] = mt[i];
+    for (int i = 0; i < 9; ++i) frames[F * k + L + i] = mt[i];
   });
   m.team_barrier();
-  if (m.team_rank() == 0)
-    for (int k = 0; k < tree.n_nodes; ++k) {
-      double mt[9];
-      for (int i = 0; i < 9; ++i) mt[i] = frames[F * k + 12 + i];
-      chain_frame(tree, conf, k, mt, frames);
-    }
+  const auto local = [&](int i) { return &frames[F * i + L]; };
+  Kokkos::parallel_for(Kokkos::TeamThreadRange(m, tree.n_nodes), [&](const int k) { path_frame(tree, conf, k, local, frames); });
   m.team_barrier();
 }
 
@@ -135,7 +132,12 @@ KOKKOS_INLINE_FUNCTION double team_evaluate_conf(const Member& m, const Tree& tr
   Kokkos::parallel_for(Kokkos::TeamThreadRange(m, tree.n_nodes),
                        [&](const int k) { node_force_torque(tree, frames, coords, grad, k); });
   m.team_barrier();
-  if (m.team_rank() == 0) tree_gradient_pass(tree, frames, change);
+  // One lane: the thread kernel's leaf-to-root pass (bitwise its result);
+  // wider teams: every node's derivative on its own lane.
+  if (m.team_size() == 1)
+    tree_gradient_pass(tree, frames, change);
+  else
+    Kokkos::parallel_for(Kokkos::TeamThreadRange(m, tree.n_nodes), [&](const int k) { subtree_change(tree, frames, k, change); });
   m.team_barrier();
   return e;
 }

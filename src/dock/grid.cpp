@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <string>
 
 namespace pk::dock {
 
@@ -151,6 +152,62 @@ DeviceGrid build_grid_maps(const Receptor& receptor, const GridBox& box, const s
   return g;
 }
 
+namespace {
+
+/// The slots of LigandTerms' atom-centred form: atoms placed on
+/// kTeamLanes lanes, the atom with the most pairs first, each on the lane
+/// with the fewest pairs so far (ties: the lowest lane), a lane's atoms in
+/// successive rounds of the team; and every atom's pairs in pair order.
+template <class Pairs>
+void set_atom_slots(const Ligand& lig, const Pairs& pairs, DeviceLigand& d) {
+  using Terms = kernels::dock::LigandTerms<DockMem>;
+  constexpr int kTeamLanes = 32;  // a warp
+  static_assert(kXsCount * kXsCount <= (1 << (31 - Terms::kRowShift)), "table rows fit the partner code");
+  const int n = lig.n_atoms(), np = static_cast<int>(lig.intra_pairs.size());
+  if (n >= (1 << Terms::kPartnerBits))
+    throw UsageError("ligand " + lig.file + " has " + std::to_string(n) + " atoms; the device scorer takes at most " +
+                     std::to_string((1 << Terms::kPartnerBits) - 1));
+  std::vector<std::vector<int>> codes(n);
+  for (int p = 0; p < np; ++p) {
+    const int i = pairs(p, 0), j = pairs(p, 1), row = pairs(p, 2);
+    codes[i].push_back(j | Terms::kFirstBit | (row << Terms::kRowShift));
+    codes[j].push_back(i | (row << Terms::kRowShift));
+  }
+  std::vector<int> order(n);
+  for (int a = 0; a < n; ++a) order[a] = a;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int x, int y) { return codes[x].size() > codes[y].size(); });
+  std::vector<std::vector<int>> lane_atoms(kTeamLanes);
+  std::vector<std::size_t> load(kTeamLanes, 0);
+  for (int a : order) {
+    const int lane = static_cast<int>(std::min_element(load.begin(), load.end()) - load.begin());
+    lane_atoms[lane].push_back(a);
+    load[lane] += codes[a].size() + 1;  // + 1: the atom's own grid term and loop
+  }
+  std::size_t rounds = 0, degree = 0;
+  for (const auto& l : lane_atoms) rounds = std::max(rounds, l.size());
+  for (const auto& c : codes) degree = std::max(degree, c.size());
+  const int n_slots = static_cast<int>(rounds) * kTeamLanes;
+  std::vector<int> slot_atom(n_slots, -1), atom_to_slot(n, 0), slot_degree(n_slots, 0),
+      partners(std::max<std::size_t>(1, degree * n_slots), 0);
+  for (int lane = 0; lane < kTeamLanes; ++lane)
+    for (std::size_t k = 0; k < lane_atoms[lane].size(); ++k) {
+      const int a = lane_atoms[lane][k], s = static_cast<int>(k) * kTeamLanes + lane;
+      slot_atom[s] = a;
+      atom_to_slot[a] = s;
+      slot_degree[s] = static_cast<int>(codes[a].size());
+      for (std::size_t q = 0; q < codes[a].size(); ++q) partners[q * n_slots + s] = codes[a][q];
+    }
+  d.n_slots = n_slots;
+  d.lanes = kTeamLanes;
+  d.slot_atom = to_device(slot_atom, "pk::dock::slot_atom");
+  d.atom_to_slot = to_device(atom_to_slot, "pk::dock::atom_to_slot");
+  d.slot_degree = to_device(slot_degree, "pk::dock::slot_degree");
+  d.partners = to_device(partners, "pk::dock::partners");
+}
+
+}  // namespace
+
 DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const ScoringWeights& w) {
   auto h_slot = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), grid.type_slot);
   std::vector<int> slot(lig.n_atoms(), -1);
@@ -190,17 +247,7 @@ DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const Scor
   d.atom_slot = to_device(slot, "pk::dock::atom_slot");
   d.pairs = pairs;
   d.table = table;
-  // Each atom's pairs in pair order (LigandTerms::pair_start / pair_list).
-  std::vector<int> start(lig.n_atoms() + 1, 0), list(2 * np);
-  for (int p = 0; p < np; ++p) ++start[lig.intra_pairs[p][0] + 1], ++start[lig.intra_pairs[p][1] + 1];
-  for (int a = 0; a < lig.n_atoms(); ++a) start[a + 1] += start[a];
-  std::vector<int> fill(start.begin(), start.end() - 1);
-  for (int p = 0; p < np; ++p) {
-    list[fill[lig.intra_pairs[p][0]]++] = 2 * p;
-    list[fill[lig.intra_pairs[p][1]]++] = 2 * p + 1;
-  }
-  d.pair_start = to_device(start, "pk::dock::pair_start");
-  d.pair_list = to_device(list, "pk::dock::pair_list");
+  set_atom_slots(lig, hp, d);
   d.cache_hint = l2_only_bits() & 2;
   return d;
 }

@@ -54,6 +54,32 @@ kernels::dock::TorsionTree<MemorySpace> upload_tree(const TreeHost& t) {
   for (int k = 0, q = 0; k < m; ++k)
     for (int a = 0; a < n; ++a)
       if (t.atom_node[a] == k) h_atoms(q++) = a;
+  // Each node's path from the root.
+  std::vector<int> path_start(m + 1, 0), path;
+  for (int k = 0; k < m; ++k) {
+    std::vector<int> up;
+    for (int i = k; i >= 0; i = t.node_parent[i]) up.push_back(i);
+    path.insert(path.end(), up.rbegin(), up.rend());
+    path_start[k + 1] = static_cast<int>(path.size());
+  }
+  Kokkos::View<int*, MemorySpace> node_path_start("pk::dock::node_path_start", m + 1),
+      node_path("pk::dock::node_path", path.size());
+  Kokkos::deep_copy(node_path_start, Kokkos::View<const int*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>(
+                                         path_start.data(), path_start.size()));
+  Kokkos::deep_copy(node_path, Kokkos::View<const int*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>(path.data(), path.size()));
+  // Each node's subtree: the nodes whose path passes through it.
+  std::vector<int> sub_start(m + 1, 0), sub;
+  for (int k = 0; k < m; ++k) {
+    for (int i = k; i < m; ++i)
+      for (int q = path_start[i]; q < path_start[i + 1]; ++q)
+        if (path[q] == k) sub.push_back(i);
+    sub_start[k + 1] = static_cast<int>(sub.size());
+  }
+  Kokkos::View<int*, MemorySpace> node_subtree_start("pk::dock::node_subtree_start", m + 1),
+      node_subtree("pk::dock::node_subtree", sub.size());
+  Kokkos::deep_copy(node_subtree_start, Kokkos::View<const int*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>(
+                                            sub_start.data(), sub_start.size()));
+  Kokkos::deep_copy(node_subtree, Kokkos::View<const int*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>(sub.data(), sub.size()));
   Kokkos::deep_copy(node_atom_start, h_start);
   Kokkos::deep_copy(node_atoms, h_atoms);
   Kokkos::deep_copy(atom_node, h_atom_node);
@@ -71,6 +97,10 @@ kernels::dock::TorsionTree<MemorySpace> upload_tree(const TreeHost& t) {
   tree.node_axis_ref = axis;
   tree.node_atom_start = node_atom_start;
   tree.node_atoms = node_atoms;
+  tree.node_path_start = node_path_start;
+  tree.node_path = node_path;
+  tree.node_subtree_start = node_subtree_start;
+  tree.node_subtree = node_subtree;
   return tree;
 }
 

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Session 5: the cuda build with the atom-centred energy (no stored pair
+# forces) and the lane-parallel frames and torsion derivatives; the dock tests
+# on the GPU (without the four that call `vina`, which the node lacks);
+# `bench score` twice; `bench dock` at exhaustiveness 8, seeds 1-5 (ROUNDS
+# rounds, default 1); Nsight Compute's occupancy and issue figures for the
+# `bench score` team kernel (PK_NCU=0 skips).
+# Output: $OUT/session5.log (+ build, test and ncu logs)
+# Usage: OUT=... bash benchmarks/gpu_session5.sh
+set -uo pipefail
+source "$(dirname "$0")/gpu_env.sh"
+log=$OUT/session5.log
+{ date -u; nvidia-smi --query-gpu=name,driver_version --format=csv,noheader; git rev-parse --short HEAD; git status --short | head -5; } > "$log" 2>&1
+SECONDS=0
+bash scripts/gpu-node-build.sh cuda > "$OUT/build.log" 2>&1 || { tail -40 "$OUT/build.log" | tee -a "$log"; exit 1; }
+echo "build: $SECONDS s" >> "$log"
+pk=build/cuda/src/pandakinetics
+(cd build/cuda && timeout 400 ctest -R dock -E "dock_vina_parity|dock_quality_vs_vina|dock_search_cli|test_dock_poses_out" \
+   --output-on-failure -j 4) > "$OUT/tests.log" 2>&1
+echo "dock tests: exit $? $(grep -E 'tests passed|tests failed' "$OUT/tests.log")" >> "$log"
+grep -E "^\s+[0-9]+ - " "$OUT/tests.log" >> "$log"
+for r in 1 2; do
+  timeout 120 $pk bench score --poses 1048576 --repeats 5 2>&1 | python3 -c '
+import json,sys; r=json.load(sys.stdin)
+print("bench score: team_with_kinematics %.3e/s (max rel diff to thread %.1e), with_kinematics (thread) %.3e/s, grid+intra %.3e/s, team grid+intra %.3e/s" % (
+  r["team_with_kinematics_per_s"], r["team_with_kinematics_vs_thread_max_rel_energy_diff"], r["with_kinematics_per_s"],
+  r["evals_per_s"], r["team_evals_per_s"]))' >> "$log" 2>&1
+done
+for round in $(seq 1 "${ROUNDS:-1}"); do
+  echo "bench dock --exhaustiveness 8 --vina none, round $round:" >> "$log"
+  for seed in 1 2 3 4 5; do
+    timeout 60 $pk bench dock --exhaustiveness 8 --seed $seed --vina none 2>&1 | python3 benchmarks/dock_stages.py >> "$log"
+  done
+done
+if [[ ${PK_NCU:-1} == 1 ]]; then
+  ncu=$(command -v ncu || echo /usr/local/cuda/bin/ncu)
+  timeout 200 $ncu --kernel-name-base demangled --kernel-name regex:launch_full_team --launch-skip 1 --launch-count 1 \
+    --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats \
+    --section InstructionStats --section SchedulerStats --section MemoryWorkloadAnalysis \
+    $pk bench score --poses 131072 --repeats 2 > "$OUT/ncu_score_team.txt" 2>&1
+  echo "ncu: exit $?" >> "$log"
+  grep -E "Duration|SM Frequency|Achieved Occupancy|Theoretical Occupancy|Registers Per|Dynamic Shared|Block Limit|Warp Cycles Per Issued|Issued Warp Per|Executed Instructions  |L1/TEX Cache Throughput|L1/TEX Hit|Compute \(SM\) Throughput" \
+    "$OUT/ncu_score_team.txt" | head -30 >> "$log"
+fi
+echo "total $SECONDS s" >> "$log"
+cat "$log"
