@@ -129,6 +129,12 @@ struct LigandTerms {
   static constexpr int kPartnerBits = 16, kFirstBit = 1 << 16, kRowShift = 17;
   int cache_hint = 0;                                ///< 2: GPU reads the pair table through L2 only
 };
+/// Pairs an atom's loop of the team energy loads at once (VinaEnergy::pair_forces).
+#ifndef PK_DOCK_PAIR_BATCH
+#define PK_DOCK_PAIR_BATCH 2
+#endif
+constexpr int kPairBatch = PK_DOCK_PAIR_BATCH;
+
 /// The grid and intramolecular parts of an energy, summed separately (a
 /// team reduction's value type).
 struct EnergyParts {
@@ -220,6 +226,38 @@ struct VinaEnergy {
   /// Doubles of team scratch team_energy needs: none.
   KOKKOS_INLINE_FUNCTION int team_work_size() const { return 0; }
 
+  /// The pairs of slot s's atom (at x) in pair order, B at a time (their
+  /// loads in flight together): forces added to g, the energies of the pairs
+  /// the atom is first in added to `intra`, both in pair order.
+  template <int B, class Span>
+  KOKKOS_INLINE_FUNCTION void pair_forces(int s, const double x[3], const Span& coords, double cap, double g[3],
+                                          double& intra) const {
+    using Terms = LigandTerms<MemorySpace>;
+    const int n = ligand.slot_degree(s);
+    for (int q0 = 0; q0 < n; q0 += B) {
+      int code[B];
+      double r[B][3], r2[B], pe[B], de[B];
+      bool in[B];
+      for (int u = 0; u < B; ++u) code[u] = q0 + u < n ? ligand.partners((q0 + u) * ligand.n_slots + s) : -1;
+      for (int u = 0; u < B; ++u) {
+        const int j = code[u] < 0 ? 0 : code[u] & ((1 << Terms::kPartnerBits) - 1);
+        r2[u] = 0;
+        for (int d = 0; d < 3; ++d) {
+          r[u][d] = x[d] - coords(j, d);
+          r2[u] += r[u][d] * r[u][d];
+        }
+        in[u] = code[u] >= 0 && r2[u] < 64.0;  // a pair beyond the cutoff, or not finite, adds nothing
+      }
+      for (int u = 0; u < B; ++u)
+        if (in[u]) de[u] = pair_slope(code[u] >> Terms::kRowShift, r2[u], cap, pe[u]);
+      for (int u = 0; u < B; ++u) {
+        if (!in[u]) continue;
+        for (int d = 0; d < 3; ++d) g[d] += 2 * de[u] * r[u][d];
+        if (code[u] & Terms::kFirstBit) intra += pe[u];
+      }
+    }
+  }
+
   /// Atom a's grid energy (into parts.inter), the energies of the pairs it
   /// is the first atom of (into parts.intra), and its whole gradient,
   /// written to grad: the grid term's, then each pair's force in pair order.
@@ -233,21 +271,7 @@ struct VinaEnergy {
     double g[3] = {0, 0, 0};
     const int slot = ligand.atom_slot(a);
     if (slot >= 0) parts.inter += grid.atom_energy(slot, x, cap, g);
-    const int n = ligand.slot_degree(s);
-    for (int q = 0; q < n; ++q) {
-      const int code = ligand.partners(q * ligand.n_slots + s);
-      const int j = code & ((1 << LigandTerms<MemorySpace>::kPartnerBits) - 1);
-      double r[3], r2 = 0;
-      for (int d = 0; d < 3; ++d) {
-        r[d] = x[d] - coords(j, d);
-        r2 += r[d] * r[d];
-      }
-      if (!(r2 < 64.0)) continue;  // beyond the cutoff, or not finite
-      double pe;
-      const double de_dr2 = pair_slope(code >> LigandTerms<MemorySpace>::kRowShift, r2, cap, pe);
-      for (int d = 0; d < 3; ++d) g[d] += 2 * de_dr2 * r[d];
-      if (code & LigandTerms<MemorySpace>::kFirstBit) parts.intra += pe;
-    }
+    pair_forces<kPairBatch>(s, x, coords, cap, g, parts.intra);
     for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
   }
 

@@ -9,6 +9,7 @@
 #   PK_BUILD_TARGETS="t1 t2"                 (default: everything)
 #   PK_CMAKE_ARGS="-DX=Y ..."                (extra configure arguments, e.g.
 #                                             -DCMAKE_CXX_FLAGS=-lineinfo for profiling)
+#   PK_BUILD_DIR=folder                      (default: the preset's, build/<preset>)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -32,9 +33,10 @@ preset=${1:-cuda}
 extra=()
 [[ $preset == cuda ]] && extra=(-DPK_GPU_ARCH="$arch")
 [[ -n ${PK_CMAKE_ARGS:-} ]] && extra+=(${PK_CMAKE_ARGS})
-cmake --preset "$preset" "${extra[@]}" -DPK_HDF5_ROOT="$root/usr" \
+dir=${PK_BUILD_DIR:-build/$preset}
+cmake --preset "$preset" -B "$dir" "${extra[@]}" -DPK_HDF5_ROOT="$root/usr" \
       -DBoost_DIR="$lib/cmake/Boost-1.74.0" -DBoost_NO_SYSTEM_PATHS=ON \
       -DPK_RANDOM123_INCLUDE_DIR="$root/usr/include"
 targets=()
 [[ -n ${PK_BUILD_TARGETS:-} ]] && targets=(--target ${PK_BUILD_TARGETS})
-cmake --build --preset "$preset" -j "$(nproc)" "${targets[@]}"
+cmake --build "$dir" -j "$(nproc)" "${targets[@]}"

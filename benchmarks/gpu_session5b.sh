@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Session 5, second look: the cuda build as committed (dock tests on the GPU
+# without the four that call `vina`), then variants of the search kernel's
+# compile-time settings, each in its own build folder (pandakinetics only):
+# VARIANTS="T:B ..." with T = PK_DOCK_TEAMS_PER_SM, B = PK_DOCK_PAIR_BATCH.
+# For each build: `bench score` once and `bench dock` at exhaustiveness 8,
+# seeds 1-5.
+# Output: $OUT/session5b.log (+ build and test logs)
+# Usage: OUT=... VARIANTS="16:2 20:1" bash benchmarks/gpu_session5b.sh
+set -uo pipefail
+source "$(dirname "$0")/gpu_env.sh"
+log=$OUT/session5b.log
+{ date -u; nvidia-smi --query-gpu=name,driver_version --format=csv,noheader; git status --short | head -5; } > "$log" 2>&1
+SECONDS=0
+benches() {
+  local pk=$1 label=$2
+  timeout 120 $pk bench score --poses 1048576 --repeats 5 2>&1 | python3 -c '
+import json,sys; r=json.load(sys.stdin)
+print("%s bench score: team_with_kinematics %.3e/s (max rel diff to thread %.1e), with_kinematics (thread) %.3e/s" % (
+  sys.argv[1], r["team_with_kinematics_per_s"], r["team_with_kinematics_vs_thread_max_rel_energy_diff"],
+  r["with_kinematics_per_s"]))' "$label" >> "$log" 2>&1
+  echo "$label bench dock --exhaustiveness 8 --vina none:" >> "$log"
+  for seed in 1 2 3 4 5; do
+    timeout 60 $pk bench dock --exhaustiveness 8 --seed $seed --vina none 2>&1 | python3 benchmarks/dock_stages.py >> "$log"
+  done
+}
+bash scripts/gpu-node-build.sh cuda > "$OUT/build.log" 2>&1 || { tail -40 "$OUT/build.log" | tee -a "$log"; exit 1; }
+echo "build: $SECONDS s" >> "$log"
+(cd build/cuda && timeout 300 ctest -R dock -E "dock_vina_parity|dock_quality_vs_vina|dock_search_cli|test_dock_poses_out" \
+   --output-on-failure -j 4) > "$OUT/tests.log" 2>&1
+echo "dock tests: exit $? $(grep -E 'tests passed|tests failed' "$OUT/tests.log")" >> "$log"
+benches build/cuda/src/pandakinetics "default"
+for v in ${VARIANTS:-}; do
+  t=${v%:*} b=${v#*:}
+  PK_BUILD_DIR=build/cuda_t${t}_b${b} PK_BUILD_TARGETS=pandakinetics \
+    PK_CMAKE_ARGS="-DPK_DOCK_TEAMS_PER_SM=${t} -DPK_DOCK_PAIR_BATCH=${b}" \
+    bash scripts/gpu-node-build.sh cuda > "$OUT/build_$v.log" 2>&1 || { tail -20 "$OUT/build_$v.log" >> "$log"; continue; }
+  echo "variant $v built at $SECONDS s" >> "$log"
+  benches build/cuda_t${t}_b${b}/src/pandakinetics "teams/SM $t, pair batch $b"
+done
+echo "total $SECONDS s" >> "$log"
+cat "$log"
