@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Session 5: the cuda build with the atom-centred energy (no stored pair
-# forces) and the lane-parallel frames and torsion derivatives; the dock tests
-# on the GPU (without the four that call `vina`, which the node lacks);
-# for each PK_DOCK_L2_ONLY in L2_MODES (default 3): `bench score` twice and
-# `bench dock` at exhaustiveness 8, seeds 1-5 (ROUNDS rounds, default 1); Nsight Compute's occupancy and issue figures for the
-# `bench score` team kernel (PK_NCU=0 skips).
+# Session 5: the cuda build (both team forms of the energy, lane-parallel
+# frames and torsion derivatives); the dock tests on the GPU (without the
+# four that call `vina`, which the node lacks); for each PK_DOCK_TEAM_FORM in
+# FORMS (default "pairs atoms"): `bench score` twice and `bench dock` at
+# exhaustiveness 8, seeds 1-5 (ROUNDS rounds, default 1); Nsight Compute's
+# occupancy and issue figures for the `bench score` team kernels (PK_NCU=0
+# skips).
 # Output: $OUT/session5.log (+ build, test and ncu logs)
 # Usage: OUT=... bash benchmarks/gpu_session5.sh
 set -uo pipefail
@@ -19,26 +20,27 @@ pk=build/cuda/src/pandakinetics
    --output-on-failure -j 4) > "$OUT/tests.log" 2>&1
 echo "dock tests: exit $? $(grep -E 'tests passed|tests failed' "$OUT/tests.log")" >> "$log"
 grep -E "^\s+[0-9]+ - " "$OUT/tests.log" >> "$log"
-for mode in ${L2_MODES:-3}; do
-  export PK_DOCK_L2_ONLY=$mode
+for form in ${FORMS:-pairs atoms}; do
+  export PK_DOCK_TEAM_FORM=$form
   for r in 1 2; do
     timeout 120 $pk bench score --poses 1048576 --repeats 5 2>&1 | python3 -c '
 import json,os,sys; r=json.load(sys.stdin)
-print("PK_DOCK_L2_ONLY=%s bench score: team_with_kinematics %.3e/s (max rel diff to thread %.1e), with_kinematics (thread) %.3e/s, grid+intra %.3e/s" % (
-  os.environ["PK_DOCK_L2_ONLY"], r["team_with_kinematics_per_s"], r["team_with_kinematics_vs_thread_max_rel_energy_diff"],
+print("PK_DOCK_TEAM_FORM=%s bench score: team_with_kinematics %.3e/s (form %s; pairs form %.3e/s, atoms form %.3e/s; max rel diff to thread %.1e), with_kinematics (thread) %.3e/s, grid+intra %.3e/s" % (
+  os.environ["PK_DOCK_TEAM_FORM"], r["team_with_kinematics_per_s"], r["team_form"], r["team_with_kinematics_pairs_form_per_s"],
+  r["team_with_kinematics_atoms_form_per_s"], r["team_with_kinematics_vs_thread_max_rel_energy_diff"],
   r["with_kinematics_per_s"], r["evals_per_s"]))' >> "$log" 2>&1
   done
   for round in $(seq 1 "${ROUNDS:-1}"); do
-    echo "PK_DOCK_L2_ONLY=$mode bench dock --exhaustiveness 8 --vina none, round $round:" >> "$log"
+    echo "PK_DOCK_TEAM_FORM=$form bench dock --exhaustiveness 8 --vina none, round $round:" >> "$log"
     for seed in 1 2 3 4 5; do
       timeout 60 $pk bench dock --exhaustiveness 8 --seed $seed --vina none 2>&1 | python3 benchmarks/dock_stages.py >> "$log"
     done
   done
 done
-unset PK_DOCK_L2_ONLY
+unset PK_DOCK_TEAM_FORM
 if [[ ${PK_NCU:-1} == 1 ]]; then
   ncu=$(command -v ncu || echo /usr/local/cuda/bin/ncu)
-  timeout 200 $ncu --kernel-name-base demangled --kernel-name regex:launch_full_team --launch-skip 1 --launch-count 1 \
+  timeout 200 $ncu --kernel-name-base demangled --kernel-name regex:launch_full_team --launch-skip 1 --launch-count 3 \
     --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats \
     --section InstructionStats --section SchedulerStats --section MemoryWorkloadAnalysis \
     $pk bench score --poses 131072 --repeats 2 > "$OUT/ncu_score_team.txt" 2>&1

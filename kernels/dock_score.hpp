@@ -111,30 +111,23 @@ struct LigandTerms {
   // around r^2, are adjacent in memory (one sector on GPUs).
   Kokkos::View<const int* [3], Kokkos::LayoutRight, MemorySpace> pairs;  ///< atom i, atom j, table row
   Kokkos::View<const double**, Kokkos::LayoutRight, MemorySpace> table;  ///< (row, i): energy sample, kcal/mol
-  // The atom-centred form of the term (VinaEnergy::team_energy): each atom
-  // sums the forces of all its pairs itself, so no force is stored and no
-  // atomics are needed. Atoms sit in slots; a team of `lanes` lanes gives
-  // slot s to lane s % lanes, and the slot order balances the lanes' pair
-  // counts (empty slots hold -1). partners(q * n_slots + s) is the q-th pair
-  // of slot s's atom in pair order (stored so that neighbouring slots are
-  // adjacent in memory): partner atom in bits 0-15, bit 16 set when the atom
-  // is the pair's first atom (that side counts the pair's energy), table row
-  // from bit 17.
+  // How a team of `lanes` lanes spreads the atoms (VinaEnergy::team_energy):
+  // atoms sit in slots, lane s % lanes takes slot s, and the slot order
+  // balances the lanes' pair counts (empty slots hold -1). The q-th pair of
+  // slot s's atom, in pair order, is entry q * n_slots + s (neighbouring slots
+  // adjacent in memory): in `partners` the partner atom in bits 0-15, bit 16
+  // set when the atom is the pair's first atom (that side counts the pair's
+  // energy), table row from bit 17; in `pair_side` 2 p + (atom is second).
   int n_slots = 0;
   int lanes = 1;                                      ///< lane count the slot order balances
   Kokkos::View<const int*, MemorySpace> slot_atom;    ///< n_slots: atom of slot s, -1 empty
   Kokkos::View<const int*, MemorySpace> atom_to_slot; ///< n_atoms: slot of atom a
   Kokkos::View<const int*, MemorySpace> slot_degree;  ///< n_slots: pairs of slot s's atom
   Kokkos::View<const int*, MemorySpace> partners;     ///< max degree x n_slots, packed as above
+  Kokkos::View<const int*, MemorySpace> pair_side;    ///< the same entries as 2 p + (atom is the pair's second)
   static constexpr int kPartnerBits = 16, kFirstBit = 1 << 16, kRowShift = 17;
   int cache_hint = 0;                                ///< 2: GPU reads the pair table through L2 only
 };
-/// Pairs an atom's loop of the team energy loads at once (VinaEnergy::pair_forces).
-#ifndef PK_DOCK_PAIR_BATCH
-#define PK_DOCK_PAIR_BATCH 2
-#endif
-constexpr int kPairBatch = PK_DOCK_PAIR_BATCH;
-
 /// The grid and intramolecular parts of an energy, summed separately (a
 /// team reduction's value type).
 struct EnergyParts {
@@ -223,40 +216,8 @@ struct VinaEnergy {
     return e;
   }
 
-  /// Doubles of team scratch team_energy needs: none.
-  KOKKOS_INLINE_FUNCTION int team_work_size() const { return 0; }
-
-  /// The pairs of slot s's atom (at x) in pair order, B at a time (their
-  /// loads in flight together): forces added to g, the energies of the pairs
-  /// the atom is first in added to `intra`, both in pair order.
-  template <int B, class Span>
-  KOKKOS_INLINE_FUNCTION void pair_forces(int s, const double x[3], const Span& coords, double cap, double g[3],
-                                          double& intra) const {
-    using Terms = LigandTerms<MemorySpace>;
-    const int n = ligand.slot_degree(s);
-    for (int q0 = 0; q0 < n; q0 += B) {
-      int code[B];
-      double r[B][3], r2[B], pe[B], de[B];
-      bool in[B];
-      for (int u = 0; u < B; ++u) code[u] = q0 + u < n ? ligand.partners((q0 + u) * ligand.n_slots + s) : -1;
-      for (int u = 0; u < B; ++u) {
-        const int j = code[u] < 0 ? 0 : code[u] & ((1 << Terms::kPartnerBits) - 1);
-        r2[u] = 0;
-        for (int d = 0; d < 3; ++d) {
-          r[u][d] = x[d] - coords(j, d);
-          r2[u] += r[u][d] * r[u][d];
-        }
-        in[u] = code[u] >= 0 && r2[u] < 64.0;  // a pair beyond the cutoff, or not finite, adds nothing
-      }
-      for (int u = 0; u < B; ++u)
-        if (in[u]) de[u] = pair_slope(code[u] >> Terms::kRowShift, r2[u], cap, pe[u]);
-      for (int u = 0; u < B; ++u) {
-        if (!in[u]) continue;
-        for (int d = 0; d < 3; ++d) g[d] += 2 * de[u] * r[u][d];
-        if (code[u] & Terms::kFirstBit) intra += pe[u];
-      }
-    }
-  }
+  /// Doubles of team scratch team_energy needs: one force per pair.
+  KOKKOS_INLINE_FUNCTION int team_work_size() const { return 3 * ligand.n_pairs; }
 
   /// Atom a's grid energy (into parts.inter), the energies of the pairs it
   /// is the first atom of (into parts.intra), and its whole gradient,
@@ -271,19 +232,83 @@ struct VinaEnergy {
     double g[3] = {0, 0, 0};
     const int slot = ligand.atom_slot(a);
     if (slot >= 0) parts.inter += grid.atom_energy(slot, x, cap, g);
-    pair_forces<kPairBatch>(s, x, coords, cap, g, parts.intra);
+    const int n = ligand.slot_degree(s);
+    for (int q = 0; q < n; ++q) {
+      const int code = ligand.partners(q * ligand.n_slots + s);
+      const int j = code & ((1 << LigandTerms<MemorySpace>::kPartnerBits) - 1);
+      double r[3], r2 = 0;
+      for (int d = 0; d < 3; ++d) {
+        r[d] = x[d] - coords(j, d);
+        r2 += r[d] * r[d];
+      }
+      if (!(r2 < 64.0)) continue;  // beyond the cutoff, or not finite
+      double pe;
+      const double de_dr2 = pair_slope(code >> LigandTerms<MemorySpace>::kRowShift, r2, cap, pe);
+      for (int d = 0; d < 3; ++d) g[d] += 2 * de_dr2 * r[d];
+      if (code & LigandTerms<MemorySpace>::kFirstBit) parts.intra += pe;
+    }
     for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
   }
 
-  /// The energy of operator() computed by a whole team (a warp on CUDA):
-  /// lanes over atoms, each atom with its grid term and all its pairs
-  /// (atom_terms; slots in the balanced order of LigandTerms). No atomics and
-  /// no stored forces, so the result is the same on every run; with a
-  /// one-thread team (atoms in order) it is bitwise operator()'s. Every lane
-  /// returns the energy; coords and grad are team scratch, `work` is unused.
+  /// The energy of operator() computed by a whole team (a warp on CUDA), the
+  /// pairs form: lanes over atoms for the grid term, over pairs for the
+  /// intramolecular term (each pair's force parked in `work`), then over
+  /// atoms (slots) to sum each atom's pair forces in pair order. Each pair is
+  /// computed once. No atomics, so the result is the same on every run; with
+  /// a one-thread team (atoms in order) it is bitwise operator()'s. Every
+  /// lane returns the energy; coords, grad and work are team scratch.
   template <class Member, class Span>
-  KOKKOS_INLINE_FUNCTION double team_energy(const Member& m, const Span& coords, const Span& grad, const Span&,
+  KOKKOS_INLINE_FUNCTION double team_energy(const Member& m, const Span& coords, const Span& grad, const Span& work,
                                             double cap) const {
+    const bool in_order = m.team_size() == 1;
+    double inter = 0, intra = 0;
+    Kokkos::parallel_reduce(
+        Kokkos::TeamThreadRange(m, ligand.n_atoms),
+        [&](const int a, double& acc) {
+          double g[3] = {0, 0, 0};
+          const int slot = ligand.atom_slot(a);
+          if (slot >= 0) {
+            const double x[3] = {coords(a, 0), coords(a, 1), coords(a, 2)};
+            acc += grid.atom_energy(slot, x, cap, g);
+          }
+          for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
+        },
+        inter);
+    Kokkos::parallel_reduce(
+        Kokkos::TeamThreadRange(m, ligand.n_pairs),
+        [&](const int p, double& acc) {
+          double f[3];
+          acc += intra_pair(p, coords, cap, f);
+          for (int d = 0; d < 3; ++d) work[3 * p + d] = f[d];
+        },
+        intra);
+    m.team_barrier();
+    Kokkos::parallel_for(Kokkos::TeamThreadRange(m, in_order ? ligand.n_atoms : ligand.n_slots), [&](const int i) {
+      const int a = in_order ? i : ligand.slot_atom(i);
+      if (a < 0) return;
+      const int s = in_order ? ligand.atom_to_slot(a) : i;
+      double g[3] = {grad(a, 0), grad(a, 1), grad(a, 2)};
+      for (int q = 0; q < ligand.slot_degree(s); ++q) {
+        const int code = ligand.pair_side(q * ligand.n_slots + s), p = code >> 1;
+        if (code & 1)
+          for (int d = 0; d < 3; ++d) g[d] -= work[3 * p + d];
+        else
+          for (int d = 0; d < 3; ++d) g[d] += work[3 * p + d];
+      }
+      for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
+    });
+    m.team_barrier();
+    return inter + intra;
+  }
+
+  /// The same energy by a team in the atoms form: lanes over atoms (slots),
+  /// each atom with its grid term and all its pairs (atom_terms), every pair
+  /// computed from both sides and no force parked, so it needs no scratch
+  /// and more teams fit an SM where shared memory limits them. Bitwise
+  /// operator()'s with a one-thread team.
+  template <class Member, class Span>
+  KOKKOS_INLINE_FUNCTION double team_energy_atoms(const Member& m, const Span& coords, const Span& grad,
+                                                  double cap) const {
     const bool in_order = m.team_size() == 1;
     EnergyParts parts;
     Kokkos::parallel_reduce(
@@ -304,6 +329,18 @@ struct VinaEnergy {
     for (int a = 0; a < ligand.n_atoms; ++a)
       for (int d = 0; d < 3; ++d) grad(a, d) = 0;
     return inter(coords, grad, cap) + intra(coords, grad, cap);
+  }
+};
+
+/// VinaEnergy whose team energy is the atoms form (team_energy_atoms): the
+/// search kernels run it in place of the pairs form when asked to.
+template <class MemorySpace>
+struct VinaAtomsEnergy : VinaEnergy<MemorySpace> {
+  KOKKOS_INLINE_FUNCTION int team_work_size() const { return 0; }
+  template <class Member, class Span>
+  KOKKOS_INLINE_FUNCTION double team_energy(const Member& m, const Span& coords, const Span& grad, const Span&,
+                                            double cap) const {
+    return this->team_energy_atoms(m, coords, grad, cap);
   }
 };
 

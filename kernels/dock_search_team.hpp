@@ -120,7 +120,7 @@ KOKKOS_INLINE_FUNCTION void team_compute_frames(const Member& m, const Tree& tre
 /// Energy and conformation gradient of `conf` by the whole team (every lane
 /// returns the energy; `change` is complete when it returns).
 template <class Member, class Tree, class Energy>
-PK_NOINLINE_FUNCTION double team_evaluate_conf(const Member& m, const Tree& tree, const Energy& energy,
+KOKKOS_INLINE_FUNCTION double team_evaluate_conf(const Member& m, const Tree& tree, const Energy& energy,
                                                  const TeamLayout& l, const PtrSpan& row, const PtrSpan& conf,
                                                  const PtrSpan& change, double cap) {
   const PtrSpan frames = row.shifted(l.row.frames), coords = row.shifted(l.row.coords), grad = row.shifted(l.row.grad),
@@ -155,7 +155,7 @@ KOKKOS_INLINE_FUNCTION void team_conf_to_coords(const Member& m, const Tree& tre
 /// bfgs_minimize by a team: `x` (scratch) is updated in place; every lane
 /// returns its energy.
 template <class Member, class Tree, class Energy>
-PK_NOINLINE_FUNCTION double team_bfgs_minimize(const Member& m, const Tree& tree, const Energy& energy,
+KOKKOS_INLINE_FUNCTION double team_bfgs_minimize(const Member& m, const Tree& tree, const Energy& energy,
                                                  const TeamLayout& tl, const PtrSpan& row, const PtrSpan& x,
                                                  int max_steps, double cap) {
   const SearchLayout& l = tl.row;

@@ -11,15 +11,6 @@
 #error "PandaKinetics needs Kokkos 3.4 or newer"
 #endif
 
-/// A device function the compiler must not inline (CUDA: __noinline__): one
-/// copy of a large body called from several places, its registers
-/// allocated on their own. Elsewhere a plain (inline) function.
-#if defined(KOKKOS_ENABLE_CUDA) && defined(__CUDACC__)
-#define PK_NOINLINE_FUNCTION __host__ __device__ __noinline__
-#else
-#define PK_NOINLINE_FUNCTION inline
-#endif
-
 namespace pk::compat {
 
 // Math functions moved from Kokkos::Experimental:: (3.4) to Kokkos:: (3.7+).

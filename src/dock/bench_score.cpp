@@ -8,7 +8,8 @@
 // dock_kinematics.hpp); and grid + intra with a team (a warp on CUDA) per
 // pose, checked against the thread-per-pose results; and the search's whole
 // per-step evaluation by a team per conformation, as the GPU search kernel
-// (kernels/dock_search_team.hpp) runs it. Each launch is timed
+// (kernels/dock_search_team.hpp) runs it, in both team forms of the energy
+// (VinaEnergy::team_energy: pairs, atoms). Each launch is timed
 // between fences after a warm-up; medians are reported.
 #include "dock/device_api.hpp"
 #include "dock/grid.hpp"
@@ -126,8 +127,10 @@ double launch_full(const DeviceEnergy& e, const kernels::dock::TorsionTree<DockM
 }
 
 /// One timed launch of the full evaluation with a team per conformation
-/// (team_evaluate_conf, the GPU search's evaluation); returns seconds.
-double launch_full_team(const DeviceEnergy& e, const kernels::dock::TorsionTree<DockMem>& tree, const Scratch& work,
+/// (team_evaluate_conf, the GPU search's evaluation) with energy `e` (either
+/// team form); returns seconds.
+template <class Energy>
+double launch_full_team(const Energy& e, const kernels::dock::TorsionTree<DockMem>& tree, const Scratch& work,
                         const Kokkos::View<double*, DockMem>& out, double cap, int team_size) {
   namespace kd = kernels::dock;
   using Policy = Kokkos::TeamPolicy<DockExec>;
@@ -298,17 +301,25 @@ ScoreBenchResult bench_score(const Receptor& receptor, const Ligand& lig, const 
     r.full_cpu_seconds.push_back(static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
   }
   r.median_full_per_second = s.poses / median(r.full_seconds);
-  // The same with a team per conformation (the GPU search's evaluation).
+  // The same with a team per conformation (the GPU search's evaluation), in
+  // both team forms of the energy; the search uses e.ligand.team_form.
   auto hf = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out);
   const Kokkos::View<double*, DockMem> out_full_team("pk::dock::bench_energy_full_team", s.poses);
-  launch_full_team(e, tree, work, out_full_team, s.cap, r.team_size);  // warm-up
-  for (int k = 0; k < s.repeats; ++k)
-    r.team_full_seconds.push_back(launch_full_team(e, tree, work, out_full_team, s.cap, r.team_size));
-  r.median_team_full_per_second = s.poses / median(r.team_full_seconds);
-  auto hft = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out_full_team);
-  for (int p = 0; p < s.poses; ++p)
-    r.team_full_max_energy_diff =
-        std::max(r.team_full_max_energy_diff, std::fabs(hft(p) - hf(p)) / std::max(1.0, std::fabs(hf(p))));
+  const auto time_form = [&](const auto& ef, std::vector<double>& secs) {
+    launch_full_team(ef, tree, work, out_full_team, s.cap, r.team_size);  // warm-up
+    for (int k = 0; k < s.repeats; ++k) secs.push_back(launch_full_team(ef, tree, work, out_full_team, s.cap, r.team_size));
+    auto hft = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out_full_team);
+    for (int p = 0; p < s.poses; ++p)
+      r.team_full_max_energy_diff =
+          std::max(r.team_full_max_energy_diff, std::fabs(hft(p) - hf(p)) / std::max(1.0, std::fabs(hf(p))));
+    return s.poses / median(secs);
+  };
+  r.median_team_full_pairs_per_second = time_form(e, r.team_full_pairs_seconds);
+  r.median_team_full_atoms_per_second = time_form(DeviceAtomsEnergy{e}, r.team_full_atoms_seconds);
+  const bool atoms = team_form_setting() == TeamForm::kAtoms;
+  r.team_form = atoms ? "atoms" : "pairs";
+  r.team_full_seconds = atoms ? r.team_full_atoms_seconds : r.team_full_pairs_seconds;
+  r.median_team_full_per_second = atoms ? r.median_team_full_atoms_per_second : r.median_team_full_pairs_per_second;
   r.median_full_per_cpu_second = s.poses / median(r.full_cpu_seconds);
   return r;
 }

@@ -49,7 +49,10 @@ int run_bench_score(const po::variables_map& vm, cli::Context& ctx) {
                   "conformation through the torsion tree, plus the gradient back to the conformation; "
                   "team_evals_per_s: grid + intra with a team per pose (lanes over atoms, then pairs); "
                   "team_with_kinematics_per_s: the with_kinematics evaluation by a team per conformation, "
-                  "as the GPU search runs it");
+                  "as the GPU search runs it (team_form, PK_DOCK_TEAM_FORM); team_with_kinematics_pairs_form_per_s, "
+                  "team_with_kinematics_atoms_form_per_s: the same in each form of the team energy (pairs: "
+                  "lanes over pairs, forces parked in shared memory; atoms: lanes over atoms, each pair "
+                  "computed from both sides, no parked forces)");
   j.value("torsions", r.n_torsions);
   j.value("grid_build_s", r.grid_build_seconds);
   j.value("launch_s", r.seconds).value("inter_launch_s", r.inter_seconds).value("intra_launch_s", r.intra_seconds);
@@ -63,7 +66,11 @@ int run_bench_score(const po::variables_map& vm, cli::Context& ctx) {
   j.value("team_vs_thread_max_rel_grad_diff", r.team_max_grad_diff);
   j.value("with_kinematics_per_cpu_s", r.median_full_per_cpu_second);
   j.value("team_with_kinematics_launch_s", r.team_full_seconds);
-  j.value("team_with_kinematics_per_s", r.median_team_full_per_second);
+  j.value("team_with_kinematics_per_s", r.median_team_full_per_second).value("team_form", r.team_form);
+  j.value("team_with_kinematics_pairs_form_launch_s", r.team_full_pairs_seconds);
+  j.value("team_with_kinematics_pairs_form_per_s", r.median_team_full_pairs_per_second);
+  j.value("team_with_kinematics_atoms_form_launch_s", r.team_full_atoms_seconds);
+  j.value("team_with_kinematics_atoms_form_per_s", r.median_team_full_atoms_per_second);
   j.value("team_with_kinematics_vs_thread_max_rel_energy_diff", r.team_full_max_energy_diff);
   j.value("energy_checksum_kcal_per_mol", r.checksum).end_object();
   ctx.out << j.str() << "\n";

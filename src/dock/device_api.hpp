@@ -50,8 +50,11 @@ struct ScoreBenchResult {
   double team_max_energy_diff = 0;      ///< largest |team - thread| energy, relative (at least 1 kcal/mol scale)
   double team_max_grad_diff = 0;        ///< the same for the gradient components
   std::vector<double> team_full_seconds;  ///< the per-step evaluation (kinematics included), a team per conformation
-  double median_team_full_per_second = 0;
-  double team_full_max_energy_diff = 0;   ///< largest |team - thread| energy of it, relative
+  double median_team_full_per_second = 0; ///< in the team form the search uses (team_form)
+  double team_full_max_energy_diff = 0;   ///< largest |team - thread| energy of it, relative (both forms)
+  std::string team_form;                  ///< the search's team form: "pairs" or "atoms" (PK_DOCK_TEAM_FORM)
+  std::vector<double> team_full_pairs_seconds, team_full_atoms_seconds;  ///< the same in each team form
+  double median_team_full_pairs_per_second = 0, median_team_full_atoms_per_second = 0;
   double checksum = 0;                  ///< sum of all energies of the last launch (kcal/mol)
   int n_atoms = 0, n_heavy = 0, n_pairs = 0;
   std::string execution_space;

@@ -6,6 +6,7 @@
 #include "dock/device_api.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cmath>
 #include <set>
 #include <string>
@@ -154,7 +155,7 @@ DeviceGrid build_grid_maps(const Receptor& receptor, const GridBox& box, const s
 
 namespace {
 
-/// The slots of LigandTerms' atom-centred form: atoms placed on
+/// The slots of LigandTerms' team forms: atoms placed on
 /// kTeamLanes lanes, the atom with the most pairs first, each on the lane
 /// with the fewest pairs so far (ties: the lowest lane), a lane's atoms in
 /// successive rounds of the team; and every atom's pairs in pair order.
@@ -167,11 +168,13 @@ void set_atom_slots(const Ligand& lig, const Pairs& pairs, DeviceLigand& d) {
   if (n >= (1 << Terms::kPartnerBits))
     throw UsageError("ligand " + lig.file + " has " + std::to_string(n) + " atoms; the device scorer takes at most " +
                      std::to_string((1 << Terms::kPartnerBits) - 1));
-  std::vector<std::vector<int>> codes(n);
+  std::vector<std::vector<int>> codes(n), sides(n);
   for (int p = 0; p < np; ++p) {
     const int i = pairs(p, 0), j = pairs(p, 1), row = pairs(p, 2);
     codes[i].push_back(j | Terms::kFirstBit | (row << Terms::kRowShift));
     codes[j].push_back(i | (row << Terms::kRowShift));
+    sides[i].push_back(2 * p);
+    sides[j].push_back(2 * p + 1);
   }
   std::vector<int> order(n);
   for (int a = 0; a < n; ++a) order[a] = a;
@@ -189,14 +192,17 @@ void set_atom_slots(const Ligand& lig, const Pairs& pairs, DeviceLigand& d) {
   for (const auto& c : codes) degree = std::max(degree, c.size());
   const int n_slots = static_cast<int>(rounds) * kTeamLanes;
   std::vector<int> slot_atom(n_slots, -1), atom_to_slot(n, 0), slot_degree(n_slots, 0),
-      partners(std::max<std::size_t>(1, degree * n_slots), 0);
+      partners(std::max<std::size_t>(1, degree * n_slots), 0), pair_side(partners.size(), 0);
   for (int lane = 0; lane < kTeamLanes; ++lane)
     for (std::size_t k = 0; k < lane_atoms[lane].size(); ++k) {
       const int a = lane_atoms[lane][k], s = static_cast<int>(k) * kTeamLanes + lane;
       slot_atom[s] = a;
       atom_to_slot[a] = s;
       slot_degree[s] = static_cast<int>(codes[a].size());
-      for (std::size_t q = 0; q < codes[a].size(); ++q) partners[q * n_slots + s] = codes[a][q];
+      for (std::size_t q = 0; q < codes[a].size(); ++q) {
+        partners[q * n_slots + s] = codes[a][q];
+        pair_side[q * n_slots + s] = sides[a][q];
+      }
     }
   d.n_slots = n_slots;
   d.lanes = kTeamLanes;
@@ -204,9 +210,17 @@ void set_atom_slots(const Ligand& lig, const Pairs& pairs, DeviceLigand& d) {
   d.atom_to_slot = to_device(atom_to_slot, "pk::dock::atom_to_slot");
   d.slot_degree = to_device(slot_degree, "pk::dock::slot_degree");
   d.partners = to_device(partners, "pk::dock::partners");
+  d.pair_side = to_device(pair_side, "pk::dock::pair_side");
 }
 
 }  // namespace
+
+TeamForm team_form_setting() {
+  const char* env = std::getenv("PK_DOCK_TEAM_FORM");
+  if (!env || std::string(env) == "pairs") return TeamForm::kPairs;
+  if (std::string(env) == "atoms") return TeamForm::kAtoms;
+  throw UsageError(std::string("PK_DOCK_TEAM_FORM='") + env + "': expected pairs or atoms");
+}
 
 DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const ScoringWeights& w) {
   auto h_slot = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), grid.type_slot);

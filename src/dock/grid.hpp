@@ -21,6 +21,13 @@ using DockMem = DockExec::memory_space;
 using DeviceGrid = kernels::dock::GridMaps<DockMem>;
 using DeviceLigand = kernels::dock::LigandTerms<DockMem>;
 using DeviceEnergy = kernels::dock::VinaEnergy<DockMem>;
+using DeviceAtomsEnergy = kernels::dock::VinaAtomsEnergy<DockMem>;
+
+/// How the GPU search's teams evaluate the energy (VinaEnergy::team_energy,
+/// the pairs form, or VinaEnergy::team_energy_atoms): PK_DOCK_TEAM_FORM =
+/// pairs (the default) or atoms; anything else throws pk::UsageError.
+enum class TeamForm { kPairs, kAtoms };
+TeamForm team_form_setting();
 
 /// coords(a, d) / grad(a, d) of one pose inside (pose, atom, 3) views, the
 /// span type VinaEnergy takes.

@@ -58,6 +58,9 @@ void DeviceDocking::prepare(const Ligand& lig) {
 std::vector<Minimum> DeviceDocking::search(const Ligand& lig, const TreeHost& tree, const SearchSettings& settings,
                                            std::vector<std::pair<std::string, double>>* stages) {
   const DeviceEnergy energy = impl_->energy_for(lig);
+  if (team_form_setting() == TeamForm::kAtoms)
+    return monte_carlo_minima<DockExec>(tree, DeviceAtomsEnergy{energy}, lig.heavy_atoms(), lig.n_atoms(), settings,
+                                        nullptr, nullptr, stages);
   return monte_carlo_minima<DockExec>(tree, energy, lig.heavy_atoms(), lig.n_atoms(), settings, nullptr, nullptr,
                                       stages);
 }
@@ -75,9 +78,12 @@ std::vector<Minimum> DeviceDocking::polish(const Ligand& lig, const TreeHost& tr
   Kokkos::deep_copy(confs, h);
   const int team = dock_team_size<DockExec>();
   const int steps = vina_local_steps(lig.n_atoms());
-  const auto e = team > 0 ? kernels::dock::run_local_optimization_team<DockExec>(dev_tree, energy, confs, rounds, steps,
-                                                                                 cap, team)
-                          : kernels::dock::run_local_optimization<DockExec>(dev_tree, energy, confs, rounds, steps, cap);
+  const auto e =
+      team == 0 ? kernels::dock::run_local_optimization<DockExec>(dev_tree, energy, confs, rounds, steps, cap)
+      : team_form_setting() == TeamForm::kAtoms
+          ? kernels::dock::run_local_optimization_team<DockExec>(dev_tree, DeviceAtomsEnergy{energy}, confs, rounds,
+                                                                 steps, cap, team)
+          : kernels::dock::run_local_optimization_team<DockExec>(dev_tree, energy, confs, rounds, steps, cap, team);
   Kokkos::deep_copy(h, confs);
   auto he = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), e);
   std::vector<Minimum> out(minima.size());

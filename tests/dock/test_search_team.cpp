@@ -66,6 +66,7 @@ class DockSearchTeam : public ::testing::Test {
     }
     return *cached_;
   }
+  static DeviceAtomsEnergy atoms_energy() { return DeviceAtomsEnergy{energy()}; }
   static std::unique_ptr<DeviceEnergy> cached_;
 };
 std::unique_ptr<DeviceEnergy> DockSearchTeam::cached_;
@@ -99,7 +100,8 @@ Kokkos::View<double**, Mem> to_view(const std::vector<std::vector<double>>& conf
 
 /// Energy and conformation gradient of each conformation: thread kernel
 /// (team_size 0) or a team of team_size. Row: energy, then the gradient.
-std::vector<std::vector<double>> evaluate(const DeviceEnergy& energy, const std::vector<std::vector<double>>& confs,
+template <class Energy>
+std::vector<std::vector<double>> evaluate(const Energy& energy, const std::vector<std::vector<double>>& confs,
                                           int team_size, double cap = 10.0) {
   const Tree tree = upload_tree<Mem>(setup().tree);
   const auto in = to_view(confs);
@@ -209,16 +211,18 @@ kd::SearchParams box_params() {
 TEST_F(DockSearchTeam, EvaluationsMatchTheThreadKernel) {
   const auto confs = random_confs(24, 3);
   const auto ref = evaluate(energy(), confs, 0);
-  const auto one = evaluate(energy(), confs, 1);
   const int wide = wide_team();
-  const auto w = evaluate(energy(), confs, wide);
-  for (std::size_t c = 0; c < confs.size(); ++c) {
-    ASSERT_TRUE(std::isfinite(ref[c][0]));
-    for (std::size_t i = 0; i < ref[c].size(); ++i) {
-      if (kHost) EXPECT_EQ(one[c][i], ref[c][i]) << "conf " << c << " entry " << i;
-      const double tol = 1e-9 * std::max(1.0, std::fabs(ref[c][i]));
-      EXPECT_NEAR(one[c][i], ref[c][i], tol) << "conf " << c << " entry " << i;
-      EXPECT_NEAR(w[c][i], ref[c][i], tol) << "team of " << wide << ", conf " << c << " entry " << i;
+  for (const int form : {0, 1}) {  // the pairs and the atoms form of the team energy
+    const auto one = form == 0 ? evaluate(energy(), confs, 1) : evaluate(atoms_energy(), confs, 1);
+    const auto w = form == 0 ? evaluate(energy(), confs, wide) : evaluate(atoms_energy(), confs, wide);
+    for (std::size_t c = 0; c < confs.size(); ++c) {
+      ASSERT_TRUE(std::isfinite(ref[c][0]));
+      for (std::size_t i = 0; i < ref[c].size(); ++i) {
+        if (kHost) EXPECT_EQ(one[c][i], ref[c][i]) << "form " << form << ", conf " << c << " entry " << i;
+        const double tol = 1e-9 * std::max(1.0, std::fabs(ref[c][i]));
+        EXPECT_NEAR(one[c][i], ref[c][i], tol) << "form " << form << ", conf " << c << " entry " << i;
+        EXPECT_NEAR(w[c][i], ref[c][i], tol) << "form " << form << ", team of " << wide << ", conf " << c << " entry " << i;
+      }
     }
   }
 }
@@ -279,6 +283,24 @@ TEST_F(DockSearchTeam, MonteCarloChainsMatchTheThreadKernel) {
   EXPECT_LT(best_wide, 0.0);
   const auto other = chains(tree, energy(), wide, 6, 12, 18, p);
   EXPECT_NE(a, other);  // another seed, another search
+}
+
+TEST_F(DockSearchTeam, AtomsFormChainsMatchTheThreadKernel) {
+  // The atoms form of the team energy in whole Monte Carlo chains: bitwise
+  // the thread kernel's with one lane (host), deterministic and descending
+  // with wide teams.
+  const Tree tree = upload_tree<Mem>(setup().tree);
+  const auto p = box_params();
+  const auto ref = chains(tree, energy(), 0, 4, 10, 23, p);
+  const auto one = chains(tree, atoms_energy(), 1, 4, 10, 23, p);
+  if (kHost) EXPECT_EQ(one, ref);
+  const int wide = wide_team();
+  const auto a = chains(tree, atoms_energy(), wide, 4, 10, 23, p),
+             b = chains(tree, atoms_energy(), wide, 4, 10, 23, p);
+  EXPECT_EQ(a, b);
+  ASSERT_GE(a.size(), 2u);
+  EXPECT_GE(a[0], 1.0);   // the first chain kept a minimum
+  EXPECT_LT(a[1], 0.0);   // and it binds
 }
 
 namespace {
