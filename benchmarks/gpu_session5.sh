@@ -4,8 +4,8 @@
 # four that call `vina`, which the node lacks); for each PK_DOCK_TEAM_FORM in
 # FORMS (default "pairs atoms"): `bench score` twice and `bench dock` at
 # exhaustiveness 8, seeds 1-5 (ROUNDS rounds, default 1); Nsight Compute's
-# occupancy and issue figures for the `bench score` team kernels (PK_NCU=0
-# skips).
+# occupancy and issue figures for one `bench score` team launch (NCU_SKIP
+# launches skipped, default 3: the atoms form's first; PK_NCU=0 skips).
 # Output: $OUT/session5.log (+ build, test and ncu logs)
 # Usage: OUT=... bash benchmarks/gpu_session5.sh
 set -uo pipefail
@@ -40,7 +40,7 @@ done
 unset PK_DOCK_TEAM_FORM
 if [[ ${PK_NCU:-1} == 1 ]]; then
   ncu=$(command -v ncu || echo /usr/local/cuda/bin/ncu)
-  timeout 200 $ncu --kernel-name-base demangled --kernel-name regex:launch_full_team --launch-skip 1 --launch-count 3 \
+  timeout 200 $ncu --kernel-name-base demangled --kernel-name regex:launch_full_team --launch-skip ${NCU_SKIP:-3} --launch-count 1 \
     --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats \
     --section InstructionStats --section SchedulerStats --section MemoryWorkloadAnalysis \
     $pk bench score --poses 131072 --repeats 2 > "$OUT/ncu_score_team.txt" 2>&1

@@ -95,6 +95,26 @@ struct GridMaps {
   }
 };
 
+/// The atoms form's work list (VinaEnergy::team_energy_atoms): every atom's
+/// pairs, in pair order, dealt to `lanes` lanes in atom order, each lane
+/// taking a contiguous run of about the same number of pairs. A lane's run is
+/// a list of segments (an atom and a count of its pairs); an atom whose pairs
+/// do not fit the rest of a lane continues on the next one (a split atom:
+/// its two parts' gradients are added after a barrier).
+template <class MemorySpace>
+struct PairSchedule {
+  int lanes = 1;
+  int n_split = 0;                                      ///< atoms split over two lanes
+  Kokkos::View<const int*, MemorySpace> seg_start;      ///< lanes + 1: lane L's segments
+  /// atom, pairs in the segment, part: -1 a whole atom, 2 k the first part of
+  /// split atom k (it has the grid term), 2 k + 1 its second part
+  Kokkos::View<const int* [3], Kokkos::LayoutRight, MemorySpace> seg;
+  /// The pairs: lane L's i-th pair at i * lanes + L (neighbouring lanes
+  /// adjacent in memory), coded as LigandTerms describes.
+  Kokkos::View<const int*, MemorySpace> codes;
+  Kokkos::View<const int*, MemorySpace> split_atom;     ///< n_split
+};
+
 /// The ligand side: which map scores each atom, and the intramolecular pairs
 /// with Vina's pair-energy table for their type pairs: row t holds, for
 /// r^2 = i/32 Å^2 (i < n_samples), the weighted energy at r = sqrt(i/32)
@@ -111,21 +131,25 @@ struct LigandTerms {
   // around r^2, are adjacent in memory (one sector on GPUs).
   Kokkos::View<const int* [3], Kokkos::LayoutRight, MemorySpace> pairs;  ///< atom i, atom j, table row
   Kokkos::View<const double**, Kokkos::LayoutRight, MemorySpace> table;  ///< (row, i): energy sample, kcal/mol
-  // How a team of `lanes` lanes spreads the atoms (VinaEnergy::team_energy):
-  // atoms sit in slots, lane s % lanes takes slot s, and the slot order
-  // balances the lanes' pair counts (empty slots hold -1). The q-th pair of
-  // slot s's atom, in pair order, is entry q * n_slots + s (neighbouring slots
-  // adjacent in memory): in `partners` the partner atom in bits 0-15, bit 16
-  // set when the atom is the pair's first atom (that side counts the pair's
-  // energy), table row from bit 17; in `pair_side` 2 p + (atom is second).
+  // How the pairs form (VinaEnergy::team_energy) spreads the atoms over a
+  // team of `lanes` lanes: atoms sit in slots, lane s % lanes takes slot s,
+  // and the slot order balances the lanes' pair counts (empty slots hold -1).
+  // pair_side(q * n_slots + s) is the q-th pair p of slot s's atom, in pair
+  // order, as 2 p + (the atom is the pair's second); neighbouring slots are
+  // adjacent in memory.
   int n_slots = 0;
   int lanes = 1;                                      ///< lane count the slot order balances
   Kokkos::View<const int*, MemorySpace> slot_atom;    ///< n_slots: atom of slot s, -1 empty
   Kokkos::View<const int*, MemorySpace> atom_to_slot; ///< n_atoms: slot of atom a
   Kokkos::View<const int*, MemorySpace> slot_degree;  ///< n_slots: pairs of slot s's atom
-  Kokkos::View<const int*, MemorySpace> partners;     ///< max degree x n_slots, packed as above
-  Kokkos::View<const int*, MemorySpace> pair_side;    ///< the same entries as 2 p + (atom is the pair's second)
+  Kokkos::View<const int*, MemorySpace> pair_side;    ///< max degree x n_slots
+  // A pair as one atom's side sees it (PairSchedule::codes): the partner atom
+  // in bits 0-15, bit 16 set when the atom is the pair's first atom (that
+  // side counts the pair's energy), table row from bit 17.
   static constexpr int kPartnerBits = 16, kFirstBit = 1 << 16, kRowShift = 17;
+  // The atoms form's schedules: one lane, atoms in order (one-thread teams);
+  // a warp's lanes (wider teams).
+  PairSchedule<MemorySpace> in_order, spread;
   int cache_hint = 0;                                ///< 2: GPU reads the pair table through L2 only
 };
 /// The grid and intramolecular parts of an energy, summed separately (a
@@ -219,37 +243,6 @@ struct VinaEnergy {
   /// Doubles of team scratch team_energy needs: one force per pair.
   KOKKOS_INLINE_FUNCTION int team_work_size() const { return 3 * ligand.n_pairs; }
 
-  /// Atom a's grid energy (into parts.inter), the energies of the pairs it
-  /// is the first atom of (into parts.intra), and its whole gradient,
-  /// written to grad: the grid term's, then each pair's force in pair order.
-  /// A pair's force is computed from this atom's side (r = x_a - x_partner),
-  /// which is bitwise the negation of the other side's, so every atom's sum
-  /// equals what `operator()` adds to it, in the same order.
-  template <class Span>
-  KOKKOS_INLINE_FUNCTION void atom_terms(int a, int s, const Span& coords, const Span& grad, double cap,
-                                         EnergyParts& parts) const {
-    const double x[3] = {coords(a, 0), coords(a, 1), coords(a, 2)};
-    double g[3] = {0, 0, 0};
-    const int slot = ligand.atom_slot(a);
-    if (slot >= 0) parts.inter += grid.atom_energy(slot, x, cap, g);
-    const int n = ligand.slot_degree(s);
-    for (int q = 0; q < n; ++q) {
-      const int code = ligand.partners(q * ligand.n_slots + s);
-      const int j = code & ((1 << LigandTerms<MemorySpace>::kPartnerBits) - 1);
-      double r[3], r2 = 0;
-      for (int d = 0; d < 3; ++d) {
-        r[d] = x[d] - coords(j, d);
-        r2 += r[d] * r[d];
-      }
-      if (!(r2 < 64.0)) continue;  // beyond the cutoff, or not finite
-      double pe;
-      const double de_dr2 = pair_slope(code >> LigandTerms<MemorySpace>::kRowShift, r2, cap, pe);
-      for (int d = 0; d < 3; ++d) g[d] += 2 * de_dr2 * r[d];
-      if (code & LigandTerms<MemorySpace>::kFirstBit) parts.intra += pe;
-    }
-    for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
-  }
-
   /// The energy of operator() computed by a whole team (a warp on CUDA), the
   /// pairs form: lanes over atoms for the grid term, over pairs for the
   /// intramolecular term (each pair's force parked in `work`), then over
@@ -301,24 +294,60 @@ struct VinaEnergy {
     return inter + intra;
   }
 
-  /// The same energy by a team in the atoms form: lanes over atoms (slots),
-  /// each atom with its grid term and all its pairs (atom_terms), every pair
-  /// computed from both sides and no force parked, so it needs no scratch
-  /// and more teams fit an SM where shared memory limits them. Bitwise
-  /// operator()'s with a one-thread team.
+  /// The same energy by a team in the atoms form: lanes over runs of atoms
+  /// (LigandTerms' PairSchedule: `spread` for wider teams, `in_order` for
+  /// one thread), each atom computing its grid term and its pairs' forces
+  /// itself from its own side (r = x_a - x_partner, bitwise the negation of
+  /// the other side's), so every pair is computed twice and no force is
+  /// parked; only a split atom's two partial gradients pass through `work`
+  /// (6 doubles per split atom). Bitwise operator()'s with a one-thread team
+  /// (each atom's sum in pair order, as operator() adds it).
   template <class Member, class Span>
   KOKKOS_INLINE_FUNCTION double team_energy_atoms(const Member& m, const Span& coords, const Span& grad,
-                                                  double cap) const {
-    const bool in_order = m.team_size() == 1;
+                                                  const Span& work, double cap) const {
+    using Terms = LigandTerms<MemorySpace>;
+    const PairSchedule<MemorySpace>& sch = m.team_size() == 1 ? ligand.in_order : ligand.spread;
     EnergyParts parts;
     Kokkos::parallel_reduce(
-        Kokkos::TeamThreadRange(m, in_order ? ligand.n_atoms : ligand.n_slots),
-        [&](const int i, EnergyParts& acc) {
-          const int a = in_order ? i : ligand.slot_atom(i);
-          if (a >= 0) atom_terms(a, in_order ? ligand.atom_to_slot(a) : i, coords, grad, cap, acc);
+        Kokkos::TeamThreadRange(m, sch.lanes),
+        [&](const int lane, EnergyParts& acc) {
+          int i = 0;
+          for (int k = sch.seg_start(lane); k < sch.seg_start(lane + 1); ++k) {
+            const int a = sch.seg(k, 0), n = sch.seg(k, 1), part = sch.seg(k, 2);
+            const double x[3] = {coords(a, 0), coords(a, 1), coords(a, 2)};
+            double g[3] = {0, 0, 0};
+            const int slot = ligand.atom_slot(a);
+            if (slot >= 0 && (part < 0 || part % 2 == 0)) acc.inter += grid.atom_energy(slot, x, cap, g);  // whole or first part
+            for (int q = 0; q < n; ++q, ++i) {
+              const int code = sch.codes(i * sch.lanes + lane);
+              const int j = code & ((1 << Terms::kPartnerBits) - 1);
+              double r[3], r2 = 0;
+              for (int d = 0; d < 3; ++d) {
+                r[d] = x[d] - coords(j, d);
+                r2 += r[d] * r[d];
+              }
+              if (!(r2 < 64.0)) continue;  // beyond the cutoff, or not finite
+              double pe;
+              const double de_dr2 = pair_slope(code >> Terms::kRowShift, r2, cap, pe);
+              for (int d = 0; d < 3; ++d) g[d] += 2 * de_dr2 * r[d];
+              if (code & Terms::kFirstBit) acc.intra += pe;
+            }
+            for (int d = 0; d < 3; ++d) {
+              if (part < 0)
+                grad(a, d) = g[d];
+              else
+                work[3 * part + d] = g[d];
+            }
+          }
         },
         parts);
     m.team_barrier();
+    if (sch.n_split > 0) {
+      Kokkos::parallel_for(Kokkos::TeamThreadRange(m, sch.n_split), [&](const int k) {
+        for (int d = 0; d < 3; ++d) grad(sch.split_atom(k), d) = work[6 * k + d] + work[6 * k + 3 + d];
+      });
+      m.team_barrier();
+    }
     return parts.inter + parts.intra;
   }
 
@@ -336,11 +365,11 @@ struct VinaEnergy {
 /// search kernels run it in place of the pairs form when asked to.
 template <class MemorySpace>
 struct VinaAtomsEnergy : VinaEnergy<MemorySpace> {
-  KOKKOS_INLINE_FUNCTION int team_work_size() const { return 0; }
+  KOKKOS_INLINE_FUNCTION int team_work_size() const { return 6 * this->ligand.spread.n_split; }
   template <class Member, class Span>
-  KOKKOS_INLINE_FUNCTION double team_energy(const Member& m, const Span& coords, const Span& grad, const Span&,
+  KOKKOS_INLINE_FUNCTION double team_energy(const Member& m, const Span& coords, const Span& grad, const Span& work,
                                             double cap) const {
-    return this->team_energy_atoms(m, coords, grad, cap);
+    return this->team_energy_atoms(m, coords, grad, work, cap);
   }
 };
 
