@@ -294,53 +294,76 @@ struct VinaEnergy {
     return inter + intra;
   }
 
-  /// The same energy by a team in the atoms form: lanes over runs of atoms
+  /// The same energy by a team in the atoms form: lanes over atoms for the
+  /// grid term (its gradient written to grad), then lanes over runs of atoms
   /// (LigandTerms' PairSchedule: `spread` for wider teams, `in_order` for
-  /// one thread), each atom computing its grid term and its pairs' forces
-  /// itself from its own side (r = x_a - x_partner, bitwise the negation of
-  /// the other side's), so every pair is computed twice and no force is
-  /// parked; only a split atom's two partial gradients pass through `work`
-  /// (6 doubles per split atom). Bitwise operator()'s with a one-thread team
-  /// (each atom's sum in pair order, as operator() adds it).
+  /// one thread), each atom adding its pairs' forces to its gradient itself,
+  /// computed from its own side (r = x_a - x_partner, bitwise the negation of
+  /// the other side's): every pair is computed twice and no force is parked;
+  /// only a split atom's two partial gradients pass through `work` (6
+  /// doubles per split atom). A lane walks its run as one flat loop, so the
+  /// lanes of a warp stay in step. Bitwise operator()'s with a one-thread
+  /// team (each atom's sum in pair order, after its grid term).
   template <class Member, class Span>
   KOKKOS_INLINE_FUNCTION double team_energy_atoms(const Member& m, const Span& coords, const Span& grad,
                                                   const Span& work, double cap) const {
     using Terms = LigandTerms<MemorySpace>;
+    double inter = 0, intra = 0;
+    Kokkos::parallel_reduce(
+        Kokkos::TeamThreadRange(m, ligand.n_atoms),
+        [&](const int a, double& acc) {
+          double g[3] = {0, 0, 0};
+          const int slot = ligand.atom_slot(a);
+          if (slot >= 0) {
+            const double x[3] = {coords(a, 0), coords(a, 1), coords(a, 2)};
+            acc += grid.atom_energy(slot, x, cap, g);
+          }
+          for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
+        },
+        inter);
+    m.team_barrier();
     const PairSchedule<MemorySpace>& sch = m.team_size() == 1 ? ligand.in_order : ligand.spread;
-    EnergyParts parts;
     Kokkos::parallel_reduce(
         Kokkos::TeamThreadRange(m, sch.lanes),
-        [&](const int lane, EnergyParts& acc) {
-          int i = 0;
-          for (int k = sch.seg_start(lane); k < sch.seg_start(lane + 1); ++k) {
-            const int a = sch.seg(k, 0), n = sch.seg(k, 1), part = sch.seg(k, 2);
-            const double x[3] = {coords(a, 0), coords(a, 1), coords(a, 2)};
-            double g[3] = {0, 0, 0};
-            const int slot = ligand.atom_slot(a);
-            if (slot >= 0 && (part < 0 || part % 2 == 0)) acc.inter += grid.atom_energy(slot, x, cap, g);  // whole or first part
-            for (int q = 0; q < n; ++q, ++i) {
-              const int code = sch.codes(i * sch.lanes + lane);
-              const int j = code & ((1 << Terms::kPartnerBits) - 1);
-              double r[3], r2 = 0;
+        [&](const int lane, double& acc) {
+          int k = sch.seg_start(lane), a = 0, rem = 0, part = -1;
+          const int k_end = sch.seg_start(lane + 1);
+          double x[3] = {0, 0, 0}, g[3] = {0, 0, 0};
+          // Segment k: its atom's position, and the gradient it continues
+          // (the grid term's, or zero for a split atom's second part).
+          const auto open = [&]() {
+            a = sch.seg(k, 0), rem = sch.seg(k, 1), part = sch.seg(k, 2);
+            const bool second = part >= 0 && (part & 1);
+            for (int d = 0; d < 3; ++d) x[d] = coords(a, d), g[d] = second ? 0.0 : grad(a, d);
+          };
+          if (k < k_end) open();
+          for (int i = 0; k < k_end;) {
+            if (rem == 0) {  // the segment is done: its gradient out, the next one in
               for (int d = 0; d < 3; ++d) {
-                r[d] = x[d] - coords(j, d);
-                r2 += r[d] * r[d];
+                if (part < 0)
+                  grad(a, d) = g[d];
+                else
+                  work[3 * part + d] = g[d];
               }
-              if (!(r2 < 64.0)) continue;  // beyond the cutoff, or not finite
-              double pe;
-              const double de_dr2 = pair_slope(code >> Terms::kRowShift, r2, cap, pe);
-              for (int d = 0; d < 3; ++d) g[d] += 2 * de_dr2 * r[d];
-              if (code & Terms::kFirstBit) acc.intra += pe;
+              if (++k < k_end) open();
+              continue;
             }
+            const int code = sch.codes(i * sch.lanes + lane);
+            ++i, --rem;
+            const int j = code & ((1 << Terms::kPartnerBits) - 1);
+            double r[3], r2 = 0;
             for (int d = 0; d < 3; ++d) {
-              if (part < 0)
-                grad(a, d) = g[d];
-              else
-                work[3 * part + d] = g[d];
+              r[d] = x[d] - coords(j, d);
+              r2 += r[d] * r[d];
             }
+            if (!(r2 < 64.0)) continue;  // beyond the cutoff, or not finite
+            double pe;
+            const double de_dr2 = pair_slope(code >> Terms::kRowShift, r2, cap, pe);
+            for (int d = 0; d < 3; ++d) g[d] += 2 * de_dr2 * r[d];
+            if (code & Terms::kFirstBit) acc += pe;
           }
         },
-        parts);
+        intra);
     m.team_barrier();
     if (sch.n_split > 0) {
       Kokkos::parallel_for(Kokkos::TeamThreadRange(m, sch.n_split), [&](const int k) {
@@ -348,7 +371,7 @@ struct VinaEnergy {
       });
       m.team_barrier();
     }
-    return parts.inter + parts.intra;
+    return inter + intra;
   }
 
   /// Energy (kcal/mol) of the atoms at coords(a, d) (Å); grad(a, d) is
