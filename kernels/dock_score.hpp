@@ -95,26 +95,6 @@ struct GridMaps {
   }
 };
 
-/// The atoms form's work list (VinaEnergy::team_energy_atoms): every atom's
-/// pairs, in pair order, dealt to `lanes` lanes in atom order, each lane
-/// taking a contiguous run of about the same number of pairs. A lane's run is
-/// a list of segments (an atom and a count of its pairs); an atom whose pairs
-/// do not fit the rest of a lane continues on the next one (a split atom:
-/// its two parts' gradients are added after a barrier).
-template <class MemorySpace>
-struct PairSchedule {
-  int lanes = 1;
-  int n_split = 0;                                      ///< atoms split over two lanes
-  Kokkos::View<const int*, MemorySpace> seg_start;      ///< lanes + 1: lane L's segments
-  /// atom, pairs in the segment, part: -1 a whole atom, 2 k the first part of
-  /// split atom k (it has the grid term), 2 k + 1 its second part
-  Kokkos::View<const int* [3], Kokkos::LayoutRight, MemorySpace> seg;
-  /// The pairs: lane L's i-th pair at i * lanes + L (neighbouring lanes
-  /// adjacent in memory), coded as LigandTerms describes.
-  Kokkos::View<const int*, MemorySpace> codes;
-  Kokkos::View<const int*, MemorySpace> split_atom;     ///< n_split
-};
-
 /// The ligand side: which map scores each atom, and the intramolecular pairs
 /// with Vina's pair-energy table for their type pairs: row t holds, for
 /// r^2 = i/32 Å^2 (i < n_samples), the weighted energy at r = sqrt(i/32)
@@ -131,25 +111,21 @@ struct LigandTerms {
   // around r^2, are adjacent in memory (one sector on GPUs).
   Kokkos::View<const int* [3], Kokkos::LayoutRight, MemorySpace> pairs;  ///< atom i, atom j, table row
   Kokkos::View<const double**, Kokkos::LayoutRight, MemorySpace> table;  ///< (row, i): energy sample, kcal/mol
-  // How the pairs form (VinaEnergy::team_energy) spreads the atoms over a
-  // team of `lanes` lanes: atoms sit in slots, lane s % lanes takes slot s,
-  // and the slot order balances the lanes' pair counts (empty slots hold -1).
-  // pair_side(q * n_slots + s) is the q-th pair p of slot s's atom, in pair
-  // order, as 2 p + (the atom is the pair's second); neighbouring slots are
-  // adjacent in memory.
+  // How a team of `lanes` lanes spreads the atoms (VinaEnergy::team_energy):
+  // atoms sit in slots, lane s % lanes takes slot s, and the slot order
+  // balances the lanes' pair counts (empty slots hold -1). The q-th pair of
+  // slot s's atom, in pair order, is entry q * n_slots + s (neighbouring slots
+  // adjacent in memory): in `partners` the partner atom in bits 0-15, bit 16
+  // set when the atom is the pair's first atom (that side counts the pair's
+  // energy), table row from bit 17; in `pair_side` 2 p + (atom is second).
   int n_slots = 0;
   int lanes = 1;                                      ///< lane count the slot order balances
   Kokkos::View<const int*, MemorySpace> slot_atom;    ///< n_slots: atom of slot s, -1 empty
   Kokkos::View<const int*, MemorySpace> atom_to_slot; ///< n_atoms: slot of atom a
   Kokkos::View<const int*, MemorySpace> slot_degree;  ///< n_slots: pairs of slot s's atom
-  Kokkos::View<const int*, MemorySpace> pair_side;    ///< max degree x n_slots
-  // A pair as one atom's side sees it (PairSchedule::codes): the partner atom
-  // in bits 0-15, bit 16 set when the atom is the pair's first atom (that
-  // side counts the pair's energy), table row from bit 17.
+  Kokkos::View<const int*, MemorySpace> partners;     ///< max degree x n_slots, packed as above
+  Kokkos::View<const int*, MemorySpace> pair_side;    ///< the same entries as 2 p + (atom is the pair's second)
   static constexpr int kPartnerBits = 16, kFirstBit = 1 << 16, kRowShift = 17;
-  // The atoms form's schedules: one lane, atoms in order (one-thread teams);
-  // a warp's lanes (wider teams).
-  PairSchedule<MemorySpace> in_order, spread;
   int cache_hint = 0;                                ///< 2: GPU reads the pair table through L2 only
 };
 /// The grid and intramolecular parts of an energy, summed separately (a
@@ -243,6 +219,37 @@ struct VinaEnergy {
   /// Doubles of team scratch team_energy needs: one force per pair.
   KOKKOS_INLINE_FUNCTION int team_work_size() const { return 3 * ligand.n_pairs; }
 
+  /// Atom a's grid energy (into parts.inter), the energies of the pairs it
+  /// is the first atom of (into parts.intra), and its whole gradient,
+  /// written to grad: the grid term's, then each pair's force in pair order.
+  /// A pair's force is computed from this atom's side (r = x_a - x_partner),
+  /// which is bitwise the negation of the other side's, so every atom's sum
+  /// equals what `operator()` adds to it, in the same order.
+  template <class Span>
+  KOKKOS_INLINE_FUNCTION void atom_terms(int a, int s, const Span& coords, const Span& grad, double cap,
+                                         EnergyParts& parts) const {
+    const double x[3] = {coords(a, 0), coords(a, 1), coords(a, 2)};
+    double g[3] = {0, 0, 0};
+    const int slot = ligand.atom_slot(a);
+    if (slot >= 0) parts.inter += grid.atom_energy(slot, x, cap, g);
+    const int n = ligand.slot_degree(s);
+    for (int q = 0; q < n; ++q) {
+      const int code = ligand.partners(q * ligand.n_slots + s);
+      const int j = code & ((1 << LigandTerms<MemorySpace>::kPartnerBits) - 1);
+      double r[3], r2 = 0;
+      for (int d = 0; d < 3; ++d) {
+        r[d] = x[d] - coords(j, d);
+        r2 += r[d] * r[d];
+      }
+      if (!(r2 < 64.0)) continue;  // beyond the cutoff, or not finite
+      double pe;
+      const double de_dr2 = pair_slope(code >> LigandTerms<MemorySpace>::kRowShift, r2, cap, pe);
+      for (int d = 0; d < 3; ++d) g[d] += 2 * de_dr2 * r[d];
+      if (code & LigandTerms<MemorySpace>::kFirstBit) parts.intra += pe;
+    }
+    for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
+  }
+
   /// The energy of operator() computed by a whole team (a warp on CUDA), the
   /// pairs form: lanes over atoms for the grid term, over pairs for the
   /// intramolecular term (each pair's force parked in `work`), then over
@@ -294,84 +301,25 @@ struct VinaEnergy {
     return inter + intra;
   }
 
-  /// The same energy by a team in the atoms form: lanes over atoms for the
-  /// grid term (its gradient written to grad), then lanes over runs of atoms
-  /// (LigandTerms' PairSchedule: `spread` for wider teams, `in_order` for
-  /// one thread), each atom adding its pairs' forces to its gradient itself,
-  /// computed from its own side (r = x_a - x_partner, bitwise the negation of
-  /// the other side's): every pair is computed twice and no force is parked;
-  /// only a split atom's two partial gradients pass through `work` (6
-  /// doubles per split atom). A lane walks its run as one flat loop, so the
-  /// lanes of a warp stay in step. Bitwise operator()'s with a one-thread
-  /// team (each atom's sum in pair order, after its grid term).
+  /// The same energy by a team in the atoms form: lanes over atoms (slots),
+  /// each atom with its grid term and all its pairs (atom_terms), every pair
+  /// computed from both sides and no force parked, so it needs no scratch
+  /// and more teams fit an SM where shared memory limits them. Bitwise
+  /// operator()'s with a one-thread team.
   template <class Member, class Span>
   KOKKOS_INLINE_FUNCTION double team_energy_atoms(const Member& m, const Span& coords, const Span& grad,
-                                                  const Span& work, double cap) const {
-    using Terms = LigandTerms<MemorySpace>;
-    double inter = 0, intra = 0;
+                                                  double cap) const {
+    const bool in_order = m.team_size() == 1;
+    EnergyParts parts;
     Kokkos::parallel_reduce(
-        Kokkos::TeamThreadRange(m, ligand.n_atoms),
-        [&](const int a, double& acc) {
-          double g[3] = {0, 0, 0};
-          const int slot = ligand.atom_slot(a);
-          if (slot >= 0) {
-            const double x[3] = {coords(a, 0), coords(a, 1), coords(a, 2)};
-            acc += grid.atom_energy(slot, x, cap, g);
-          }
-          for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
+        Kokkos::TeamThreadRange(m, in_order ? ligand.n_atoms : ligand.n_slots),
+        [&](const int i, EnergyParts& acc) {
+          const int a = in_order ? i : ligand.slot_atom(i);
+          if (a >= 0) atom_terms(a, in_order ? ligand.atom_to_slot(a) : i, coords, grad, cap, acc);
         },
-        inter);
+        parts);
     m.team_barrier();
-    const PairSchedule<MemorySpace>& sch = m.team_size() == 1 ? ligand.in_order : ligand.spread;
-    Kokkos::parallel_reduce(
-        Kokkos::TeamThreadRange(m, sch.lanes),
-        [&](const int lane, double& acc) {
-          int k = sch.seg_start(lane), a = 0, rem = 0, part = -1;
-          const int k_end = sch.seg_start(lane + 1);
-          double x[3] = {0, 0, 0}, g[3] = {0, 0, 0};
-          // Segment k: its atom's position, and the gradient it continues
-          // (the grid term's, or zero for a split atom's second part).
-          const auto open = [&]() {
-            a = sch.seg(k, 0), rem = sch.seg(k, 1), part = sch.seg(k, 2);
-            const bool second = part >= 0 && (part & 1);
-            for (int d = 0; d < 3; ++d) x[d] = coords(a, d), g[d] = second ? 0.0 : grad(a, d);
-          };
-          if (k < k_end) open();
-          for (int i = 0; k < k_end;) {
-            if (rem == 0) {  // the segment is done: its gradient out, the next one in
-              for (int d = 0; d < 3; ++d) {
-                if (part < 0)
-                  grad(a, d) = g[d];
-                else
-                  work[3 * part + d] = g[d];
-              }
-              if (++k < k_end) open();
-              continue;
-            }
-            const int code = sch.codes(i * sch.lanes + lane);
-            ++i, --rem;
-            const int j = code & ((1 << Terms::kPartnerBits) - 1);
-            double r[3], r2 = 0;
-            for (int d = 0; d < 3; ++d) {
-              r[d] = x[d] - coords(j, d);
-              r2 += r[d] * r[d];
-            }
-            if (!(r2 < 64.0)) continue;  // beyond the cutoff, or not finite
-            double pe;
-            const double de_dr2 = pair_slope(code >> Terms::kRowShift, r2, cap, pe);
-            for (int d = 0; d < 3; ++d) g[d] += 2 * de_dr2 * r[d];
-            if (code & Terms::kFirstBit) acc += pe;
-          }
-        },
-        intra);
-    m.team_barrier();
-    if (sch.n_split > 0) {
-      Kokkos::parallel_for(Kokkos::TeamThreadRange(m, sch.n_split), [&](const int k) {
-        for (int d = 0; d < 3; ++d) grad(sch.split_atom(k), d) = work[6 * k + d] + work[6 * k + 3 + d];
-      });
-      m.team_barrier();
-    }
-    return inter + intra;
+    return parts.inter + parts.intra;
   }
 
   /// Energy (kcal/mol) of the atoms at coords(a, d) (Å); grad(a, d) is
@@ -388,11 +336,11 @@ struct VinaEnergy {
 /// search kernels run it in place of the pairs form when asked to.
 template <class MemorySpace>
 struct VinaAtomsEnergy : VinaEnergy<MemorySpace> {
-  KOKKOS_INLINE_FUNCTION int team_work_size() const { return 6 * this->ligand.spread.n_split; }
+  KOKKOS_INLINE_FUNCTION int team_work_size() const { return 0; }
   template <class Member, class Span>
-  KOKKOS_INLINE_FUNCTION double team_energy(const Member& m, const Span& coords, const Span& grad, const Span& work,
+  KOKKOS_INLINE_FUNCTION double team_energy(const Member& m, const Span& coords, const Span& grad, const Span&,
                                             double cap) const {
-    return this->team_energy_atoms(m, coords, grad, work, cap);
+    return this->team_energy_atoms(m, coords, grad, cap);
   }
 };
 

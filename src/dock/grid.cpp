@@ -155,70 +155,10 @@ DeviceGrid build_grid_maps(const Receptor& receptor, const GridBox& box, const s
 
 namespace {
 
-/// The atoms form's PairSchedule over `lanes` lanes for the per-atom pair
-/// codes `codes`: atoms in order, each costing its pairs plus one (its own
-/// grid term and loop), dealt to the lanes in runs of at most `cap` (the
-/// lanes' fair share, or the largest atom's cost, plus one): an atom that
-/// does not fit the rest of a lane is split, its second part (costing one
-/// more) starting the next lane (McNaughton's wrap-around rule). With one
-/// lane: every atom whole, in order.
-PairSchedule pair_schedule(const std::vector<std::vector<int>>& codes, int lanes) {
-  const int n = static_cast<int>(codes.size());
-  std::size_t total = 0, largest = 0;
-  for (const auto& c : codes) total += c.size() + 1, largest = std::max(largest, c.size() + 1);
-  const std::size_t cap = std::max(largest, (total + lanes - 1) / lanes) + 1;
-  std::vector<std::vector<std::array<int, 3>>> lane_segs(lanes);
-  std::vector<std::vector<int>> lane_codes(lanes);
-  std::vector<int> split_atom;
-  int lane = 0;
-  std::size_t used = 0;
-  for (int a = 0; a < n; ++a) {
-    const int deg = static_cast<int>(codes[a].size());
-    const auto put = [&](int first, int count, int part) {
-      lane_segs[lane].push_back({a, count, part});
-      lane_codes[lane].insert(lane_codes[lane].end(), codes[a].begin() + first, codes[a].begin() + first + count);
-      used += count + 1;
-    };
-    if (lanes == 1 || used + deg + 1 <= cap || lane == lanes - 1) {
-      put(0, deg, -1);
-    } else if (used + 2 > cap) {  // no room for even one pair: the whole atom starts the next lane
-      ++lane, used = 0;
-      put(0, deg, -1);
-    } else {
-      const int first = static_cast<int>(cap - used - 1), k = static_cast<int>(split_atom.size());
-      split_atom.push_back(a);
-      put(0, first, 2 * k);
-      ++lane, used = 0;
-      put(first, deg - first, 2 * k + 1);
-    }
-  }
-  std::size_t length = 0;
-  for (const auto& c : lane_codes) length = std::max(length, c.size());
-  std::vector<int> seg_start(lanes + 1, 0), seg, code_table(std::max<std::size_t>(1, length * lanes), 0);
-  for (int l = 0; l < lanes; ++l) {
-    seg_start[l + 1] = seg_start[l] + static_cast<int>(lane_segs[l].size());
-    for (const auto& sg : lane_segs[l]) seg.insert(seg.end(), sg.begin(), sg.end());
-    for (std::size_t i = 0; i < lane_codes[l].size(); ++i) code_table[i * lanes + l] = lane_codes[l][i];
-  }
-  PairSchedule out;
-  out.lanes = lanes;
-  out.n_split = static_cast<int>(split_atom.size());
-  out.seg_start = to_device(seg_start, "pk::dock::seg_start");
-  Kokkos::View<int* [3], Kokkos::LayoutRight, DockMem> segs("pk::dock::segments", seg.size() / 3);
-  auto hs = Kokkos::create_mirror_view(segs);
-  for (std::size_t k = 0; k < seg.size() / 3; ++k)
-    for (int c = 0; c < 3; ++c) hs(k, c) = seg[3 * k + c];
-  Kokkos::deep_copy(segs, hs);
-  out.seg = segs;
-  out.codes = to_device(code_table, "pk::dock::pair_codes");
-  out.split_atom = to_device(split_atom.empty() ? std::vector<int>{-1} : split_atom, "pk::dock::split_atom");
-  return out;
-}
-
-/// The slots of LigandTerms' pairs form: atoms placed on kTeamLanes lanes,
-/// the atom with the most pairs first, each on the lane with the fewest pairs
-/// so far (ties: the lowest lane), a lane's atoms in successive rounds of the
-/// team; every atom's pairs in pair order; and the atoms form's schedules.
+/// The slots of LigandTerms' team forms: atoms placed on
+/// kTeamLanes lanes, the atom with the most pairs first, each on the lane
+/// with the fewest pairs so far (ties: the lowest lane), a lane's atoms in
+/// successive rounds of the team; and every atom's pairs in pair order.
 template <class Pairs>
 void set_atom_slots(const Ligand& lig, const Pairs& pairs, DeviceLigand& d) {
   using Terms = kernels::dock::LigandTerms<DockMem>;
@@ -252,23 +192,25 @@ void set_atom_slots(const Ligand& lig, const Pairs& pairs, DeviceLigand& d) {
   for (const auto& c : codes) degree = std::max(degree, c.size());
   const int n_slots = static_cast<int>(rounds) * kTeamLanes;
   std::vector<int> slot_atom(n_slots, -1), atom_to_slot(n, 0), slot_degree(n_slots, 0),
-      pair_side(std::max<std::size_t>(1, degree * n_slots), 0);
+      partners(std::max<std::size_t>(1, degree * n_slots), 0), pair_side(partners.size(), 0);
   for (int lane = 0; lane < kTeamLanes; ++lane)
     for (std::size_t k = 0; k < lane_atoms[lane].size(); ++k) {
       const int a = lane_atoms[lane][k], s = static_cast<int>(k) * kTeamLanes + lane;
       slot_atom[s] = a;
       atom_to_slot[a] = s;
       slot_degree[s] = static_cast<int>(codes[a].size());
-      for (std::size_t q = 0; q < sides[a].size(); ++q) pair_side[q * n_slots + s] = sides[a][q];
+      for (std::size_t q = 0; q < codes[a].size(); ++q) {
+        partners[q * n_slots + s] = codes[a][q];
+        pair_side[q * n_slots + s] = sides[a][q];
+      }
     }
   d.n_slots = n_slots;
   d.lanes = kTeamLanes;
   d.slot_atom = to_device(slot_atom, "pk::dock::slot_atom");
   d.atom_to_slot = to_device(atom_to_slot, "pk::dock::atom_to_slot");
   d.slot_degree = to_device(slot_degree, "pk::dock::slot_degree");
+  d.partners = to_device(partners, "pk::dock::partners");
   d.pair_side = to_device(pair_side, "pk::dock::pair_side");
-  d.in_order = pair_schedule(codes, 1);
-  d.spread = pair_schedule(codes, kTeamLanes);
 }
 
 }  // namespace

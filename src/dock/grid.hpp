@@ -22,7 +22,6 @@ using DeviceGrid = kernels::dock::GridMaps<DockMem>;
 using DeviceLigand = kernels::dock::LigandTerms<DockMem>;
 using DeviceEnergy = kernels::dock::VinaEnergy<DockMem>;
 using DeviceAtomsEnergy = kernels::dock::VinaAtomsEnergy<DockMem>;
-using PairSchedule = kernels::dock::PairSchedule<DockMem>;
 
 /// How the GPU search's teams evaluate the energy (VinaEnergy::team_energy,
 /// the pairs form, or VinaEnergy::team_energy_atoms): PK_DOCK_TEAM_FORM =
