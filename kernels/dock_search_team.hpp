@@ -2,11 +2,12 @@
 // team per chain (a warp on CUDA) instead of a thread per chain: the chain's
 // state (conformations, BFGS vectors and matrix, frames, coordinates,
 // gradients) lives in team scratch (shared memory on GPUs), and the lanes
-// share every evaluation: atoms over lanes to place them, the energy's terms
-// over lanes (VinaEnergy::team_energy), nodes over lanes for their force and
-// torque, BFGS rows over lanes. What is inherently serial (the frames from
-// root to leaves, the leaf-to-root gradient pass, a conformation update) runs
-// on lane 0 between barriers. The control flow is the same on every lane:
+// share every evaluation: nodes over lanes for their frames (each composed
+// along its path from the root), atoms over lanes to place them, the
+// energy's terms over lanes (VinaEnergy::team_energy, or the atoms form of
+// VinaAtomsEnergy), nodes over lanes for their force and torque and their
+// subtree's derivative, BFGS rows over lanes. A conformation update runs on
+// lane 0 between barriers. The control flow is the same on every lane:
 // each lane keeps an identical copy of the chain's random stream and every
 // decision is taken from team-reduced values every lane holds.
 //
@@ -17,7 +18,7 @@
 // fixes the result on a given backend and team size.
 //
 // An energy works here if it has team_energy(member, coords, grad, work, cap)
-// and team_work_size() (VinaEnergy); any other energy with the thread
+// and team_work_size() (VinaEnergy, VinaAtomsEnergy); any other energy with the thread
 // interface runs on lane 0 (SerialTeamEnergy).
 #pragma once
 
