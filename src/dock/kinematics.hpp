@@ -15,6 +15,14 @@
 
 namespace pk::dock {
 
+/// A copy of `v` in `MemorySpace`.
+template <class MemorySpace>
+Kokkos::View<int*, MemorySpace> int_view(const std::vector<int>& v, const char* label) {
+  Kokkos::View<int*, MemorySpace> d(std::string(label), v.size());
+  Kokkos::deep_copy(d, Kokkos::View<const int*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>(v.data(), v.size()));
+  return d;
+}
+
 /// Copies the tree to `MemorySpace`.
 template <class MemorySpace>
 kernels::dock::TorsionTree<MemorySpace> upload_tree(const TreeHost& t) {
@@ -62,11 +70,6 @@ kernels::dock::TorsionTree<MemorySpace> upload_tree(const TreeHost& t) {
     path.insert(path.end(), up.rbegin(), up.rend());
     path_start[k + 1] = static_cast<int>(path.size());
   }
-  Kokkos::View<int*, MemorySpace> node_path_start("pk::dock::node_path_start", m + 1),
-      node_path("pk::dock::node_path", path.size());
-  Kokkos::deep_copy(node_path_start, Kokkos::View<const int*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>(
-                                         path_start.data(), path_start.size()));
-  Kokkos::deep_copy(node_path, Kokkos::View<const int*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>(path.data(), path.size()));
   // Each node's subtree: the nodes whose path passes through it.
   std::vector<int> sub_start(m + 1, 0), sub;
   for (int k = 0; k < m; ++k) {
@@ -75,11 +78,6 @@ kernels::dock::TorsionTree<MemorySpace> upload_tree(const TreeHost& t) {
         if (path[q] == k) sub.push_back(i);
     sub_start[k + 1] = static_cast<int>(sub.size());
   }
-  Kokkos::View<int*, MemorySpace> node_subtree_start("pk::dock::node_subtree_start", m + 1),
-      node_subtree("pk::dock::node_subtree", sub.size());
-  Kokkos::deep_copy(node_subtree_start, Kokkos::View<const int*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>(
-                                            sub_start.data(), sub_start.size()));
-  Kokkos::deep_copy(node_subtree, Kokkos::View<const int*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>(sub.data(), sub.size()));
   Kokkos::deep_copy(node_atom_start, h_start);
   Kokkos::deep_copy(node_atoms, h_atoms);
   Kokkos::deep_copy(atom_node, h_atom_node);
@@ -97,10 +95,10 @@ kernels::dock::TorsionTree<MemorySpace> upload_tree(const TreeHost& t) {
   tree.node_axis_ref = axis;
   tree.node_atom_start = node_atom_start;
   tree.node_atoms = node_atoms;
-  tree.node_path_start = node_path_start;
-  tree.node_path = node_path;
-  tree.node_subtree_start = node_subtree_start;
-  tree.node_subtree = node_subtree;
+  tree.node_path_start = int_view<MemorySpace>(path_start, "pk::dock::node_path_start");
+  tree.node_path = int_view<MemorySpace>(path, "pk::dock::node_path");
+  tree.node_subtree_start = int_view<MemorySpace>(sub_start, "pk::dock::node_subtree_start");
+  tree.node_subtree = int_view<MemorySpace>(sub, "pk::dock::node_subtree");
   return tree;
 }
 
