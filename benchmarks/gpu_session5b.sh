@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Session 5, second look: the cuda build as committed (dock tests on the GPU
 # without the four that call `vina`), then variants of the search kernel's
-# compile-time settings, each in its own build folder (pandakinetics only):
-# VARIANTS="T:B ..." with T = PK_DOCK_TEAMS_PER_SM, B = PK_DOCK_PAIR_BATCH.
+# register cap, each in its own build folder (pandakinetics only):
+# VARIANTS="T ..." with T = PK_DOCK_TEAMS_PER_SM (the CMake cache variable).
+# (At `0ef96d5`, where it was run, a variant also set PK_DOCK_PAIR_BATCH, a
+# knob removed since.)
 # For each build: `bench score` once and `bench dock` at exhaustiveness 8,
 # seeds 1-5.
 # Output: $OUT/session5b.log (+ build and test logs)
-# Usage: OUT=... VARIANTS="16:2 20:1" bash benchmarks/gpu_session5b.sh
+# Usage: OUT=... VARIANTS="16 20" bash benchmarks/gpu_session5b.sh
 set -uo pipefail
 source "$(dirname "$0")/gpu_env.sh"
 log=$OUT/session5b.log
@@ -31,12 +33,10 @@ echo "build: $SECONDS s" >> "$log"
 echo "dock tests: exit $? $(grep -E 'tests passed|tests failed' "$OUT/tests.log")" >> "$log"
 benches build/cuda/src/pandakinetics "default"
 for v in ${VARIANTS:-}; do
-  t=${v%:*} b=${v#*:}
-  PK_BUILD_DIR=build/cuda_t${t}_b${b} PK_BUILD_TARGETS=pandakinetics \
-    PK_CMAKE_ARGS="-DPK_DOCK_TEAMS_PER_SM=${t} -DPK_DOCK_PAIR_BATCH=${b}" \
-    bash scripts/gpu-node-build.sh cuda > "$OUT/build_$v.log" 2>&1 || { tail -20 "$OUT/build_$v.log" >> "$log"; continue; }
+  PK_BUILD_DIR=build/cuda_t$v PK_BUILD_TARGETS=pandakinetics PK_CMAKE_ARGS="-DPK_DOCK_TEAMS_PER_SM=$v" \
+    bash scripts/gpu-node-build.sh cuda > "$OUT/build_t$v.log" 2>&1 || { tail -20 "$OUT/build_t$v.log" >> "$log"; continue; }
   echo "variant $v built at $SECONDS s" >> "$log"
-  benches build/cuda_t${t}_b${b}/src/pandakinetics "teams/SM $t, pair batch $b"
+  benches build/cuda_t$v/src/pandakinetics "teams/SM $v"
 done
 echo "total $SECONDS s" >> "$log"
 cat "$log"
