@@ -125,13 +125,6 @@ struct LigandTerms {
   Kokkos::View<const int*, MemorySpace> slot_degree;  ///< n_slots: pairs of slot s's atom
   Kokkos::View<const int*, MemorySpace> partners;     ///< max degree x n_slots, packed as above
   Kokkos::View<const int*, MemorySpace> pair_side;    ///< the same entries as 2 p + (atom is the pair's second)
-  // The atoms form on a team of `lanes` lanes: the first round of slots holds
-  // whole atoms; the pairs of the later rounds' atoms are cut into n_chunks
-  // chunks (slot, first pair, pairs), at most one round of them, in slot and
-  // pair order; slot s's chunks are slot_chunks(s) .. slot_chunks(s + 1) - 1.
-  int n_chunks = 0;
-  Kokkos::View<const int* [3], Kokkos::LayoutRight, MemorySpace> chunk;
-  Kokkos::View<const int*, MemorySpace> slot_chunks;  ///< n_slots + 1
   static constexpr int kPartnerBits = 16, kFirstBit = 1 << 16, kRowShift = 17;
   int cache_hint = 0;                                ///< 2: GPU reads the pair table through L2 only
 };
@@ -226,14 +219,21 @@ struct VinaEnergy {
   /// Doubles of team scratch team_energy needs: one force per pair.
   KOKKOS_INLINE_FUNCTION int team_work_size() const { return 3 * ligand.n_pairs; }
 
-  /// Pairs q_begin .. q_end - 1 of slot s's atom (at x), in pair order: their
-  /// forces added to g, the energies of those the atom is first in added to
-  /// `intra`. A pair's force is computed from this atom's side (r = x_a -
-  /// x_partner), which is bitwise the negation of the other side's.
+  /// Atom a's grid energy (into parts.inter), the energies of the pairs it
+  /// is the first atom of (into parts.intra), and its whole gradient,
+  /// written to grad: the grid term's, then each pair's force in pair order.
+  /// A pair's force is computed from this atom's side (r = x_a - x_partner),
+  /// which is bitwise the negation of the other side's, so every atom's sum
+  /// equals what `operator()` adds to it, in the same order.
   template <class Span>
-  KOKKOS_INLINE_FUNCTION void pair_run(const double x[3], int s, int q_begin, int q_end, const Span& coords,
-                                       double cap, double g[3], double& intra) const {
-    for (int q = q_begin; q < q_end; ++q) {
+  KOKKOS_INLINE_FUNCTION void atom_terms(int a, int s, const Span& coords, const Span& grad, double cap,
+                                         EnergyParts& parts) const {
+    const double x[3] = {coords(a, 0), coords(a, 1), coords(a, 2)};
+    double g[3] = {0, 0, 0};
+    const int slot = ligand.atom_slot(a);
+    if (slot >= 0) parts.inter += grid.atom_energy(slot, x, cap, g);
+    const int n = ligand.slot_degree(s);
+    for (int q = 0; q < n; ++q) {
       const int code = ligand.partners(q * ligand.n_slots + s);
       const int j = code & ((1 << LigandTerms<MemorySpace>::kPartnerBits) - 1);
       double r[3], r2 = 0;
@@ -245,23 +245,8 @@ struct VinaEnergy {
       double pe;
       const double de_dr2 = pair_slope(code >> LigandTerms<MemorySpace>::kRowShift, r2, cap, pe);
       for (int d = 0; d < 3; ++d) g[d] += 2 * de_dr2 * r[d];
-      if (code & LigandTerms<MemorySpace>::kFirstBit) intra += pe;
+      if (code & LigandTerms<MemorySpace>::kFirstBit) parts.intra += pe;
     }
-  }
-
-  /// Atom a's grid energy (into parts.inter), the energies of the pairs it
-  /// is the first atom of (into parts.intra), and its whole gradient,
-  /// written to grad: the grid term's, then each pair's force in pair order,
-  /// so every atom's sum equals what `operator()` adds to it, in the same
-  /// order.
-  template <class Span>
-  KOKKOS_INLINE_FUNCTION void atom_terms(int a, int s, const Span& coords, const Span& grad, double cap,
-                                         EnergyParts& parts) const {
-    const double x[3] = {coords(a, 0), coords(a, 1), coords(a, 2)};
-    double g[3] = {0, 0, 0};
-    const int slot = ligand.atom_slot(a);
-    if (slot >= 0) parts.inter += grid.atom_energy(slot, x, cap, g);
-    pair_run(x, s, 0, ligand.slot_degree(s), coords, cap, g, parts.intra);
     for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
   }
 
@@ -316,66 +301,23 @@ struct VinaEnergy {
     return inter + intra;
   }
 
-  /// The same energy by a team in the atoms form: lanes over atoms (the
-  /// first round of slots), each atom with its grid term and all its pairs
-  /// (atom_terms), every pair computed from both sides and no force parked;
-  /// the atoms beyond one round have their pairs cut into chunks spread over
-  /// the lanes (3 doubles of `work` per chunk), so no lane takes two whole
-  /// atoms. Needs little scratch, so more teams fit an SM where shared
-  /// memory limits them. Bitwise operator()'s with a one-thread team (atoms
-  /// in order, whole).
+  /// The same energy by a team in the atoms form: lanes over atoms (slots),
+  /// each atom with its grid term and all its pairs (atom_terms), every pair
+  /// computed from both sides and no force parked, so it needs no scratch
+  /// and more teams fit an SM where shared memory limits them. Bitwise
+  /// operator()'s with a one-thread team.
   template <class Member, class Span>
   KOKKOS_INLINE_FUNCTION double team_energy_atoms(const Member& m, const Span& coords, const Span& grad,
-                                                  const Span& work, double cap) const {
+                                                  double cap) const {
+    const bool in_order = m.team_size() == 1;
     EnergyParts parts;
-    if (m.team_size() == 1) {
-      Kokkos::parallel_reduce(
-          Kokkos::TeamThreadRange(m, ligand.n_atoms),
-          [&](const int a, EnergyParts& acc) { atom_terms(a, ligand.atom_to_slot(a), coords, grad, cap, acc); }, parts);
-      m.team_barrier();
-      return parts.inter + parts.intra;
-    }
-    // The first round of slots: whole atoms. The atoms of later rounds: their
-    // pairs in chunks over the lanes (partial gradients parked in `work`),
-    // then each such atom's grid term and chunks summed in order.
-    const int whole = ligand.n_slots < ligand.lanes ? ligand.n_slots : ligand.lanes;
     Kokkos::parallel_reduce(
-        Kokkos::TeamThreadRange(m, whole),
+        Kokkos::TeamThreadRange(m, in_order ? ligand.n_atoms : ligand.n_slots),
         [&](const int i, EnergyParts& acc) {
-          const int a = ligand.slot_atom(i);
-          if (a >= 0) atom_terms(a, i, coords, grad, cap, acc);
+          const int a = in_order ? i : ligand.slot_atom(i);
+          if (a >= 0) atom_terms(a, in_order ? ligand.atom_to_slot(a) : i, coords, grad, cap, acc);
         },
         parts);
-    if (ligand.n_slots > whole) {
-      double intra = 0, inter = 0;
-      Kokkos::parallel_reduce(
-          Kokkos::TeamThreadRange(m, ligand.n_chunks),
-          [&](const int k, double& acc) {
-            const int s = ligand.chunk(k, 0), q0 = ligand.chunk(k, 1), a = ligand.slot_atom(s);
-            const double x[3] = {coords(a, 0), coords(a, 1), coords(a, 2)};
-            double g[3] = {0, 0, 0};
-            pair_run(x, s, q0, q0 + ligand.chunk(k, 2), coords, cap, g, acc);
-            for (int d = 0; d < 3; ++d) work[3 * k + d] = g[d];
-          },
-          intra);
-      m.team_barrier();
-      Kokkos::parallel_reduce(
-          Kokkos::TeamThreadRange(m, ligand.n_slots - whole),
-          [&](const int i, double& acc) {
-            const int a = ligand.slot_atom(whole + i);
-            if (a < 0) return;
-            const double x[3] = {coords(a, 0), coords(a, 1), coords(a, 2)};
-            double g[3] = {0, 0, 0};
-            const int slot = ligand.atom_slot(a);
-            if (slot >= 0) acc += grid.atom_energy(slot, x, cap, g);
-            for (int k = ligand.slot_chunks(whole + i); k < ligand.slot_chunks(whole + i + 1); ++k)
-              for (int d = 0; d < 3; ++d) g[d] += work[3 * k + d];
-            for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
-          },
-          inter);
-      parts.inter += inter;
-      parts.intra += intra;
-    }
     m.team_barrier();
     return parts.inter + parts.intra;
   }
@@ -394,11 +336,11 @@ struct VinaEnergy {
 /// search kernels run it in place of the pairs form when asked to.
 template <class MemorySpace>
 struct VinaAtomsEnergy : VinaEnergy<MemorySpace> {
-  KOKKOS_INLINE_FUNCTION int team_work_size() const { return 3 * this->ligand.n_chunks; }
+  KOKKOS_INLINE_FUNCTION int team_work_size() const { return 0; }
   template <class Member, class Span>
-  KOKKOS_INLINE_FUNCTION double team_energy(const Member& m, const Span& coords, const Span& grad, const Span& work,
+  KOKKOS_INLINE_FUNCTION double team_energy(const Member& m, const Span& coords, const Span& grad, const Span&,
                                             double cap) const {
-    return this->team_energy_atoms(m, coords, grad, work, cap);
+    return this->team_energy_atoms(m, coords, grad, cap);
   }
 };
 

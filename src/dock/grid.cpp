@@ -204,34 +204,6 @@ void set_atom_slots(const Ligand& lig, const Pairs& pairs, DeviceLigand& d) {
         pair_side[q * n_slots + s] = sides[a][q];
       }
     }
-  // The atoms form's chunks: the pairs of the atoms beyond the first round,
-  // in slot and pair order, cut into chunks of the smallest size that keeps
-  // them to one round of lanes (or one chunk per atom when even that does
-  // not).
-  std::vector<int> chunk, slot_chunks(n_slots + 1, 0);
-  std::size_t tail_pairs = 0;
-  int tail_degree = 1;
-  for (int s = kTeamLanes; s < n_slots; ++s) tail_pairs += slot_degree[s], tail_degree = std::max(tail_degree, slot_degree[s]);
-  int size = std::max<int>(1, static_cast<int>((tail_pairs + kTeamLanes - 1) / kTeamLanes));
-  const auto count_chunks = [&](int c) {
-    int k = 0;
-    for (int s = kTeamLanes; s < n_slots; ++s) k += (slot_degree[s] + c - 1) / c;
-    return k;
-  };
-  while (count_chunks(size) > kTeamLanes && size < tail_degree) ++size;  // many atoms: a chunk each
-  for (int s = 0; s < n_slots; ++s) {
-    if (s >= kTeamLanes)
-      for (int q = 0; q < slot_degree[s]; q += size) chunk.insert(chunk.end(), {s, q, std::min(size, slot_degree[s] - q)});
-    slot_chunks[s + 1] = static_cast<int>(chunk.size() / 3);
-  }
-  d.n_chunks = static_cast<int>(chunk.size() / 3);
-  Kokkos::View<int* [3], Kokkos::LayoutRight, DockMem> chunks("pk::dock::pair_chunks", std::max(1, d.n_chunks));
-  auto hc = Kokkos::create_mirror_view(chunks);
-  for (int k = 0; k < d.n_chunks; ++k)
-    for (int c = 0; c < 3; ++c) hc(k, c) = chunk[3 * k + c];
-  Kokkos::deep_copy(chunks, hc);
-  d.chunk = chunks;
-  d.slot_chunks = to_device(slot_chunks, "pk::dock::slot_chunks");
   d.n_slots = n_slots;
   d.lanes = kTeamLanes;
   d.slot_atom = to_device(slot_atom, "pk::dock::slot_atom");

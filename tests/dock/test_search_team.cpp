@@ -212,9 +212,6 @@ TEST_F(DockSearchTeam, EvaluationsMatchTheThreadKernel) {
   const auto confs = random_confs(24, 3);
   const auto ref = evaluate(energy(), confs, 0);
   const int wide = wide_team();
-  // The atoms form cuts the pairs of the atoms beyond one warp's round into
-  // chunks: the path under test below with wide teams.
-  EXPECT_GT(energy().ligand.n_chunks, 0);
   for (const int form : {0, 1}) {  // the pairs and the atoms form of the team energy
     const auto one = form == 0 ? evaluate(energy(), confs, 1) : evaluate(atoms_energy(), confs, 1);
     const auto w = form == 0 ? evaluate(energy(), confs, wide) : evaluate(atoms_energy(), confs, wide);
