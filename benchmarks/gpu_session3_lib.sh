@@ -1,4 +1,11 @@
 # Shared by the GPU session scripts (sourced; $pk and $OUT set):
+#   session_start LOG       date, GPU, commit and working-tree state to LOG;
+#                           restarts the SECONDS clock
+#   cuda_dock_tests LOG     the whole cuda build (log: $OUT/build.log; on
+#                           failure its tail to LOG and exit 1), then the dock
+#                           tests on the GPU without the four that call
+#                           `vina`, which the node lacks ($OUT/tests.log);
+#                           "build: S s" and the test summary to LOG
 #   dock_build LOG TESTS    builds pandakinetics and the dock test executables
 #                           TESTS (cuda preset), build log to $OUT/build.log;
 #                           "build: S s" to LOG, or the log's tail and exit 1
@@ -29,4 +36,18 @@ dock_build() {
   PK_BUILD_TARGETS="pandakinetics $tests" bash scripts/gpu-node-build.sh cuda > "$OUT/build.log" 2>&1 ||
     { tail -40 "$OUT/build.log" | tee -a "$log"; exit 1; }
   echo "build: $SECONDS s" >> "$log"
+}
+session_start() {
+  { date -u; nvidia-smi --query-gpu=name,driver_version --format=csv,noheader; git rev-parse --short HEAD
+    git status --short | head -5; } > "$1" 2>&1
+  SECONDS=0
+}
+cuda_dock_tests() {
+  local log=$1
+  bash scripts/gpu-node-build.sh cuda > "$OUT/build.log" 2>&1 || { tail -40 "$OUT/build.log" | tee -a "$log"; exit 1; }
+  echo "build: $SECONDS s" >> "$log"
+  (cd build/cuda && timeout 400 ctest -R dock -E "dock_vina_parity|dock_quality_vs_vina|dock_search_cli|test_dock_poses_out" \
+     --output-on-failure -j 4) > "$OUT/tests.log" 2>&1
+  echo "dock tests: exit $? $(grep -E 'tests passed|tests failed' "$OUT/tests.log")" >> "$log"
+  grep -E "^\s+[0-9]+ - " "$OUT/tests.log" >> "$log"
 }

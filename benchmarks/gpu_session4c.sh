@@ -7,16 +7,11 @@
 # Usage: OUT=... bash benchmarks/gpu_session4c.sh
 set -uo pipefail
 source "$(dirname "$0")/gpu_env.sh"
+source "$(dirname "$0")/gpu_session3_lib.sh"
 log=$OUT/session4c.log
-{ date -u; nvidia-smi --query-gpu=name,driver_version --format=csv,noheader; git rev-parse --short HEAD; git status --short | head -5; } > "$log" 2>&1
-SECONDS=0
-bash scripts/gpu-node-build.sh cuda > "$OUT/build.log" 2>&1 || { tail -40 "$OUT/build.log" | tee -a "$log"; exit 1; }
-echo "build: $SECONDS s" >> "$log"
+session_start "$log"
+cuda_dock_tests "$log"
 pk=build/cuda/src/pandakinetics
-(cd build/cuda && timeout 400 ctest -R dock -E "dock_vina_parity|dock_quality_vs_vina|dock_search_cli|test_dock_poses_out" \
-   --output-on-failure -j 4) > "$OUT/tests.log" 2>&1
-echo "dock tests: exit $? $(grep -E 'tests passed|tests failed' "$OUT/tests.log")" >> "$log"
-grep -E "^\s+[0-9]+ - " "$OUT/tests.log" >> "$log"
 for round in 1 2; do
   echo "bench dock --exhaustiveness 8 --vina none, round $round:" >> "$log"
   for seed in 1 2 3 4 5; do

@@ -11,9 +11,9 @@
 # Usage: OUT=... VARIANTS="16 20" bash benchmarks/gpu_session5b.sh
 set -uo pipefail
 source "$(dirname "$0")/gpu_env.sh"
+source "$(dirname "$0")/gpu_session3_lib.sh"
 log=$OUT/session5b.log
-{ date -u; nvidia-smi --query-gpu=name,driver_version --format=csv,noheader; git status --short | head -5; } > "$log" 2>&1
-SECONDS=0
+session_start "$log"
 benches() {
   local pk=$1 label=$2
   timeout 120 $pk bench score --poses 1048576 --repeats 5 2>&1 | python3 -c '
@@ -26,11 +26,7 @@ print("%s bench score: team_with_kinematics %.3e/s (max rel diff to thread %.1e)
     timeout 60 $pk bench dock --exhaustiveness 8 --seed $seed --vina none 2>&1 | python3 benchmarks/dock_stages.py >> "$log"
   done
 }
-bash scripts/gpu-node-build.sh cuda > "$OUT/build.log" 2>&1 || { tail -40 "$OUT/build.log" | tee -a "$log"; exit 1; }
-echo "build: $SECONDS s" >> "$log"
-(cd build/cuda && timeout 300 ctest -R dock -E "dock_vina_parity|dock_quality_vs_vina|dock_search_cli|test_dock_poses_out" \
-   --output-on-failure -j 4) > "$OUT/tests.log" 2>&1
-echo "dock tests: exit $? $(grep -E 'tests passed|tests failed' "$OUT/tests.log")" >> "$log"
+cuda_dock_tests "$log"
 benches build/cuda/src/pandakinetics "default"
 for v in ${VARIANTS:-}; do
   PK_BUILD_DIR=build/cuda_t$v PK_BUILD_TARGETS=pandakinetics PK_CMAKE_ARGS="-DPK_DOCK_TEAMS_PER_SM=$v" \

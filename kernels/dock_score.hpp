@@ -111,15 +111,14 @@ struct LigandTerms {
   // around r^2, are adjacent in memory (one sector on GPUs).
   Kokkos::View<const int* [3], Kokkos::LayoutRight, MemorySpace> pairs;  ///< atom i, atom j, table row
   Kokkos::View<const double**, Kokkos::LayoutRight, MemorySpace> table;  ///< (row, i): energy sample, kcal/mol
-  // How a team of `lanes` lanes spreads the atoms (VinaEnergy::team_energy):
-  // atoms sit in slots, lane s % lanes takes slot s, and the slot order
+  // How a team of L lanes (a warp: 32) spreads the atoms (VinaEnergy::team_energy):
+  // atoms sit in slots, lane s % L takes slot s, and the slot order
   // balances the lanes' pair counts (empty slots hold -1). The q-th pair of
   // slot s's atom, in pair order, is entry q * n_slots + s (neighbouring slots
   // adjacent in memory): in `partners` the partner atom in bits 0-15, bit 16
   // set when the atom is the pair's first atom (that side counts the pair's
   // energy), table row from bit 17; in `pair_side` 2 p + (atom is second).
   int n_slots = 0;
-  int lanes = 1;                                      ///< lane count the slot order balances
   Kokkos::View<const int*, MemorySpace> slot_atom;    ///< n_slots: atom of slot s, -1 empty
   Kokkos::View<const int*, MemorySpace> atom_to_slot; ///< n_atoms: slot of atom a
   Kokkos::View<const int*, MemorySpace> slot_degree;  ///< n_slots: pairs of slot s's atom
@@ -216,6 +215,15 @@ struct VinaEnergy {
     return e;
   }
 
+  /// The team forms' loop over atoms: with one thread (`in_order`) atom i,
+  /// else the atom of slot i (-1: an empty slot); `s` gets the atom's slot.
+  KOKKOS_INLINE_FUNCTION int team_items(bool in_order) const { return in_order ? ligand.n_atoms : ligand.n_slots; }
+  KOKKOS_INLINE_FUNCTION int team_item_atom(int i, bool in_order, int& s) const {
+    const int a = in_order ? i : ligand.slot_atom(i);
+    s = in_order && a >= 0 ? ligand.atom_to_slot(a) : i;
+    return a;
+  }
+
   /// Doubles of team scratch team_energy needs: one force per pair.
   KOKKOS_INLINE_FUNCTION int team_work_size() const { return 3 * ligand.n_pairs; }
 
@@ -225,6 +233,9 @@ struct VinaEnergy {
   /// A pair's force is computed from this atom's side (r = x_a - x_partner),
   /// which is bitwise the negation of the other side's, so every atom's sum
   /// equals what `operator()` adds to it, in the same order.
+  /// (The pair loop repeats intra_pair's arithmetic on purpose: calling a
+  /// shared helper that returns the force cost the GPU kernels 8 registers
+  /// and spills in the search kernel.)
   template <class Span>
   KOKKOS_INLINE_FUNCTION void atom_terms(int a, int s, const Span& coords, const Span& grad, double cap,
                                          EnergyParts& parts) const {
@@ -283,10 +294,10 @@ struct VinaEnergy {
         },
         intra);
     m.team_barrier();
-    Kokkos::parallel_for(Kokkos::TeamThreadRange(m, in_order ? ligand.n_atoms : ligand.n_slots), [&](const int i) {
-      const int a = in_order ? i : ligand.slot_atom(i);
+    Kokkos::parallel_for(Kokkos::TeamThreadRange(m, team_items(in_order)), [&](const int i) {
+      int s;
+      const int a = team_item_atom(i, in_order, s);
       if (a < 0) return;
-      const int s = in_order ? ligand.atom_to_slot(a) : i;
       double g[3] = {grad(a, 0), grad(a, 1), grad(a, 2)};
       for (int q = 0; q < ligand.slot_degree(s); ++q) {
         const int code = ligand.pair_side(q * ligand.n_slots + s), p = code >> 1;
@@ -312,10 +323,11 @@ struct VinaEnergy {
     const bool in_order = m.team_size() == 1;
     EnergyParts parts;
     Kokkos::parallel_reduce(
-        Kokkos::TeamThreadRange(m, in_order ? ligand.n_atoms : ligand.n_slots),
+        Kokkos::TeamThreadRange(m, team_items(in_order)),
         [&](const int i, EnergyParts& acc) {
-          const int a = in_order ? i : ligand.slot_atom(i);
-          if (a >= 0) atom_terms(a, in_order ? ligand.atom_to_slot(a) : i, coords, grad, cap, acc);
+          int s;
+          const int a = team_item_atom(i, in_order, s);
+          if (a >= 0) atom_terms(a, s, coords, grad, cap, acc);
         },
         parts);
     m.team_barrier();

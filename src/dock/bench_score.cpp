@@ -9,7 +9,8 @@
 // pose, checked against the thread-per-pose results; and the search's whole
 // per-step evaluation by a team per conformation, as the GPU search kernel
 // (kernels/dock_search_team.hpp) runs it, in both team forms of the energy
-// (VinaEnergy::team_energy: pairs, atoms). Each launch is timed
+// (VinaEnergy::team_energy, the pairs form; VinaEnergy::team_energy_atoms).
+// Each launch is timed
 // between fences after a warm-up; medians are reported.
 #include "dock/device_api.hpp"
 #include "dock/grid.hpp"
@@ -302,7 +303,7 @@ ScoreBenchResult bench_score(const Receptor& receptor, const Ligand& lig, const 
   }
   r.median_full_per_second = s.poses / median(r.full_seconds);
   // The same with a team per conformation (the GPU search's evaluation), in
-  // both team forms of the energy; the search uses e.ligand.team_form.
+  // both team forms of the energy; the search uses team_form_setting()'s.
   auto hf = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out);
   const Kokkos::View<double*, DockMem> out_full_team("pk::dock::bench_energy_full_team", s.poses);
   const auto time_form = [&](const auto& ef, std::vector<double>& secs) {

@@ -205,7 +205,6 @@ void set_atom_slots(const Ligand& lig, const Pairs& pairs, DeviceLigand& d) {
       }
     }
   d.n_slots = n_slots;
-  d.lanes = kTeamLanes;
   d.slot_atom = to_device(slot_atom, "pk::dock::slot_atom");
   d.atom_to_slot = to_device(atom_to_slot, "pk::dock::atom_to_slot");
   d.slot_degree = to_device(slot_degree, "pk::dock::slot_degree");
