@@ -13,6 +13,7 @@
 #pragma once
 
 #include "pk_compat.hpp"
+#include "team_lanes.hpp"
 
 #include <Kokkos_Core.hpp>
 
@@ -141,6 +142,14 @@ struct EnergyParts {
     intra += o.intra;
   }
 };
+
+/// EnergyParts summed over a lane group (lanes_reduce).
+template <class Member>
+KOKKOS_INLINE_FUNCTION EnergyParts lane_sum(const LaneGroup<Member>& g, EnergyParts v) {
+  v.inter = lane_sum(g, v.inter);
+  v.intra = lane_sum(g, v.intra);
+  return v;
+}
 
 /// Inter (grid) + intra energy and per-atom gradient of one ligand pose.
 template <class MemorySpace>
@@ -273,8 +282,8 @@ struct VinaEnergy {
                                             double cap) const {
     const bool in_order = m.team_size() == 1;
     double inter = 0, intra = 0;
-    Kokkos::parallel_reduce(
-        Kokkos::TeamThreadRange(m, ligand.n_atoms),
+    lanes_reduce(
+        m, ligand.n_atoms,
         [&](const int a, double& acc) {
           double g[3] = {0, 0, 0};
           const int slot = ligand.atom_slot(a);
@@ -285,8 +294,8 @@ struct VinaEnergy {
           for (int d = 0; d < 3; ++d) grad(a, d) = g[d];
         },
         inter);
-    Kokkos::parallel_reduce(
-        Kokkos::TeamThreadRange(m, ligand.n_pairs),
+    lanes_reduce(
+        m, ligand.n_pairs,
         [&](const int p, double& acc) {
           double f[3];
           acc += intra_pair(p, coords, cap, f);
@@ -294,7 +303,7 @@ struct VinaEnergy {
         },
         intra);
     m.team_barrier();
-    Kokkos::parallel_for(Kokkos::TeamThreadRange(m, team_items(in_order)), [&](const int i) {
+    lanes_for(m, team_items(in_order), [&](const int i) {
       int s;
       const int a = team_item_atom(i, in_order, s);
       if (a < 0) return;
@@ -322,8 +331,8 @@ struct VinaEnergy {
                                                   double cap) const {
     const bool in_order = m.team_size() == 1;
     EnergyParts parts;
-    Kokkos::parallel_reduce(
-        Kokkos::TeamThreadRange(m, team_items(in_order)),
+    lanes_reduce(
+        m, team_items(in_order),
         [&](const int i, EnergyParts& acc) {
           int s;
           const int a = team_item_atom(i, in_order, s);

@@ -23,9 +23,12 @@
 #pragma once
 
 #include "dock_search.hpp"
+#include "team_lanes.hpp"
 
 #include <Kokkos_Core.hpp>
 
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -43,6 +46,28 @@ struct TeamLayout {
     int o = l.row.total;
     l.work = o, o += work_size;
     l.heavy = o, o += 3 * n_heavy;
+    l.total = o;
+    return l;
+  }
+  /// Only what one evaluation (team_evaluate_conf) needs: the conformation
+  /// (row.cur), its gradient (row.g), frames, coordinates, gradients and the
+  /// energy's work space.
+  template <class Tree>
+  static TeamLayout evaluation(const Tree& tree, int work_size) {
+    TeamLayout l;
+    l.row = SearchLayout{};
+    SearchLayout& r = l.row;
+    r.C = tree.conf_size();
+    r.G = tree.change_size();
+    int o = 0;
+    r.cur = o, o += r.C;
+    r.g = o, o += r.G;
+    r.frames = o, o += tree.frame_size();
+    r.coords = o, o += 3 * tree.n_atoms;
+    r.grad = o, o += 3 * tree.n_atoms;
+    r.total = o;
+    l.work = o, o += work_size;
+    l.heavy = o;
     l.total = o;
     return l;
   }
@@ -107,14 +132,14 @@ template <class Member, class Tree>
 KOKKOS_INLINE_FUNCTION void team_compute_frames(const Member& m, const Tree& tree, const PtrSpan& conf,
                                                 const PtrSpan& frames) {
   constexpr int F = Tree::kFrameSlots, L = Tree::kLocalSlot;
-  Kokkos::parallel_for(Kokkos::TeamThreadRange(m, tree.n_nodes), [&](const int k) {
+  lanes_for(m, tree.n_nodes, [&](const int k) {
     double mt[9];
     node_local_rotation(tree, conf, k, mt);
     for (int i = 0; i < 9; ++i) frames[F * k + L + i] = mt[i];
   });
   m.team_barrier();
   const auto local = [&](int i) { return &frames[F * i + L]; };
-  Kokkos::parallel_for(Kokkos::TeamThreadRange(m, tree.n_nodes), [&](const int k) { path_frame(tree, conf, k, local, frames); });
+  lanes_for(m, tree.n_nodes, [&](const int k) { path_frame(tree, conf, k, local, frames); });
   m.team_barrier();
 }
 
@@ -127,18 +152,17 @@ KOKKOS_INLINE_FUNCTION double team_evaluate_conf(const Member& m, const Tree& tr
   const PtrSpan frames = row.shifted(l.row.frames), coords = row.shifted(l.row.coords), grad = row.shifted(l.row.grad),
                 work = row.shifted(l.work);
   team_compute_frames(m, tree, conf, frames);
-  Kokkos::parallel_for(Kokkos::TeamThreadRange(m, tree.n_atoms), [&](const int a) { place_atom(tree, frames, a, coords); });
+  lanes_for(m, tree.n_atoms, [&](const int a) { place_atom(tree, frames, a, coords); });
   m.team_barrier();
   const double e = energy.team_energy(m, coords, grad, work, cap);
-  Kokkos::parallel_for(Kokkos::TeamThreadRange(m, tree.n_nodes),
-                       [&](const int k) { node_force_torque(tree, frames, coords, grad, k); });
+  lanes_for(m, tree.n_nodes, [&](const int k) { node_force_torque(tree, frames, coords, grad, k); });
   m.team_barrier();
   // One lane: the thread kernel's leaf-to-root pass (bitwise its result);
   // wider teams: every node's derivative on its own lane.
   if (m.team_size() == 1)
     tree_gradient_pass(tree, frames, change);
   else
-    Kokkos::parallel_for(Kokkos::TeamThreadRange(m, tree.n_nodes), [&](const int k) { subtree_change(tree, frames, k, change); });
+    lanes_for(m, tree.n_nodes, [&](const int k) { subtree_change(tree, frames, k, change); });
   m.team_barrier();
   return e;
 }
@@ -410,6 +434,63 @@ SearchState<ExecSpace> run_mc_chains_team(const Tree& tree, const EnergyIn& ener
                          FreePolicy(n_chains, team_size).set_scratch_size(level, Kokkos::PerTeam(bytes)), body);
   Kokkos::fence();
   return st;
+}
+
+/// Whether `ExecSpace` runs lane groups of more than one lane (CUDA).
+template <class ExecSpace>
+constexpr bool lane_groups_on() {
+#ifdef KOKKOS_ENABLE_CUDA
+  return std::is_same<ExecSpace, Kokkos::Cuda>::value;
+#else
+  return false;
+#endif
+}
+
+/// Energy (into `energies`) and conformation gradient (into `changes`, if it
+/// has rows) of every row of `confs`, each evaluated by a group of `lanes`
+/// lanes (team_evaluate_conf with a LaneGroup), team_size / lanes
+/// conformations per team. `lanes` is a power of two dividing team_size, at
+/// most 32 (one warp's lanes), and 1 on host backends. With one lane per
+/// conformation the result is bitwise the thread kernel's; with more, the
+/// sums run in another order.
+template <class ExecSpace, class Tree, class EnergyIn>
+void run_evaluations_grouped(const Tree& tree, const EnergyIn& energy_in,
+                             const Kokkos::View<const double**, typename ExecSpace::memory_space>& confs,
+                             const Kokkos::View<double*, typename ExecSpace::memory_space>& energies,
+                             const Kokkos::View<double**, typename ExecSpace::memory_space>& changes, double cap,
+                             int team_size, int lanes) {
+  using Policy = Kokkos::TeamPolicy<ExecSpace>;
+  using Member = typename Policy::member_type;
+  using ScratchView = Kokkos::View<double*, typename ExecSpace::scratch_memory_space, Kokkos::MemoryUnmanaged>;
+  if (lanes < 1 || lanes > 32 || (lanes & (lanes - 1)) != 0 || team_size < lanes || team_size % lanes != 0 ||
+      (lanes > 1 && !lane_groups_on<ExecSpace>()))
+    throw std::invalid_argument("run_evaluations_grouped: " + std::to_string(lanes) + " lanes per conformation in teams of " +
+                                std::to_string(team_size) +
+                                ": give a power of two <= 32 dividing the team size (1 on host backends)");
+  const auto energy = team_energy_of(energy_in);
+  const TeamLayout tl = TeamLayout::evaluation(tree, energy.team_work_size());
+  const int n = static_cast<int>(confs.extent(0)), groups = team_size / lanes;
+  const bool want_change = changes.extent(0) > 0;
+  const std::size_t bytes = ScratchView::shmem_size(static_cast<std::size_t>(groups) * tl.total);
+  const int level = team_scratch_level<Policy>(bytes);
+  Kokkos::parallel_for(
+      "pk::dock::evaluations_grouped",
+      Policy((n + groups - 1) / groups, team_size).set_scratch_size(level, Kokkos::PerTeam(bytes)),
+      KOKKOS_LAMBDA(const Member& m) {
+        int group = 0;
+        const LaneGroup<Member> g(m, lanes, group);
+        const int c = m.league_rank() * groups + group;
+        if (c >= n) return;  // a group never waits on lanes outside it
+        ScratchView mem(m.team_scratch(level), groups * tl.total);
+        const PtrSpan row{mem.data() + static_cast<std::size_t>(group) * tl.total};
+        const PtrSpan x = row.shifted(tl.row.cur), change = row.shifted(tl.row.g);
+        lanes_for(g, tl.row.C, [&](const int i) { x[i] = confs(c, i); });
+        g.team_barrier();
+        const double e = team_evaluate_conf(g, tree, energy, tl, row, x, change, cap);
+        if (want_change) lanes_for(g, tl.row.G, [&](const int i) { changes(c, i) = change[i]; });
+        if (g.team_rank() == 0) energies(c) = e;
+      });
+  Kokkos::fence();
 }
 
 /// run_local_optimization with a team of `team_size` threads per conformation.

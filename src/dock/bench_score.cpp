@@ -158,6 +158,18 @@ double launch_full_team(const Energy& e, const kernels::dock::TorsionTree<DockMe
   return timer.seconds();
 }
 
+/// One timed launch of the full evaluation by lane groups of `lanes` lanes
+/// (run_evaluations_grouped); returns seconds.
+template <class Energy>
+double launch_grouped(const Energy& e, const kernels::dock::TorsionTree<DockMem>& tree,
+                      const Kokkos::View<const double**, DockMem>& confs, const Kokkos::View<double*, DockMem>& out,
+                      const Kokkos::View<double**, DockMem>& changes, double cap, int team_size, int lanes) {
+  Kokkos::fence();
+  Kokkos::Timer timer;
+  kernels::dock::run_evaluations_grouped<DockExec>(tree, e, confs, out, changes, cap, team_size, lanes);
+  return timer.seconds();
+}
+
 /// One timed launch over all poses; returns seconds.
 double launch(const DeviceEnergy& e, const V3& xyz, const V3& grad, const Kokkos::View<double*, DockMem>& out,
               Part part, double cap) {
@@ -322,6 +334,40 @@ ScoreBenchResult bench_score(const Receptor& receptor, const Ligand& lig, const 
   r.team_full_seconds = atoms ? r.team_full_atoms_seconds : r.team_full_pairs_seconds;
   r.median_team_full_per_second = atoms ? r.median_team_full_atoms_per_second : r.median_team_full_pairs_per_second;
   r.median_full_per_cpu_second = s.poses / median(r.full_cpu_seconds);
+  // The atoms form by lane groups: several conformations per warp. Each
+  // group size gets its own slot layout (the atoms balanced over its lanes).
+  {
+    const int C = tree.conf_size(), G = tree.change_size();
+    const Kokkos::View<double**, DockMem> confs("pk::dock::bench_confs", s.poses, C);
+    Kokkos::deep_copy(confs, Kokkos::subview(work, Kokkos::ALL, std::make_pair(0, C)));
+    const Kokkos::View<double**, DockMem> changes("pk::dock::bench_changes", s.poses, G), none("pk::dock::none", 0, G);
+    const Kokkos::View<double*, DockMem> out_g("pk::dock::bench_energy_grouped", s.poses);
+    // The thread kernel's conformation gradients, for the check.
+    launch_full(e, tree, work, out, s.cap);
+    auto hw = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), work);
+    const int change_at = C + tree.frame_size() + 6 * tree.n_atoms;
+    const std::vector<int> lane_counts = r.team_size >= 32 ? std::vector<int>{32, 16, 8, 4} : std::vector<int>{1};
+    for (const int lanes : lane_counts) {
+      DeviceAtomsEnergy ef{e};
+      ef.ligand = upload_ligand(lig, e.grid, w, lanes);
+      ScoreBenchResult::Grouped gr;
+      gr.lanes = lanes;
+      launch_grouped(ef, tree, confs, out_g, changes, s.cap, r.team_size, lanes);  // warm-up, and the check
+      auto he = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out_g);
+      auto hc = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), changes);
+      for (int p = 0; p < s.poses; ++p) {
+        r.grouped_max_energy_diff =
+            std::max(r.grouped_max_energy_diff, std::fabs(he(p) - hf(p)) / std::max(1.0, std::fabs(hf(p))));
+        for (int i = 0; i < G; ++i)
+          r.grouped_max_change_diff = std::max(r.grouped_max_change_diff, std::fabs(hc(p, i) - hw(p, change_at + i)) /
+                                                                              std::max(1.0, std::fabs(hw(p, change_at + i))));
+      }
+      for (int k = 0; k < s.repeats; ++k)
+        gr.seconds.push_back(launch_grouped(ef, tree, confs, out_g, none, s.cap, r.team_size, lanes));
+      gr.median_per_second = s.poses / median(gr.seconds);
+      r.grouped.push_back(gr);
+    }
+  }
   return r;
 }
 

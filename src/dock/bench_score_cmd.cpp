@@ -52,7 +52,9 @@ int run_bench_score(const po::variables_map& vm, cli::Context& ctx) {
                   "as the GPU search runs it (team_form, PK_DOCK_TEAM_FORM); team_with_kinematics_pairs_form_per_s, "
                   "team_with_kinematics_atoms_form_per_s: the same in each form of the team energy (pairs: "
                   "lanes over pairs, forces parked in shared memory; atoms: lanes over atoms, each pair "
-                  "computed from both sides, no parked forces)");
+                  "computed from both sides, no parked forces); team_with_kinematics_atoms_form_grouped: the atoms form "
+                  "with 32 / lanes_per_conformation conformations per team (a warp), each evaluated by its own group "
+                  "of lanes, scratch holding only what an evaluation needs (not how the search runs it)");
   j.value("torsions", r.n_torsions);
   j.value("grid_build_s", r.grid_build_seconds);
   j.value("launch_s", r.seconds).value("inter_launch_s", r.inter_seconds).value("intra_launch_s", r.intra_seconds);
@@ -72,6 +74,14 @@ int run_bench_score(const po::variables_map& vm, cli::Context& ctx) {
   j.value("team_with_kinematics_atoms_form_launch_s", r.team_full_atoms_seconds);
   j.value("team_with_kinematics_atoms_form_per_s", r.median_team_full_atoms_per_second);
   j.value("team_with_kinematics_vs_thread_max_rel_energy_diff", r.team_full_max_energy_diff);
+  j.begin_array("team_with_kinematics_atoms_form_grouped");
+  for (const auto& g : r.grouped) {
+    j.begin_object().value("lanes_per_conformation", g.lanes).value("conformations_per_team", r.team_size / g.lanes);
+    j.value("launch_s", g.seconds).value("per_s", g.median_per_second).end_object();
+  }
+  j.end_array();
+  j.value("grouped_vs_thread_max_rel_energy_diff", r.grouped_max_energy_diff);
+  j.value("grouped_vs_thread_max_rel_conformation_gradient_diff", r.grouped_max_change_diff);
   j.value("energy_checksum_kcal_per_mol", r.checksum).end_object();
   ctx.out << j.str() << "\n";
   if (vm.count("json") && ctx.rank == 0) j.save(vm["json"].as<std::string>());

@@ -55,6 +55,17 @@ struct ScoreBenchResult {
   std::string team_form;                  ///< the search's team form: "pairs" or "atoms" (PK_DOCK_TEAM_FORM)
   std::vector<double> team_full_pairs_seconds, team_full_atoms_seconds;  ///< the same in each team form
   double median_team_full_pairs_per_second = 0, median_team_full_atoms_per_second = 0;
+  /// The per-step evaluation in the atoms form by groups of `lanes` lanes, a
+  /// warp evaluating 32 / lanes conformations at once (run_evaluations_grouped,
+  /// compact scratch: only what an evaluation needs). Host backends: 1 lane.
+  struct Grouped {
+    int lanes = 1;
+    std::vector<double> seconds;
+    double median_per_second = 0;
+  };
+  std::vector<Grouped> grouped;
+  double grouped_max_energy_diff = 0;  ///< largest |grouped - thread| energy, relative
+  double grouped_max_change_diff = 0;  ///< largest |grouped - thread| conformation-gradient entry, relative
   double checksum = 0;                  ///< sum of all energies of the last launch (kcal/mol)
   int n_atoms = 0, n_heavy = 0, n_pairs = 0;
   std::string execution_space;

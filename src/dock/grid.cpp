@@ -156,13 +156,13 @@ DeviceGrid build_grid_maps(const Receptor& receptor, const GridBox& box, const s
 namespace {
 
 /// The slots of LigandTerms' team forms: atoms placed on
-/// kTeamLanes lanes, the atom with the most pairs first, each on the lane
+/// `lanes` lanes, the atom with the most pairs first, each on the lane
 /// with the fewest pairs so far (ties: the lowest lane), a lane's atoms in
 /// successive rounds of the team; and every atom's pairs in pair order.
 template <class Pairs>
-void set_atom_slots(const Ligand& lig, const Pairs& pairs, DeviceLigand& d) {
+void set_atom_slots(const Ligand& lig, const Pairs& pairs, int lanes, DeviceLigand& d) {
   using Terms = kernels::dock::LigandTerms<DockMem>;
-  constexpr int kTeamLanes = 32;  // a warp
+  const int n_lanes = std::max(1, lanes);
   static_assert(kXsCount * kXsCount <= (1 << (31 - Terms::kRowShift)), "table rows fit the partner code");
   const int n = lig.n_atoms(), np = static_cast<int>(lig.intra_pairs.size());
   if (n >= (1 << Terms::kPartnerBits))
@@ -180,8 +180,8 @@ void set_atom_slots(const Ligand& lig, const Pairs& pairs, DeviceLigand& d) {
   for (int a = 0; a < n; ++a) order[a] = a;
   std::stable_sort(order.begin(), order.end(),
                    [&](int x, int y) { return codes[x].size() > codes[y].size(); });
-  std::vector<std::vector<int>> lane_atoms(kTeamLanes);
-  std::vector<std::size_t> load(kTeamLanes, 0);
+  std::vector<std::vector<int>> lane_atoms(n_lanes);
+  std::vector<std::size_t> load(n_lanes, 0);
   for (int a : order) {
     const int lane = static_cast<int>(std::min_element(load.begin(), load.end()) - load.begin());
     lane_atoms[lane].push_back(a);
@@ -190,12 +190,12 @@ void set_atom_slots(const Ligand& lig, const Pairs& pairs, DeviceLigand& d) {
   std::size_t rounds = 0, degree = 0;
   for (const auto& l : lane_atoms) rounds = std::max(rounds, l.size());
   for (const auto& c : codes) degree = std::max(degree, c.size());
-  const int n_slots = static_cast<int>(rounds) * kTeamLanes;
+  const int n_slots = static_cast<int>(rounds) * n_lanes;
   std::vector<int> slot_atom(n_slots, -1), atom_to_slot(n, 0), slot_degree(n_slots, 0),
       partners(std::max<std::size_t>(1, degree * n_slots), 0), pair_side(partners.size(), 0);
-  for (int lane = 0; lane < kTeamLanes; ++lane)
+  for (int lane = 0; lane < n_lanes; ++lane)
     for (std::size_t k = 0; k < lane_atoms[lane].size(); ++k) {
-      const int a = lane_atoms[lane][k], s = static_cast<int>(k) * kTeamLanes + lane;
+      const int a = lane_atoms[lane][k], s = static_cast<int>(k) * n_lanes + lane;
       slot_atom[s] = a;
       atom_to_slot[a] = s;
       slot_degree[s] = static_cast<int>(codes[a].size());
@@ -221,7 +221,7 @@ TeamForm team_form_setting() {
   throw UsageError(std::string("PK_DOCK_TEAM_FORM='") + env + "': expected pairs or atoms");
 }
 
-DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const ScoringWeights& w) {
+DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const ScoringWeights& w, int lanes) {
   auto h_slot = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), grid.type_slot);
   std::vector<int> slot(lig.n_atoms(), -1);
   for (int a = 0; a < lig.n_atoms(); ++a) {
@@ -260,7 +260,7 @@ DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const Scor
   d.atom_slot = to_device(slot, "pk::dock::atom_slot");
   d.pairs = pairs;
   d.table = table;
-  set_atom_slots(lig, hp, d);
+  set_atom_slots(lig, hp, lanes, d);
   d.cache_hint = l2_only_bits() & 2;
   return d;
 }

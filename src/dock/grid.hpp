@@ -46,8 +46,9 @@ DeviceGrid build_grid_maps(const Receptor& receptor, const GridBox& box, const s
                            const ScoringWeights& w);
 
 /// The ligand side of the device scorer (throws pk::UsageError if an atom's
-/// XS type has no map in `grid`).
-DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const ScoringWeights& w);
+/// XS type has no map in `grid`); its atoms' slots balance the pairs over
+/// teams or lane groups of `lanes` lanes (a warp: 32).
+DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const ScoringWeights& w, int lanes = 32);
 
 /// Grid inter + intra energies of many poses: coords [n_poses][n_atoms] (Å).
 /// Returns inter and intra per pose (kcal/mol) and, if `grad` is not null,
