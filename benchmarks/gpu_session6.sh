@@ -5,7 +5,9 @@
 # GPU, then `bench score` ROUNDS times (default 2; the grouped atoms-form
 # figures for 32, 16, 8 and 4 lanes per conformation, and the team forms),
 # and `bench dock` at exhaustiveness 8, seeds 1-5 (DOCK=0 skips); Nsight
-# Compute on one grouped launch of NCU_LANES lanes (default 0: skipped).
+# Compute on the grouped launch number NCU_SKIP (0-based, among the grouped
+# launches of `bench score --repeats 2`: three per variant, in the JSON's
+# order; unset: skipped).
 # Output: $OUT/session6.log (+ build, test and ncu logs)
 # Usage: OUT=... bash benchmarks/gpu_session6.sh
 set -uo pipefail
@@ -24,7 +26,7 @@ for r in $(seq 1 "${ROUNDS:-2}"); do
   timeout 200 $pk bench score --poses 1048576 --repeats 5 --json "$OUT/score_$r.json" > /dev/null 2>&1
   python3 -c '
 import json,sys; r=json.load(open(sys.argv[1]))
-g=" ".join("%d lanes %.3e/s;" % (x["lanes_per_conformation"], x["per_s"]) for x in r["team_with_kinematics_atoms_form_grouped"])
+g=" ".join("%d lanes (bounds %d) %.3e/s;" % (x["lanes_per_conformation"], x["launch_bounds_teams_per_sm"], x["per_s"]) for x in r["team_with_kinematics_atoms_form_grouped"])
 print("bench score: grouped atoms form: %s max rel diff to thread: energy %.1e, conformation gradient %.1e; team forms: pairs %.3e/s, atoms %.3e/s; thread %.3e/s" % (
   g, r["grouped_vs_thread_max_rel_energy_diff"], r["grouped_vs_thread_max_rel_conformation_gradient_diff"],
   r["team_with_kinematics_pairs_form_per_s"], r["team_with_kinematics_atoms_form_per_s"], r["with_kinematics_per_s"]))' "$OUT/score_$r.json" >> "$log" 2>&1
@@ -35,17 +37,15 @@ if [[ ${DOCK:-1} == 1 ]]; then
     timeout 60 $pk bench dock --exhaustiveness 8 --seed $seed --vina none 2>&1 | python3 benchmarks/dock_stages.py >> "$log"
   done
 fi
-if [[ ${NCU_LANES:-0} != 0 ]]; then
+if [[ -n ${NCU_SKIP:-} ]]; then
   ncu=$(command -v ncu || echo /usr/local/cuda/bin/ncu)
-  # launches of the grouped kernel: per lane count 1 warm-up + 2 timed (--repeats 2)
-  skip=0; for l in 32 16 8 4; do [[ $l == "$NCU_LANES" ]] && break; skip=$((skip + 3)); done
-  timeout 200 $ncu --kernel-name-base demangled --kernel-name regex:evaluations_grouped --launch-skip $((skip + 1)) --launch-count 1 \
+  timeout 200 $ncu --kernel-name-base demangled --kernel-name regex:evaluations_grouped --launch-skip $NCU_SKIP --launch-count 1 \
     --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats \
     --section InstructionStats --section SchedulerStats --section MemoryWorkloadAnalysis \
     $pk bench score --poses 131072 --repeats 2 > "$OUT/ncu_grouped.txt" 2>&1
-  echo "ncu ($NCU_LANES lanes): exit $?" >> "$log"
-  grep -E "Duration|SM Frequency|Achieved Occupancy|Theoretical Occupancy|Registers Per|Dynamic Shared|Block Limit|Warp Cycles Per Issued|Issued Warp Per|Executed Instructions  |L1/TEX Hit|Compute \(SM\) Throughput" \
-    "$OUT/ncu_grouped.txt" | head -30 >> "$log"
+  echo "ncu (grouped launch $NCU_SKIP): exit $?" >> "$log"
+  grep -E "Duration|SM Frequency|Achieved Occupancy|Theoretical Occupancy|Registers Per|Dynamic Shared|Block Limit|Warp Cycles Per Issued|Issued Warp Per|Executed Instructions  |L1/TEX Hit|Compute \(SM\) Throughput|Stall|Grid Size|Shared Memory Configuration" \
+    "$OUT/ncu_grouped.txt" | head -60 >> "$log"
 fi
 echo "total $SECONDS s" >> "$log"
 cat "$log"

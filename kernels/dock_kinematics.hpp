@@ -45,6 +45,18 @@ struct PtrSpan {
   KOKKOS_INLINE_FUNCTION PtrSpan shifted(int k) const { return PtrSpan{p + k}; }
 };
 
+/// PtrSpan as a base pointer and an offset: where threads of a warp work on
+/// different rows of one scratch block (lane groups), every span keeps the
+/// warp's common base and only its offset differs per lane, which on GPUs
+/// takes fewer registers than a pointer per lane and span.
+struct OffsetSpan {
+  double* p = nullptr;
+  int o = 0;  ///< first element, in doubles from p
+  KOKKOS_INLINE_FUNCTION double& operator[](int k) const { return p[o + k]; }
+  KOKKOS_INLINE_FUNCTION double& operator()(int a, int d) const { return p[o + 3 * a + d]; }
+  KOKKOS_INLINE_FUNCTION OffsetSpan shifted(int k) const { return OffsetSpan{p, o + k}; }
+};
+
 /// The torsion tree on the device. Nodes are in preorder (parent < child);
 /// node 0 is the root. Reference coordinates are the input pose, which is the
 /// conformation (root_origin_ref, identity, all torsions 0).

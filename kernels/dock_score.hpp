@@ -144,8 +144,8 @@ struct EnergyParts {
 };
 
 /// EnergyParts summed over a lane group (lanes_reduce).
-template <class Member>
-KOKKOS_INLINE_FUNCTION EnergyParts lane_sum(const LaneGroup<Member>& g, EnergyParts v) {
+template <class Member, int W>
+KOKKOS_INLINE_FUNCTION EnergyParts lane_sum(const LaneGroup<Member, W>& g, EnergyParts v) {
   v.inter = lane_sum(g, v.inter);
   v.intra = lane_sum(g, v.intra);
   return v;

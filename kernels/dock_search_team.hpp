@@ -128,9 +128,9 @@ KOKKOS_INLINE_FUNCTION void team_apply_change(const Member& m, const Tree& tree,
 /// cosines) on its own lane, parked in the node's slots from kLocalSlot; then
 /// every node's frame on its own lane, composed along its path from the root
 /// (path_frame: bitwise compute_frames' result). Ends with a barrier.
-template <class Member, class Tree>
-KOKKOS_INLINE_FUNCTION void team_compute_frames(const Member& m, const Tree& tree, const PtrSpan& conf,
-                                                const PtrSpan& frames) {
+template <class Member, class Tree, class Span>
+KOKKOS_INLINE_FUNCTION void team_compute_frames(const Member& m, const Tree& tree, const Span& conf,
+                                                const Span& frames) {
   constexpr int F = Tree::kFrameSlots, L = Tree::kLocalSlot;
   lanes_for(m, tree.n_nodes, [&](const int k) {
     double mt[9];
@@ -145,11 +145,11 @@ KOKKOS_INLINE_FUNCTION void team_compute_frames(const Member& m, const Tree& tre
 
 /// Energy and conformation gradient of `conf` by the whole team (every lane
 /// returns the energy; `change` is complete when it returns).
-template <class Member, class Tree, class Energy>
+template <class Member, class Tree, class Energy, class Span>
 KOKKOS_INLINE_FUNCTION double team_evaluate_conf(const Member& m, const Tree& tree, const Energy& energy,
-                                                 const TeamLayout& l, const PtrSpan& row, const PtrSpan& conf,
-                                                 const PtrSpan& change, double cap) {
-  const PtrSpan frames = row.shifted(l.row.frames), coords = row.shifted(l.row.coords), grad = row.shifted(l.row.grad),
+                                                 const TeamLayout& l, const Span& row, const Span& conf,
+                                                 const Span& change, double cap) {
+  const Span frames = row.shifted(l.row.frames), coords = row.shifted(l.row.coords), grad = row.shifted(l.row.grad),
                 work = row.shifted(l.work);
   team_compute_frames(m, tree, conf, frames);
   lanes_for(m, tree.n_atoms, [&](const int a) { place_atom(tree, frames, a, coords); });
@@ -446,30 +446,20 @@ constexpr bool lane_groups_on() {
 #endif
 }
 
-/// Energy (into `energies`) and conformation gradient (into `changes`, if it
-/// has rows) of every row of `confs`, each evaluated by a group of `lanes`
-/// lanes (team_evaluate_conf with a LaneGroup), team_size / lanes
-/// conformations per team. `lanes` is a power of two dividing team_size, at
-/// most 32 (one warp's lanes), and 1 on host backends. With one lane per
-/// conformation the result is bitwise the thread kernel's; with more, the
-/// sums run in another order.
-template <class ExecSpace, class Tree, class EnergyIn>
-void run_evaluations_grouped(const Tree& tree, const EnergyIn& energy_in,
-                             const Kokkos::View<const double**, typename ExecSpace::memory_space>& confs,
-                             const Kokkos::View<double*, typename ExecSpace::memory_space>& energies,
-                             const Kokkos::View<double**, typename ExecSpace::memory_space>& changes, double cap,
-                             int team_size, int lanes) {
-  using Policy = Kokkos::TeamPolicy<ExecSpace>;
+/// run_evaluations_grouped for groups of W lanes (MinBlocks > 0: launch
+/// bounds for that many one-warp teams per SM).
+template <class ExecSpace, int W, int MinBlocks, class Tree, class Energy>
+void run_evaluations_grouped_w(const Tree& tree, const Energy& energy,
+                               const Kokkos::View<const double**, typename ExecSpace::memory_space>& confs,
+                               const Kokkos::View<double*, typename ExecSpace::memory_space>& energies,
+                               const Kokkos::View<double**, typename ExecSpace::memory_space>& changes, double cap,
+                               int team_size) {
+  using Policy = std::conditional_t<MinBlocks == 0, Kokkos::TeamPolicy<ExecSpace>,
+                                    Kokkos::TeamPolicy<ExecSpace, Kokkos::LaunchBounds<32, (MinBlocks > 0 ? MinBlocks : 1)>>>;
   using Member = typename Policy::member_type;
   using ScratchView = Kokkos::View<double*, typename ExecSpace::scratch_memory_space, Kokkos::MemoryUnmanaged>;
-  if (lanes < 1 || lanes > 32 || (lanes & (lanes - 1)) != 0 || team_size < lanes || team_size % lanes != 0 ||
-      (lanes > 1 && !lane_groups_on<ExecSpace>()))
-    throw std::invalid_argument("run_evaluations_grouped: " + std::to_string(lanes) + " lanes per conformation in teams of " +
-                                std::to_string(team_size) +
-                                ": give a power of two <= 32 dividing the team size (1 on host backends)");
-  const auto energy = team_energy_of(energy_in);
   const TeamLayout tl = TeamLayout::evaluation(tree, energy.team_work_size());
-  const int n = static_cast<int>(confs.extent(0)), groups = team_size / lanes;
+  const int n = static_cast<int>(confs.extent(0)), groups = team_size / W;
   const bool want_change = changes.extent(0) > 0;
   const std::size_t bytes = ScratchView::shmem_size(static_cast<std::size_t>(groups) * tl.total);
   const int level = team_scratch_level<Policy>(bytes);
@@ -478,19 +468,69 @@ void run_evaluations_grouped(const Tree& tree, const EnergyIn& energy_in,
       Policy((n + groups - 1) / groups, team_size).set_scratch_size(level, Kokkos::PerTeam(bytes)),
       KOKKOS_LAMBDA(const Member& m) {
         int group = 0;
-        const LaneGroup<Member> g(m, lanes, group);
-        const int c = m.league_rank() * groups + group;
-        if (c >= n) return;  // a group never waits on lanes outside it
+        const LaneGroup<Member, W> g(m, group);
+        // The last team's spare groups redo the last conformation and write
+        // nothing (a group never waits on lanes outside it anyway).
+        const int c0 = m.league_rank() * groups + group, c = c0 < n ? c0 : n - 1;
         ScratchView mem(m.team_scratch(level), groups * tl.total);
-        const PtrSpan row{mem.data() + static_cast<std::size_t>(group) * tl.total};
-        const PtrSpan x = row.shifted(tl.row.cur), change = row.shifted(tl.row.g);
+        const OffsetSpan row{mem.data(), group * tl.total};
+        const OffsetSpan x = row.shifted(tl.row.cur), change = row.shifted(tl.row.g);
         lanes_for(g, tl.row.C, [&](const int i) { x[i] = confs(c, i); });
         g.team_barrier();
         const double e = team_evaluate_conf(g, tree, energy, tl, row, x, change, cap);
+        if (c0 != c) return;
         if (want_change) lanes_for(g, tl.row.G, [&](const int i) { changes(c, i) = change[i]; });
         if (g.team_rank() == 0) energies(c) = e;
       });
   Kokkos::fence();
+}
+
+/// Energy (into `energies`) and conformation gradient (into `changes`, if it
+/// has rows) of every row of `confs`, each evaluated by a group of `lanes`
+/// lanes (team_evaluate_conf with a LaneGroup), team_size / lanes
+/// conformations per team. `lanes` is a power of two dividing team_size, at
+/// most 32 (one warp's lanes), and 1 on host backends (else
+/// std::invalid_argument). With one lane per conformation the result is
+/// bitwise the thread kernel's; with more, the sums run in another order.
+template <class ExecSpace, class Tree, class EnergyIn>
+void run_evaluations_grouped(const Tree& tree, const EnergyIn& energy_in,
+                             const Kokkos::View<const double**, typename ExecSpace::memory_space>& confs,
+                             const Kokkos::View<double*, typename ExecSpace::memory_space>& energies,
+                             const Kokkos::View<double**, typename ExecSpace::memory_space>& changes, double cap,
+                             int team_size, int lanes, int min_blocks = 0) {
+  if (lanes < 1 || lanes > 32 || (lanes & (lanes - 1)) != 0 || team_size < lanes || team_size % lanes != 0 ||
+      (lanes > 1 && !lane_groups_on<ExecSpace>()))
+    throw std::invalid_argument("run_evaluations_grouped: " + std::to_string(lanes) + " lanes per conformation in teams of " +
+                                std::to_string(team_size) +
+                                ": give a power of two <= 32 dividing the team size (1 on host backends)");
+  if (confs.extent(0) == 0) return;
+  const auto e = team_energy_of(energy_in);
+  if constexpr (lane_groups_on<ExecSpace>()) {
+    switch (lanes) {
+      case 32:
+        if (min_blocks == 24) return run_evaluations_grouped_w<ExecSpace, 32, 24>(tree, e, confs, energies, changes, cap, team_size);
+        if (min_blocks == 28) return run_evaluations_grouped_w<ExecSpace, 32, 28>(tree, e, confs, energies, changes, cap, team_size);
+        return run_evaluations_grouped_w<ExecSpace, 32, 0>(tree, e, confs, energies, changes, cap, team_size);
+      case 16:
+        if (min_blocks == 24) return run_evaluations_grouped_w<ExecSpace, 16, 24>(tree, e, confs, energies, changes, cap, team_size);
+        if (min_blocks == 28) return run_evaluations_grouped_w<ExecSpace, 16, 28>(tree, e, confs, energies, changes, cap, team_size);
+        return run_evaluations_grouped_w<ExecSpace, 16, 0>(tree, e, confs, energies, changes, cap, team_size);
+      case 8:
+        if (min_blocks == 24) return run_evaluations_grouped_w<ExecSpace, 8, 24>(tree, e, confs, energies, changes, cap, team_size);
+        if (min_blocks == 28) return run_evaluations_grouped_w<ExecSpace, 8, 28>(tree, e, confs, energies, changes, cap, team_size);
+        return run_evaluations_grouped_w<ExecSpace, 8, 0>(tree, e, confs, energies, changes, cap, team_size);
+      case 4:
+        if (min_blocks == 24) return run_evaluations_grouped_w<ExecSpace, 4, 24>(tree, e, confs, energies, changes, cap, team_size);
+        if (min_blocks == 28) return run_evaluations_grouped_w<ExecSpace, 4, 28>(tree, e, confs, energies, changes, cap, team_size);
+        return run_evaluations_grouped_w<ExecSpace, 4, 0>(tree, e, confs, energies, changes, cap, team_size);
+      case 2:
+        if (min_blocks == 24) return run_evaluations_grouped_w<ExecSpace, 2, 24>(tree, e, confs, energies, changes, cap, team_size);
+        if (min_blocks == 28) return run_evaluations_grouped_w<ExecSpace, 2, 28>(tree, e, confs, energies, changes, cap, team_size);
+        return run_evaluations_grouped_w<ExecSpace, 2, 0>(tree, e, confs, energies, changes, cap, team_size);
+      default: break;
+    }
+  }
+  run_evaluations_grouped_w<ExecSpace, 1, 0>(tree, e, confs, energies, changes, cap, team_size);
 }
 
 /// run_local_optimization with a team of `team_size` threads per conformation.

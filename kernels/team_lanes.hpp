@@ -13,26 +13,28 @@
 
 namespace pk::kernels {
 
-/// `size` lanes of a Kokkos team, lanes `base` .. base + size - 1, seen as a
-/// team of their own (`lane` = this thread's rank in the group).
-template <class Member>
+/// `W` lanes of a Kokkos team, seen as a team of their own (`lane` = this
+/// thread's rank in the group). W is a compile-time constant, so the loops'
+/// strides, the shuffles and the one-lane branches of the kernels are fixed
+/// when they are compiled.
+template <class Member, int W>
 struct LaneGroup {
-  int lane = 0, size = 1;
+  static_assert(W >= 1 && W <= 32 && (W & (W - 1)) == 0, "a power of two of at most one warp's lanes");
+  static constexpr int size = W;
+  int lane = 0;
   unsigned mask = 1u;  ///< CUDA: the group's lanes within the warp
 
-  /// The group of `size` lanes (a power of two dividing the team size) that
-  /// this thread of `m` belongs to; `group` gets its index in the team.
-  KOKKOS_INLINE_FUNCTION LaneGroup(const Member& member, int group_size, int& group)
-      : lane(member.team_rank() % group_size), size(group_size) {
-    group = member.team_rank() / group_size;
-    const int base = group * group_size % 32;
-    mask = (group_size >= 32 ? 0xffffffffu : ((1u << group_size) - 1u)) << base;
+  /// The group of W lanes (W dividing the team size) that this thread of
+  /// `member` belongs to; `group` gets its index in the team.
+  KOKKOS_INLINE_FUNCTION LaneGroup(const Member& member, int& group) : lane(member.team_rank() % W) {
+    group = member.team_rank() / W;
+    mask = (W >= 32 ? 0xffffffffu : ((1u << (W % 32)) - 1u)) << (group * W % 32);
   }
-  KOKKOS_INLINE_FUNCTION int team_rank() const { return lane; }
-  KOKKOS_INLINE_FUNCTION int team_size() const { return size; }
+    KOKKOS_INLINE_FUNCTION int team_rank() const { return lane; }
+  KOKKOS_INLINE_FUNCTION constexpr int team_size() const { return W; }
   KOKKOS_INLINE_FUNCTION void team_barrier() const {
 #if defined(__CUDA_ARCH__)
-    __syncwarp(mask);
+    if (W > 1) __syncwarp(mask);
 #endif  // host backends: groups of one thread, nothing to wait for
   }
 };
@@ -42,18 +44,19 @@ template <class Member, class F>
 KOKKOS_INLINE_FUNCTION void lanes_for(const Member& m, int n, const F& f) {
   Kokkos::parallel_for(Kokkos::TeamThreadRange(m, n), f);
 }
-template <class Member, class F>
-KOKKOS_INLINE_FUNCTION void lanes_for(const LaneGroup<Member>& g, int n, const F& f) {
-  for (int i = g.lane; i < n; i += g.size) f(i);
+template <class Member, int W, class F>
+KOKKOS_INLINE_FUNCTION void lanes_for(const LaneGroup<Member, W>& g, int n, const F& f) {
+  for (int i = g.lane; i < n; i += W) f(i);
 }
 
 /// The sum of a double over a group's lanes; every lane gets it (a butterfly
 /// of shuffles: each lane adds the same values in the same pairs, so every
 /// lane holds bitwise the same sum).
-template <class Member>
-KOKKOS_INLINE_FUNCTION double lane_sum(const LaneGroup<Member>& g, double v) {
+template <class Member, int W>
+KOKKOS_INLINE_FUNCTION double lane_sum(const LaneGroup<Member, W>& g, double v) {
 #if defined(__CUDA_ARCH__)
-  for (int o = g.size / 2; o > 0; o /= 2) v += __shfl_xor_sync(g.mask, v, o);
+#pragma unroll
+  for (int o = W / 2; o > 0; o /= 2) v += __shfl_xor_sync(g.mask, v, o);
 #else
   (void)g;
 #endif
@@ -67,10 +70,10 @@ template <class Member, class F, class T>
 KOKKOS_INLINE_FUNCTION void lanes_reduce(const Member& m, int n, const F& f, T& result) {
   Kokkos::parallel_reduce(Kokkos::TeamThreadRange(m, n), f, result);
 }
-template <class Member, class F, class T>
-KOKKOS_INLINE_FUNCTION void lanes_reduce(const LaneGroup<Member>& g, int n, const F& f, T& result) {
+template <class Member, int W, class F, class T>
+KOKKOS_INLINE_FUNCTION void lanes_reduce(const LaneGroup<Member, W>& g, int n, const F& f, T& result) {
   T acc{};
-  for (int i = g.lane; i < n; i += g.size) f(i, acc);
+  for (int i = g.lane; i < n; i += W) f(i, acc);
   result = lane_sum(g, acc);
 }
 

@@ -77,6 +77,7 @@ int run_bench_score(const po::variables_map& vm, cli::Context& ctx) {
   j.begin_array("team_with_kinematics_atoms_form_grouped");
   for (const auto& g : r.grouped) {
     j.begin_object().value("lanes_per_conformation", g.lanes).value("conformations_per_team", r.team_size / g.lanes);
+    j.value("launch_bounds_teams_per_sm", g.min_blocks);
     j.value("launch_s", g.seconds).value("per_s", g.median_per_second).end_object();
   }
   j.end_array();
