@@ -485,6 +485,25 @@ void run_evaluations_grouped_w(const Tree& tree, const Energy& energy,
   Kokkos::fence();
 }
 
+/// Launch bounds for the grouped evaluation of W lanes per conformation with
+/// `bytes` of scratch per one-warp team: the teams per SM that register caps
+/// measured fastest on an H100 (32 lanes: 28, 72 registers; 16 lanes: 24, 80
+/// registers; benchmarks/RESULTS.md), where the device's shared memory holds
+/// that many teams (each also costs ~1.5 KiB of reserved and Kokkos shared
+/// memory); 0 (no bound) otherwise and off CUDA.
+template <class ExecSpace>
+int grouped_teams_per_sm(int lanes, std::size_t bytes) {
+  const int want = lanes == 32 ? 28 : (lanes == 16 ? 24 : 0);
+  if (want == 0 || !lane_groups_on<ExecSpace>()) return 0;
+  int smem = 0;
+#ifdef KOKKOS_ENABLE_CUDA
+  if (cudaDeviceGetAttribute(&smem, cudaDevAttrMaxSharedMemoryPerMultiprocessor, Kokkos::Cuda().cuda_device()) !=
+      cudaSuccess)
+    return 0;
+#endif
+  return static_cast<std::size_t>(want) * (bytes + 1536) <= static_cast<std::size_t>(smem) ? want : 0;
+}
+
 /// Energy (into `energies`) and conformation gradient (into `changes`, if it
 /// has rows) of every row of `confs`, each evaluated by a group of `lanes`
 /// lanes (team_evaluate_conf with a LaneGroup), team_size / lanes
@@ -492,45 +511,39 @@ void run_evaluations_grouped_w(const Tree& tree, const Energy& energy,
 /// most 32 (one warp's lanes), and 1 on host backends (else
 /// std::invalid_argument). With one lane per conformation the result is
 /// bitwise the thread kernel's; with more, the sums run in another order.
+/// Returns the launch bound used (grouped_teams_per_sm; 0: none).
 template <class ExecSpace, class Tree, class EnergyIn>
-void run_evaluations_grouped(const Tree& tree, const EnergyIn& energy_in,
-                             const Kokkos::View<const double**, typename ExecSpace::memory_space>& confs,
-                             const Kokkos::View<double*, typename ExecSpace::memory_space>& energies,
-                             const Kokkos::View<double**, typename ExecSpace::memory_space>& changes, double cap,
-                             int team_size, int lanes, int min_blocks = 0) {
+int run_evaluations_grouped(const Tree& tree, const EnergyIn& energy_in,
+                            const Kokkos::View<const double**, typename ExecSpace::memory_space>& confs,
+                            const Kokkos::View<double*, typename ExecSpace::memory_space>& energies,
+                            const Kokkos::View<double**, typename ExecSpace::memory_space>& changes, double cap,
+                            int team_size, int lanes) {
   if (lanes < 1 || lanes > 32 || (lanes & (lanes - 1)) != 0 || team_size < lanes || team_size % lanes != 0 ||
       (lanes > 1 && !lane_groups_on<ExecSpace>()))
     throw std::invalid_argument("run_evaluations_grouped: " + std::to_string(lanes) + " lanes per conformation in teams of " +
                                 std::to_string(team_size) +
                                 ": give a power of two <= 32 dividing the team size (1 on host backends)");
-  if (confs.extent(0) == 0) return;
+  if (confs.extent(0) == 0) return 0;
   const auto e = team_energy_of(energy_in);
   if constexpr (lane_groups_on<ExecSpace>()) {
+    const std::size_t bytes =
+        sizeof(double) * static_cast<std::size_t>(team_size / lanes) * TeamLayout::evaluation(tree, e.team_work_size()).total;
+    const int bound = team_size == 32 ? grouped_teams_per_sm<ExecSpace>(lanes, bytes) : 0;
     switch (lanes) {
       case 32:
-        if (min_blocks == 24) return run_evaluations_grouped_w<ExecSpace, 32, 24>(tree, e, confs, energies, changes, cap, team_size);
-        if (min_blocks == 28) return run_evaluations_grouped_w<ExecSpace, 32, 28>(tree, e, confs, energies, changes, cap, team_size);
-        return run_evaluations_grouped_w<ExecSpace, 32, 0>(tree, e, confs, energies, changes, cap, team_size);
+        if (bound == 28) return run_evaluations_grouped_w<ExecSpace, 32, 28>(tree, e, confs, energies, changes, cap, team_size), 28;
+        return run_evaluations_grouped_w<ExecSpace, 32, 0>(tree, e, confs, energies, changes, cap, team_size), 0;
       case 16:
-        if (min_blocks == 24) return run_evaluations_grouped_w<ExecSpace, 16, 24>(tree, e, confs, energies, changes, cap, team_size);
-        if (min_blocks == 28) return run_evaluations_grouped_w<ExecSpace, 16, 28>(tree, e, confs, energies, changes, cap, team_size);
-        return run_evaluations_grouped_w<ExecSpace, 16, 0>(tree, e, confs, energies, changes, cap, team_size);
-      case 8:
-        if (min_blocks == 24) return run_evaluations_grouped_w<ExecSpace, 8, 24>(tree, e, confs, energies, changes, cap, team_size);
-        if (min_blocks == 28) return run_evaluations_grouped_w<ExecSpace, 8, 28>(tree, e, confs, energies, changes, cap, team_size);
-        return run_evaluations_grouped_w<ExecSpace, 8, 0>(tree, e, confs, energies, changes, cap, team_size);
-      case 4:
-        if (min_blocks == 24) return run_evaluations_grouped_w<ExecSpace, 4, 24>(tree, e, confs, energies, changes, cap, team_size);
-        if (min_blocks == 28) return run_evaluations_grouped_w<ExecSpace, 4, 28>(tree, e, confs, energies, changes, cap, team_size);
-        return run_evaluations_grouped_w<ExecSpace, 4, 0>(tree, e, confs, energies, changes, cap, team_size);
-      case 2:
-        if (min_blocks == 24) return run_evaluations_grouped_w<ExecSpace, 2, 24>(tree, e, confs, energies, changes, cap, team_size);
-        if (min_blocks == 28) return run_evaluations_grouped_w<ExecSpace, 2, 28>(tree, e, confs, energies, changes, cap, team_size);
-        return run_evaluations_grouped_w<ExecSpace, 2, 0>(tree, e, confs, energies, changes, cap, team_size);
+        if (bound == 24) return run_evaluations_grouped_w<ExecSpace, 16, 24>(tree, e, confs, energies, changes, cap, team_size), 24;
+        return run_evaluations_grouped_w<ExecSpace, 16, 0>(tree, e, confs, energies, changes, cap, team_size), 0;
+      case 8: return run_evaluations_grouped_w<ExecSpace, 8, 0>(tree, e, confs, energies, changes, cap, team_size), 0;
+      case 4: return run_evaluations_grouped_w<ExecSpace, 4, 0>(tree, e, confs, energies, changes, cap, team_size), 0;
+      case 2: return run_evaluations_grouped_w<ExecSpace, 2, 0>(tree, e, confs, energies, changes, cap, team_size), 0;
       default: break;
     }
   }
   run_evaluations_grouped_w<ExecSpace, 1, 0>(tree, e, confs, energies, changes, cap, team_size);
+  return 0;
 }
 
 /// run_local_optimization with a team of `team_size` threads per conformation.

@@ -60,7 +60,7 @@ struct ScoreBenchResult {
   /// compact scratch: only what an evaluation needs). Host backends: 1 lane.
   struct Grouped {
     int lanes = 1;
-    int min_blocks = 0;  ///< > 0: compiled for that many one-warp teams per SM (PK_BENCH_GROUP_BOUNDS)
+    int min_blocks = 0;  ///< > 0: launch bounds for that many one-warp teams per SM (grouped_teams_per_sm)
     std::vector<double> seconds;
     double median_per_second = 0;
   };
