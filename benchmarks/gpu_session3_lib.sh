@@ -15,6 +15,11 @@
 #                           report and once without (PK_STARTUP_TIMES=1,
 #                           /usr/bin/time); one line each to LOG with the stage
 #                           times and the log lines matching the regex EXTRA
+#   ncu_score LOG REGEX SKIP FILE
+#                           Nsight Compute on launch SKIP (0-based) of the
+#                           kernels matching REGEX in `bench score --poses
+#                           131072 --repeats 2`: report to $OUT/FILE, exit
+#                           status and the occupancy and issue figures to LOG
 kmc_rate() {
   timeout 60 $pk bench kmc --out-degree 10 --replicas 64 --walkers 4096 --steps 2000 "$@" 2>&1 |
     python3 -c 'import json,sys; r=json.load(sys.stdin); print("%.3e steps/s (ran %s)" % (r["steps_per_s"], r["variant"]))' 2>&1 | tail -1
@@ -50,4 +55,15 @@ cuda_dock_tests() {
      --output-on-failure -j 4) > "$OUT/tests.log" 2>&1
   echo "dock tests: exit $? $(grep -E 'tests passed|tests failed' "$OUT/tests.log")" >> "$log"
   grep -E "^\s+[0-9]+ - " "$OUT/tests.log" >> "$log"
+}
+ncu_score() {
+  local log=$1 regex=$2 skip=$3 file=$OUT/$4
+  local ncu; ncu=$(command -v ncu || echo /usr/local/cuda/bin/ncu)
+  timeout 200 $ncu --kernel-name-base demangled --kernel-name "regex:$regex" --launch-skip "$skip" --launch-count 1 \
+    --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats \
+    --section InstructionStats --section SchedulerStats --section MemoryWorkloadAnalysis \
+    $pk bench score --poses 131072 --repeats 2 > "$file" 2>&1
+  echo "ncu ($regex, launch $skip): exit $?" >> "$log"
+  grep -E "Duration|SM Frequency|Achieved Occupancy|Theoretical Occupancy|Registers Per|Dynamic Shared|Block Limit|Warp Cycles Per Issued|Issued Warp Per|Executed Instructions  |L1/TEX Cache Throughput|L1/TEX Hit|Compute \(SM\) Throughput|Shared Memory Configuration" \
+    "$file" | head -40 >> "$log"
 }

@@ -34,14 +34,7 @@ print("PK_DOCK_TEAM_FORM=%s bench score: team_with_kinematics %.3e/s (form %s; p
 done
 unset PK_DOCK_TEAM_FORM
 if [[ ${PK_NCU:-1} == 1 ]]; then
-  ncu=$(command -v ncu || echo /usr/local/cuda/bin/ncu)
-  timeout 200 $ncu --kernel-name-base demangled --kernel-name regex:launch_full_team --launch-skip ${NCU_SKIP:-3} --launch-count 1 \
-    --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats \
-    --section InstructionStats --section SchedulerStats --section MemoryWorkloadAnalysis \
-    $pk bench score --poses 131072 --repeats 2 > "$OUT/ncu_score_team.txt" 2>&1
-  echo "ncu: exit $?" >> "$log"
-  grep -E "Duration|SM Frequency|Achieved Occupancy|Theoretical Occupancy|Registers Per|Dynamic Shared|Block Limit|Warp Cycles Per Issued|Issued Warp Per|Executed Instructions  |L1/TEX Cache Throughput|L1/TEX Hit|Compute \(SM\) Throughput" \
-    "$OUT/ncu_score_team.txt" | head -30 >> "$log"
+  ncu_score "$log" launch_full_team "${NCU_SKIP:-3}" ncu_score_team.txt
 fi
 echo "total $SECONDS s" >> "$log"
 cat "$log"

@@ -38,14 +38,7 @@ if [[ ${DOCK:-1} == 1 ]]; then
   done
 fi
 if [[ -n ${NCU_SKIP:-} ]]; then
-  ncu=$(command -v ncu || echo /usr/local/cuda/bin/ncu)
-  timeout 200 $ncu --kernel-name-base demangled --kernel-name regex:evaluations_grouped --launch-skip $NCU_SKIP --launch-count 1 \
-    --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats \
-    --section InstructionStats --section SchedulerStats --section MemoryWorkloadAnalysis \
-    $pk bench score --poses 131072 --repeats 2 > "$OUT/ncu_grouped.txt" 2>&1
-  echo "ncu (grouped launch $NCU_SKIP): exit $?" >> "$log"
-  grep -E "Duration|SM Frequency|Achieved Occupancy|Theoretical Occupancy|Registers Per|Dynamic Shared|Block Limit|Warp Cycles Per Issued|Issued Warp Per|Executed Instructions  |L1/TEX Hit|Compute \(SM\) Throughput|Stall|Grid Size|Shared Memory Configuration" \
-    "$OUT/ncu_grouped.txt" | head -60 >> "$log"
+  ncu_score "$log" evaluations_grouped "$NCU_SKIP" ncu_grouped.txt
 fi
 echo "total $SECONDS s" >> "$log"
 cat "$log"

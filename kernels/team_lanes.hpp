@@ -20,17 +20,17 @@ namespace pk::kernels {
 template <class Member, int W>
 struct LaneGroup {
   static_assert(W >= 1 && W <= 32 && (W & (W - 1)) == 0, "a power of two of at most one warp's lanes");
-  static constexpr int size = W;
   int lane = 0;
   unsigned mask = 1u;  ///< CUDA: the group's lanes within the warp
 
   /// The group of W lanes (W dividing the team size) that this thread of
-  /// `member` belongs to; `group` gets its index in the team.
+  /// `member` belongs to; `group` gets its index in the team. On CUDA the
+  /// team has vector length 1, so team rank r is lane r % 32 of its warp.
   KOKKOS_INLINE_FUNCTION LaneGroup(const Member& member, int& group) : lane(member.team_rank() % W) {
     group = member.team_rank() / W;
     mask = (W >= 32 ? 0xffffffffu : ((1u << (W % 32)) - 1u)) << (group * W % 32);
   }
-    KOKKOS_INLINE_FUNCTION int team_rank() const { return lane; }
+  KOKKOS_INLINE_FUNCTION int team_rank() const { return lane; }
   KOKKOS_INLINE_FUNCTION constexpr int team_size() const { return W; }
   KOKKOS_INLINE_FUNCTION void team_barrier() const {
 #if defined(__CUDA_ARCH__)
