@@ -15,6 +15,8 @@
 #                           report and once without (PK_STARTUP_TIMES=1,
 #                           /usr/bin/time); one line each to LOG with the stage
 #                           times and the log lines matching the regex EXTRA
+#   dock_seeds LOG HEADER   HEADER, then `bench dock --exhaustiveness 8 --vina
+#                           none` for seeds 1-5, a line each (dock_stages.py)
 #   ncu_score LOG REGEX SKIP FILE
 #                           Nsight Compute on launch SKIP (0-based) of the
 #                           kernels matching REGEX in `bench score --poses
@@ -66,4 +68,11 @@ ncu_score() {
   echo "ncu ($regex, launch $skip): exit $?" >> "$log"
   grep -E "Duration|SM Frequency|Achieved Occupancy|Theoretical Occupancy|Registers Per|Dynamic Shared|Block Limit|Warp Cycles Per Issued|Issued Warp Per|Executed Instructions  |L1/TEX Cache Throughput|L1/TEX Hit|Compute \(SM\) Throughput|Shared Memory Configuration" \
     "$file" | head -40 >> "$log"
+}
+dock_seeds() {
+  local log=$1 seed
+  echo "$2" >> "$log"
+  for seed in 1 2 3 4 5; do
+    timeout 60 $pk bench dock --exhaustiveness 8 --seed $seed --vina none 2>&1 | python3 benchmarks/dock_stages.py >> "$log"
+  done
 }

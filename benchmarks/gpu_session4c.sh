@@ -13,10 +13,7 @@ session_start "$log"
 cuda_dock_tests "$log"
 pk=build/cuda/src/pandakinetics
 for round in 1 2; do
-  echo "bench dock --exhaustiveness 8 --vina none, round $round:" >> "$log"
-  for seed in 1 2 3 4 5; do
-    timeout 60 $pk bench dock --exhaustiveness 8 --seed $seed --vina none 2>&1 | python3 benchmarks/dock_stages.py >> "$log"
-  done
+  dock_seeds "$log" "bench dock --exhaustiveness 8 --vina none, round $round:"
 done
 for r in 1 2; do
   timeout 120 $pk bench score --poses 1048576 --repeats 5 2>&1 | python3 -c '

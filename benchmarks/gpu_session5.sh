@@ -26,10 +26,7 @@ print("PK_DOCK_TEAM_FORM=%s bench score: team_with_kinematics %.3e/s (form %s; p
   r["with_kinematics_per_s"], r["evals_per_s"]))' >> "$log" 2>&1
   done
   for round in $(seq 1 "${ROUNDS:-1}"); do
-    echo "PK_DOCK_TEAM_FORM=$form bench dock --exhaustiveness 8 --vina none, round $round:" >> "$log"
-    for seed in 1 2 3 4 5; do
-      timeout 60 $pk bench dock --exhaustiveness 8 --seed $seed --vina none 2>&1 | python3 benchmarks/dock_stages.py >> "$log"
-    done
+    dock_seeds "$log" "PK_DOCK_TEAM_FORM=$form bench dock --exhaustiveness 8 --vina none, round $round:"
   done
 done
 unset PK_DOCK_TEAM_FORM

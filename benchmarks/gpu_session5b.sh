@@ -21,10 +21,7 @@ import json,sys; r=json.load(sys.stdin)
 print("%s bench score: team_with_kinematics %.3e/s (max rel diff to thread %.1e), with_kinematics (thread) %.3e/s" % (
   sys.argv[1], r["team_with_kinematics_per_s"], r["team_with_kinematics_vs_thread_max_rel_energy_diff"],
   r["with_kinematics_per_s"]))' "$label" >> "$log" 2>&1
-  echo "$label bench dock --exhaustiveness 8 --vina none:" >> "$log"
-  for seed in 1 2 3 4 5; do
-    timeout 60 $pk bench dock --exhaustiveness 8 --seed $seed --vina none 2>&1 | python3 benchmarks/dock_stages.py >> "$log"
-  done
+  dock_seeds "$log" "$label bench dock --exhaustiveness 8 --vina none:"
 }
 cuda_dock_tests "$log"
 benches build/cuda/src/pandakinetics "default"

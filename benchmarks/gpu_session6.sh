@@ -32,10 +32,7 @@ print("bench score: grouped atoms form: %s max rel diff to thread: energy %.1e, 
   r["team_with_kinematics_pairs_form_per_s"], r["team_with_kinematics_atoms_form_per_s"], r["with_kinematics_per_s"]))' "$OUT/score_$r.json" >> "$log" 2>&1
 done
 if [[ ${DOCK:-1} == 1 ]]; then
-  echo "bench dock --exhaustiveness 8 --vina none:" >> "$log"
-  for seed in 1 2 3 4 5; do
-    timeout 60 $pk bench dock --exhaustiveness 8 --seed $seed --vina none 2>&1 | python3 benchmarks/dock_stages.py >> "$log"
-  done
+  dock_seeds "$log" "bench dock --exhaustiveness 8 --vina none:"
 fi
 if [[ -n ${NCU_SKIP:-} ]]; then
   ncu_score "$log" evaluations_grouped "$NCU_SKIP" ncu_grouped.txt

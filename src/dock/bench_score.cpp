@@ -343,14 +343,13 @@ ScoreBenchResult bench_score(const Receptor& receptor, const Ligand& lig, const 
     Kokkos::deep_copy(confs, Kokkos::subview(work, Kokkos::ALL, std::make_pair(0, C)));
     const Kokkos::View<double**, DockMem> changes("pk::dock::bench_changes", s.poses, G), none("pk::dock::none", 0, G);
     const Kokkos::View<double*, DockMem> out_g("pk::dock::bench_energy_grouped", s.poses);
-    // The thread kernel's conformation gradients, for the check.
-    launch_full(e, tree, work, out, s.cap);
+    // The thread kernel's conformation gradients (left in `work` by its last launch), for the check.
     auto hw = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), work);
     const int change_at = C + tree.frame_size() + 6 * tree.n_atoms;
     const std::vector<int> lane_counts = r.team_size >= 32 ? std::vector<int>{32, 16, 8, 4} : std::vector<int>{1};
     for (const int lanes : lane_counts) {
       DeviceAtomsEnergy ef{e};
-      ef.ligand = upload_ligand(lig, e.grid, w, lanes);
+      ef.ligand = ligand_for_lanes(e.ligand, lig, lanes);
       // Plain reads of the maps and the pair table (no PK_DOCK_L2_ONLY): in
       // this form they measured 6-8% faster on the H100 (RESULTS.md).
       ef.grid.cache_hint = 0;

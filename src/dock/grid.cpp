@@ -155,6 +155,8 @@ DeviceGrid build_grid_maps(const Receptor& receptor, const GridBox& box, const s
 
 namespace {
 
+constexpr int kWarpLanes = 32;
+
 /// The slots of LigandTerms' team forms: atoms placed on
 /// `lanes` lanes, the atom with the most pairs first, each on the lane
 /// with the fewest pairs so far (ties: the lowest lane), a lane's atoms in
@@ -214,6 +216,11 @@ void set_atom_slots(const Ligand& lig, const Pairs& pairs, int lanes, DeviceLiga
 
 }  // namespace
 
+DeviceLigand ligand_for_lanes(DeviceLigand d, const Ligand& lig, int lanes) {
+  set_atom_slots(lig, Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), d.pairs), lanes, d);
+  return d;
+}
+
 TeamForm team_form_setting() {
   const char* env = std::getenv("PK_DOCK_TEAM_FORM");
   if (!env || std::string(env) == "pairs") return TeamForm::kPairs;
@@ -221,7 +228,7 @@ TeamForm team_form_setting() {
   throw UsageError(std::string("PK_DOCK_TEAM_FORM='") + env + "': expected pairs or atoms");
 }
 
-DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const ScoringWeights& w, int lanes) {
+DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const ScoringWeights& w) {
   auto h_slot = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), grid.type_slot);
   std::vector<int> slot(lig.n_atoms(), -1);
   for (int a = 0; a < lig.n_atoms(); ++a) {
@@ -260,7 +267,7 @@ DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const Scor
   d.atom_slot = to_device(slot, "pk::dock::atom_slot");
   d.pairs = pairs;
   d.table = table;
-  set_atom_slots(lig, hp, lanes, d);
+  set_atom_slots(lig, hp, kWarpLanes, d);
   d.cache_hint = l2_only_bits() & 2;
   return d;
 }

@@ -47,8 +47,13 @@ DeviceGrid build_grid_maps(const Receptor& receptor, const GridBox& box, const s
 
 /// The ligand side of the device scorer (throws pk::UsageError if an atom's
 /// XS type has no map in `grid`); its atoms' slots balance the pairs over
-/// teams or lane groups of `lanes` lanes (a warp: 32).
-DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const ScoringWeights& w, int lanes = 32);
+/// the 32 lanes of a warp.
+DeviceLigand upload_ligand(const Ligand& lig, const DeviceGrid& grid, const ScoringWeights& w);
+
+/// `d` (from upload_ligand for `lig`) with its atoms' slots balanced over
+/// lane groups of `lanes` lanes instead (run_evaluations_grouped); the maps,
+/// pairs and pair table are shared, not rebuilt.
+DeviceLigand ligand_for_lanes(DeviceLigand d, const Ligand& lig, int lanes);
 
 /// Grid inter + intra energies of many poses: coords [n_poses][n_atoms] (Å).
 /// Returns inter and intra per pose (kcal/mol) and, if `grad` is not null,

@@ -194,6 +194,18 @@ std::vector<double> chains(const Tree& tree, const Energy& energy, int team_size
   return out;
 }
 
+/// The lowest kept minimum over `n_chains` chains of chains()'s output (a
+/// chain's first minimum is its lowest); 1e300 if none was kept.
+double lowest_minimum(const std::vector<double>& out, int n_chains, int conf_size) {
+  double best = 1e300;
+  for (std::size_t c = 0, k = 0; c < static_cast<std::size_t>(n_chains); ++c) {
+    const int n = static_cast<int>(out[k]);
+    if (n > 0) best = std::min(best, out[k + 1]);
+    k += 1 + n * (1 + conf_size);
+  }
+  return best;
+}
+
 kd::SearchParams box_params() {
   kd::SearchParams p;
   p.local_steps = 21;
@@ -259,7 +271,7 @@ TEST_F(DockSearchTeam, GroupedEvaluationsMatchTheThreadKernel) {
   const std::vector<int> lane_counts = kHost ? std::vector<int>{1} : std::vector<int>{1, 2, 4, 8, 16, 32};
   for (const int lanes : lane_counts) {
     DeviceAtomsEnergy atoms = atoms_energy();
-    atoms.ligand = upload_ligand(setup().ligand, energy().grid, setup().w, lanes);
+    atoms.ligand = ligand_for_lanes(energy().ligand, setup().ligand, lanes);
     for (const int form : {0, 1}) {
       const auto got = form == 0 ? evaluate_grouped(energy(), confs, wide, lanes) : evaluate_grouped(atoms, confs, wide, lanes);
       ASSERT_EQ(got.size(), ref.size());
@@ -318,19 +330,8 @@ TEST_F(DockSearchTeam, MonteCarloChainsMatchTheThreadKernel) {
   const auto a = chains(tree, energy(), wide, nc, 12, 17, p), b = chains(tree, energy(), wide, nc, 12, 17, p);
   EXPECT_EQ(a, b);
   ASSERT_GE(a.size(), 2u);
-  double best_ref = 1e300, best_wide = 1e300;
-  for (std::size_t c = 0, k = 0; c < 6; ++c) {  // the first minimum of each chain is its lowest
-    const int n = static_cast<int>(ref[k]);
-    if (n > 0) best_ref = std::min(best_ref, ref[k + 1]);
-    k += 1 + n * (1 + tree.conf_size());
-  }
-  for (int c = 0, k = 0; c < nc; ++c) {
-    const int n = static_cast<int>(a[k]);
-    if (n > 0) best_wide = std::min(best_wide, a[k + 1]);
-    k += 1 + n * (1 + tree.conf_size());
-  }
-  EXPECT_LT(best_ref, 0.0);
-  EXPECT_LT(best_wide, 0.0);
+  EXPECT_LT(lowest_minimum(ref, 6, tree.conf_size()), 0.0);
+  EXPECT_LT(lowest_minimum(a, nc, tree.conf_size()), 0.0);
   const auto other = chains(tree, energy(), wide, 6, 12, 18, p);
   EXPECT_NE(a, other);  // another seed, another search
 }
