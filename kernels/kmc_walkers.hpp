@@ -222,7 +222,7 @@ struct KmcAdvance {
 
   KOKKOS_INLINE_FUNCTION void count_grid(std::int32_t rl, std::int32_t s, std::int32_t& g, double until) const {
     while (g < d.grid_points && g * d.grid_dt < until) {
-      Kokkos::atomic_increment(&d.occupancy((static_cast<std::int64_t>(rl) * d.grid_points + g) * d.n + s));
+      compat::atomic_inc(&d.occupancy((static_cast<std::int64_t>(rl) * d.grid_points + g) * d.n + s));
       ++g;
     }
   }
@@ -321,8 +321,8 @@ struct KmcAdvance {
       const double v = uniform53(rnd.v[2], rnd.v[3]);
       const std::int64_t e = select_edge(prob_base, d.row_offsets(s), d.row_offsets(s + 1), v);
       const std::int32_t next = d.targets(e);
-      if (team_counts) Kokkos::atomic_increment(&team_counts[e]);
-      else if (d.count_transitions) Kokkos::atomic_increment(&d.transitions(edge_base + e));
+      if (team_counts) compat::atomic_inc(&team_counts[e]);
+      else if (d.count_transitions) compat::atomic_inc(&d.transitions(edge_base + e));
       t = t_new;
       ++st;
       s = next;
@@ -538,7 +538,7 @@ struct KmcAdvance {
     const std::uint32_t word = a.rest < a.slot.threshold ? a.slot.keep : a.slot.alias;
     if constexpr (Count != kCountNone) {
       const std::int32_t e = a.r.first + static_cast<std::int32_t>((word >> 2) & ((1u << d.rel_bits) - 1u));
-      if constexpr (Count == kCountTeam) Kokkos::atomic_increment(&team_counts[e]);
+      if constexpr (Count == kCountTeam) compat::atomic_inc(&team_counts[e]);
       else add_count(a.count_base + e, 1);
     }
     a.t = a.t_new;
@@ -637,7 +637,7 @@ struct KmcAdvance {
 
   /// Counts state s at grid point g (time grid_t) and moves to the next one.
   KOKKOS_INLINE_FUNCTION void count_grid_point(std::int32_t rl, std::int32_t s, std::int32_t& g, double& grid_t) const {
-    Kokkos::atomic_increment(&d.occupancy((static_cast<std::int64_t>(rl) * d.grid_points + g) * d.n + s));
+    compat::atomic_inc(&d.occupancy((static_cast<std::int64_t>(rl) * d.grid_points + g) * d.n + s));
     ++g;
     grid_t = g < d.grid_points ? g * d.grid_dt : kNoGridPoint;
   }
@@ -671,7 +671,7 @@ struct KmcAdvance {
     std::int32_t bin = x >= 0.0f ? (x < static_cast<float>(last) ? static_cast<std::int32_t>(x) : last) : 0;  // NaN: 0
     while (bin > 0 && dwell < d.dwell_edges(bin)) --bin;
     while (bin < last && dwell >= d.dwell_edges(bin + 1)) ++bin;
-    Kokkos::atomic_increment(&d.dwell_hist(static_cast<std::int64_t>(rl) * d.dwell_bins + bin));
+    compat::atomic_inc(&d.dwell_hist(static_cast<std::int64_t>(rl) * d.dwell_bins + bin));
   }
 
   KOKKOS_INLINE_FUNCTION void record_trajectory(std::int32_t rl, std::int32_t w, double t, std::int32_t s) const {

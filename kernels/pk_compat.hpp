@@ -32,6 +32,50 @@ using Kokkos::Experimental::floor;
 using Kokkos::Experimental::log1p;
 #endif
 
+/// Atomically adds one to *p. Kokkos 4.5 deprecated atomic_increment (an
+/// error without Kokkos_ENABLE_DEPRECATED_CODE_4, gone in 5.0) in favour of
+/// atomic_inc, which Kokkos 3.4 lacks.
+template <class T>
+KOKKOS_FORCEINLINE_FUNCTION void atomic_inc(T* p) {
+#if KOKKOS_VERSION >= 40500
+  Kokkos::atomic_inc(p);
+#else
+  Kokkos::atomic_increment(p);
+#endif
+}
+
+/// The number of threads of an initialized execution space instance (the
+/// OpenMP pool size, 1 for Serial). Kokkos 3.4 has a static concurrency();
+/// Kokkos 4.x a member (static again with Kokkos_ENABLE_DEPRECATED_CODE_4),
+/// and impl_thread_pool_size() stopped being static in 4.1. Calling through
+/// an instance compiles against every one of these forms.
+template <class ExecSpace>
+int concurrency(const ExecSpace& space = ExecSpace()) {
+  return space.concurrency();
+}
+
+/// Sets the preferred shared-memory carveout (percent of the unified L1 /
+/// shared memory that goes to shared memory, 0-100) of the CUDA kernel that
+/// Kokkos launches for parallel_for(Policy, Functor). Kokkos states its own
+/// preference once, at the first launch, so this acts from the second launch
+/// on. Returns whether the preference was set: false outside CUDA builds,
+/// with Kokkos 4.x (whose launch internals differ; not applied), or when CUDA
+/// refuses. Kokkos::Impl is used here and nowhere else in the project.
+template <class Functor, class Policy>
+bool set_parallel_for_carveout(int percent) {
+#if defined(KOKKOS_ENABLE_CUDA) && KOKKOS_VERSION < 40000
+  using Driver = Kokkos::Impl::ParallelFor<Functor, Policy>;
+  using Bounds = typename Policy::launch_bounds;
+  using Func = Kokkos::Impl::CudaParallelLaunchKernelFunc<
+      Driver, Bounds, Kokkos::Impl::DeduceCudaLaunchMechanism<Driver>::launch_mechanism>;
+  return cudaFuncSetAttribute(reinterpret_cast<const void*>(Func::get_kernel_func()),
+                              cudaFuncAttributePreferredSharedMemoryCarveout, percent) == cudaSuccess;
+#else
+  (void)percent;
+  return false;
+#endif
+}
+
 /// A read of global memory that the GPU keeps in L2 only (CUDA's __ldcg:
 /// "cache global"), so that large tables read at random do not evict the
 /// small arrays L1 holds; a plain read elsewhere.

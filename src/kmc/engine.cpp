@@ -283,15 +283,15 @@ std::int64_t launch(const char* label, const Policy& policy, const Functor& f,
 // preferring shared memory, which leaves the network tables little L1
 // (benchmarks/RESULTS.md); this sets the kernel's preferred carveout before
 // each launch after the first (Kokkos sets its preference once, at the first).
-template <class Driver, class Bounds>
+// The preference is a hint: where it cannot be set the kernel runs with
+// Kokkos' own choice, so the result of compat::set_parallel_for_carveout is
+// not an error.
+template <class Functor, class Policy>
 void set_team_carveout() {
 #if defined(KOKKOS_ENABLE_CUDA) && KOKKOS_VERSION < 40000
   static const long carveout = env_long("PK_KMC_CARVEOUT", kDefaultCarveoutPercent);
   if (carveout < 0 || carveout > 100) return;
-  using Func = Kokkos::Impl::CudaParallelLaunchKernelFunc<Driver, Bounds,
-                                                          Kokkos::Impl::DeduceCudaLaunchMechanism<Driver>::launch_mechanism>;
-  cudaFuncSetAttribute(reinterpret_cast<const void*>(Func::get_kernel_func()),
-                       cudaFuncAttributePreferredSharedMemoryCarveout, static_cast<int>(carveout));
+  (void)pk::compat::set_parallel_for_carveout<Functor, Policy>(static_cast<int>(carveout));
 #endif
 }
 
@@ -372,8 +372,7 @@ std::int64_t KmcEngine::Impl::advance(double t_stop_s, std::int64_t step_cap) {
 #endif
     using Policy = TeamPolicyOf<Variant>;
     Policy policy = threads > 0 ? Policy(league, static_cast<int>(threads)) : Policy(league, Kokkos::AUTO);
-    set_team_carveout<Kokkos::Impl::ParallelFor<kernels::KmcAdvanceTeam<Space, Variant>, Policy>,
-                      typename Policy::launch_bounds>();
+    set_team_carveout<kernels::KmcAdvanceTeam<Space, Variant>, Policy>();
     return launch("pk::kmc::advance_team", policy.set_scratch_size(0, Kokkos::PerTeam(scratch)), team, capped);
   }
   // Flat launch: one thread per walker (pair), one kernel per way of

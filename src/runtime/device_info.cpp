@@ -1,6 +1,7 @@
 #include "runtime/device_info.hpp"
 
 #include "basel_sum.hpp"
+#include "pk_compat.hpp"
 
 #include <Kokkos_Core.hpp>
 
@@ -23,7 +24,7 @@ std::string kokkos_configuration() {
   s += " Serial";
 #endif
 #ifdef KOKKOS_ENABLE_OPENMP
-  s += " OpenMP(" + std::to_string(Kokkos::OpenMP::impl_thread_pool_size()) + " threads)";
+  s += " OpenMP(" + std::to_string(compat::concurrency<Kokkos::OpenMP>()) + " threads)";
 #endif
 #ifdef KOKKOS_ENABLE_CUDA
   s += " Cuda";
