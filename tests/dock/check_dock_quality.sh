@@ -13,7 +13,8 @@
 # usage: check_dock_quality.sh PANDAKINETICS RECEPTOR LIGAND PYTHON REFERENCE_E8 [EXHAUSTIVENESS]
 set -euo pipefail
 pk=$1 receptor=$2 ligand=$3 py=$4 ref8=$5 exh=${6:-2}
-command -v vina >/dev/null || { echo "vina not found (Debian: autodock-vina)"; exit 1; }
+source "${BASH_SOURCE%/*}/../support/need.sh"
+need vina vina_split
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 case $receptor in

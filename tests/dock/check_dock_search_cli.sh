@@ -8,6 +8,9 @@
 # usage: check_dock_search_cli.sh PANDAKINETICS MPIEXEC RECEPTOR LIGAND PYTHON CHECKER
 set -euo pipefail
 pk=$1 mpiexec=$2 receptor=$3 ligand=$4 py=$5 checker=$6
+source "${BASH_SOURCE%/*}/../support/need.sh"
+need vina vina_split obabel
+need_python_module "$py" rdkit
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 case $receptor in

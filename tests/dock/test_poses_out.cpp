@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -77,5 +79,8 @@ TEST(DockPosesOut, PdbqtSdfAndHdf5AreReadByVinaOpenBabelRdkitAndH5py) {
   const char* py = std::getenv("PK_PYTHON");
   const std::string cmd = std::string(py ? py : "/usr/bin/python3") + " " + PK_DOCK_CHECKER + " --pdbqt " + pdbqt +
                           " --sdf " + sdf + " --h5 " + h5 + " --ligand ligand --poses 3 --best -9.5";
-  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  const int status = std::system(cmd.c_str());
+  // 77: a reader is not installed (the checker printed which); ctest reports SKIPPED.
+  if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 77) GTEST_SKIP() << "independent readers missing";
+  EXPECT_EQ(status, 0) << cmd;
 }

@@ -69,17 +69,6 @@ TEST(Cli, SubcommandHelpShowsDefaultsAndUnits) {
   EXPECT_NE(r.out.find("--config"), std::string::npos);
 }
 
-TEST(Cli, PlannedStagesSayNotImplementedAndExitTwo) {
-  for (const auto& cmd : pk::cli::subcommands()) {
-    if (cmd.implemented) continue;
-    const std::string name = cmd.name;
-    const CliResult r = run({name});
-    EXPECT_EQ(r.code, pk::kExitUsage) << name;
-    EXPECT_NE(r.err.find("not implemented"), std::string::npos) << name;
-    EXPECT_EQ(run({name, "--help"}).code, 0) << name;
-  }
-}
-
 TEST(Cli, UnknownSubcommandAndOptionsAreUsageErrors) {
   EXPECT_THROW(run({"frobnicate"}), pk::UsageError);
   EXPECT_THROW(run({"--frobnicate"}), pk::UsageError);
