@@ -4,8 +4,9 @@ crystal ligands from the deposited structures, all written as AutoDock PDBQT.
 
 Route (inputs/kinetics/README.md, "Preparation"):
   ligand   SMILES -> RDKit (protonation as written) -> explicit H -> ETKDG v3 (fixed seed) -> MMFF94
-           -> MDL molfile -> Open Babel's PDBQT writer (AutoDock types, Gasteiger charges, non-polar H
-           merged, torsion tree with amide C-N bonds rigid)
+           -> MDL molfile -> Open Babel's PDBQT writer (AutoDock types, non-polar H merged, torsion tree
+           with amide C-N bonds rigid) -> bonds to a nitrile carbon made rigid (they turn nothing) ->
+           RDKit's Gasteiger charges (non-polar H charges added to their carbon) in place of Open Babel's
   receptor PDB -> protein atoms (chosen chains, alternate location A or the first), no H, no water, no
            HETATM except the metal ions the site needs -> Open Babel: H added at pH 7.4, rigid PDBQT
            with Gasteiger charges -> the metal ions appended (charge = formal charge +2)
@@ -18,6 +19,7 @@ The output is the same bytes on every run (RDKit 2022.09, Open Babel 3.1.1 of De
 import argparse
 import csv
 import hashlib
+import math
 import os
 import subprocess
 import sys
@@ -191,6 +193,38 @@ def emit_tree(root, title):
     return f'REMARK  Name = {title}\n' + '\n'.join(out) + '\n'
 
 
+def set_gasteiger_charges(root, mol, where):
+    """Gasteiger charges from RDKit (which starts from the formal charges, so they sum to the net charge;
+    Open Babel 3.1.1's sum to zero for an ion), each non-polar H's charge added to its heavy atom (the
+    H is merged), written into the PDBQT atom lines, matched to RDKit's atoms by position."""
+    AllChem.ComputeGasteigerCharges(mol)
+    conf = mol.GetConformer()
+    charge = {}
+    for atom in mol.GetAtoms():
+        q = atom.GetDoubleProp('_GasteigerCharge')
+        if not math.isfinite(q):
+            fail(where, f'RDKit gives no Gasteiger charge for atom {atom.GetIdx() + 1} ({atom.GetSymbol()})')
+        owner = atom
+        if atom.GetAtomicNum() == 1 and atom.GetNeighbors()[0].GetSymbol() not in ('N', 'O', 'S'):
+            owner = atom.GetNeighbors()[0]
+        charge[owner.GetIdx()] = charge.get(owner.GetIdx(), 0.0) + q
+    positions = [(i, tuple(conf.GetAtomPosition(i))) for i in charge]
+
+    def relabel(node):
+        for k, line in enumerate(node.atoms):
+            p = atom_xyz(line)
+            hits = [i for i, c in positions if max(abs(a - b) for a, b in zip(p, c)) < 0.002]
+            if len(hits) != 1:
+                fail(where, f'PDBQT atom at {p} matches {len(hits)} RDKit atoms')
+            node.atoms[k] = f'{line[:68]}{charge[hits[0]]:+8.3f}{line[76:]}'
+        for _, _, child in node.children:
+            relabel(child)
+    relabel(root)
+    written = len(subtree_atoms(root))
+    if written != len(positions):
+        fail(where, f'Open Babel wrote {written} atoms; RDKit has {len(positions)} heavy atoms and polar H')
+
+
 def pdbqt_from_mol(mol, title, where):
     mol.SetProp('_Name', title)
     molblock = Chem.MolToMolBlock(mol)
@@ -204,6 +238,7 @@ def pdbqt_from_mol(mol, title, where):
         fail(where, f'Open Babel wrote TORSDOF {torsdof} for {n_branches} branches')
     coords = {int(l[6:11]): atom_xyz(l) for l in subtree_atoms(root)}
     drop_void_torsions(root, coords, sp_coords)
+    set_gasteiger_charges(root, mol, where)
     return emit_tree(root, title)
 
 
