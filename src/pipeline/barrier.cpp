@@ -51,7 +51,8 @@ dock::GridBox union_box(const std::vector<SearchBox>& boxes, double margin) {
 }  // namespace
 
 PathEnergyModel make_path_energy(const PosesFile& poses, const LigandPoses& lig, const std::string& receptor_path,
-                                 int images, int relax_steps, const std::string& scorer) {
+                                 int images, int relax_steps, const std::string& scorer,
+                                 const std::vector<SearchBox>& extra_boxes) {
   if (scorer != "device" && scorer != "host")
     throw UsageError("pandakinetics network: --path-scorer must be device or host, got '" + scorer + "'");
   auto s = std::make_shared<Scorer>();
@@ -72,7 +73,9 @@ PathEnergyModel make_path_energy(const PosesFile& poses, const LigandPoses& lig,
       for (int d = 0; d < 3; ++d) r2 += (x[d] - lig.position_angstrom[p][d]) * (x[d] - lig.position_angstrom[p][d]);
       reach = std::max(reach, std::sqrt(r2));
     }
-  s->box = union_box(poses.boxes, reach + 1.0);
+  std::vector<SearchBox> boxes = poses.boxes;
+  boxes.insert(boxes.end(), extra_boxes.begin(), extra_boxes.end());
+  s->box = union_box(boxes, reach + 1.0);
   s->normalisation = 1 + dock::ScoringWeights{}.rot * s->ligand.n_rot;
   const int best = static_cast<int>(std::min_element(lig.score_kcal_per_mol.begin(), lig.score_kcal_per_mol.end()) -
                                     lig.score_kcal_per_mol.begin());
@@ -109,6 +112,9 @@ PathEnergyModel make_path_energy(const PosesFile& poses, const LigandPoses& lig,
     }
     return e;
   };
+  m.batch = batch;
+  m.coordinates = [s](const Conformation& c) { return s->kinematics->coordinates(c); };
+  m.n_rot = s->ligand.n_rot;
   m.energy = [batch, relax_steps](const LigandPoses& l, const std::vector<std::pair<int, int>>& pairs, int n) {
     std::vector<std::pair<Conformation, Conformation>> ends;
     for (const auto& [a, b] : pairs) ends.emplace_back(conformation_of(l, a), conformation_of(l, b));

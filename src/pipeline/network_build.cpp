@@ -11,9 +11,7 @@
 
 namespace pk::pipeline {
 
-namespace {
-
-std::vector<int> heavy_atoms(const LigandPoses& lig) {
+std::vector<int> heavy_atom_indices(const LigandPoses& lig) {
   std::vector<int> h;
   for (int a = 0; a < lig.n_atoms; ++a)
     if (lig.element[a] != "H" && lig.element[a] != "h") h.push_back(a);
@@ -21,6 +19,28 @@ std::vector<int> heavy_atoms(const LigandPoses& lig) {
     for (int a = 0; a < lig.n_atoms; ++a) h.push_back(a);
   return h;
 }
+
+double contact_fraction(const Coords& heavy, const Coords& receptor, double cutoff) {
+  if (receptor.empty()) return 0.0;
+  const double c2 = cutoff * cutoff;
+  int in_contact = 0;
+  for (const auto& x : heavy)
+    for (const auto& r : receptor) {
+      const double d2 = (x[0] - r[0]) * (x[0] - r[0]) + (x[1] - r[1]) * (x[1] - r[1]) + (x[2] - r[2]) * (x[2] - r[2]);
+      if (d2 <= c2) {
+        ++in_contact;
+        break;
+      }
+    }
+  return static_cast<double>(in_contact) / static_cast<double>(heavy.size());
+}
+
+int best_pose(const LigandPoses& lig) {
+  return static_cast<int>(std::min_element(lig.score_kcal_per_mol.begin(), lig.score_kcal_per_mol.end()) -
+                          lig.score_kcal_per_mol.begin());
+}
+
+namespace {
 
 Coords subset(const Coords& c, const std::vector<int>& idx) {
   Coords out;
@@ -52,19 +72,28 @@ std::vector<int> canonical_order(const LigandPoses& lig) {
   return order;
 }
 
-double contact_fraction(const Coords& heavy, const Coords& receptor, double cutoff) {
-  if (receptor.empty()) return 0.0;
+/// Heavy atoms (indices into `heavy`) with a receptor heavy atom within `cutoff`.
+std::vector<bool> in_contact(const Coords& heavy, const Coords& receptor, double cutoff) {
   const double c2 = cutoff * cutoff;
-  int in_contact = 0;
-  for (const auto& x : heavy)
+  std::vector<bool> out(heavy.size(), false);
+  for (std::size_t a = 0; a < heavy.size(); ++a)
     for (const auto& r : receptor) {
-      const double d2 = (x[0] - r[0]) * (x[0] - r[0]) + (x[1] - r[1]) * (x[1] - r[1]) + (x[2] - r[2]) * (x[2] - r[2]);
-      if (d2 <= c2) {
-        ++in_contact;
+      const auto& x = heavy[a];
+      if ((x[0] - r[0]) * (x[0] - r[0]) + (x[1] - r[1]) * (x[1] - r[1]) + (x[2] - r[2]) * (x[2] - r[2]) <= c2) {
+        out[a] = true;
         break;
       }
     }
-  return static_cast<double>(in_contact) / static_cast<double>(heavy.size());
+  return out;
+}
+
+/// Radius of the sphere with the same radius of gyration as the points (Å): sqrt(5/3) R_g.
+double equivalent_sphere_radius(const Coords& pts) {
+  if (pts.empty()) return 0.0;
+  const Vec3 c = centroid(pts);
+  double s = 0;
+  for (const auto& x : pts) s += distance(x, c) * distance(x, c);
+  return std::sqrt(5.0 / 3.0 * s / static_cast<double>(pts.size()));
 }
 
 double surface_distance(const Vec3& c, const SearchBox& box) {
@@ -112,6 +141,43 @@ double diffusion_limited_rate_per_M_per_s(double diffusion_m2_per_s, double radi
   return 4.0 * M_PI * diffusion_m2_per_s * (radius_angstrom * 1e-10) * units::kAvogadro_per_mol * kLitresPerCubicMetre;
 }
 
+double patch_association_rate_per_M_per_s(double k_diffusion, double patch_radius_angstrom, int patches,
+                                          double sphere_radius_angstrom) {
+  const double na = patches * patch_radius_angstrom;
+  return k_diffusion * patch_radius_angstrom / (na + M_PI * sphere_radius_angstrom);
+}
+
+const char* to_string(Layer l) {
+  switch (l) {
+    case Layer::Pocket: return "pocket";
+    case Layer::Channel: return "channel";
+    case Layer::Surface: return "surface";
+  }
+  return "?";
+}
+
+LigandPoses with_channel_poses(const LigandPoses& lig, const std::vector<landscape::ChannelImage>& images,
+                               const std::function<Coords(const Conformation&)>& coordinates) {
+  LigandPoses out = lig;
+  out.ray.assign(lig.n_poses(), -1);
+  out.depth.assign(lig.n_poses(), 0);
+  const int best = best_pose(lig);
+  for (const auto& im : images) {
+    const Conformation& c = im.conformation;
+    out.coordinates.push_back(coordinates(c));
+    out.score_kcal_per_mol.push_back(im.energy_kcal_per_mol);
+    out.inter_kcal_per_mol.push_back(NAN);
+    out.intra_kcal_per_mol.push_back(NAN);
+    out.position_angstrom.push_back({c[0], c[1], c[2]});
+    out.orientation_wxyz.push_back({c[3], c[4], c[5], c[6]});
+    out.torsions_rad.emplace_back(c.begin() + 7, c.end());
+    out.site.push_back(lig.site[best]);
+    out.ray.push_back(im.ray);
+    out.depth.push_back(im.depth);
+  }
+  return out;
+}
+
 double rmsd(const Coords& a, const Coords& b) {
   double s = 0;
   for (std::size_t i = 0; i < a.size(); ++i)
@@ -126,14 +192,17 @@ void check_settings(const NetworkSettings& s) {
   positive(s.cluster_rmsd_angstrom, "cluster-rmsd");
   positive(s.edge_rmsd_angstrom, "edge-rmsd");
   positive(s.edge_centroid_angstrom, "edge-centroid");
-  positive(s.scale, "score-scale");
+  if (!(s.model.scale > 0) || !std::isfinite(s.model.scale))
+    throw UsageError("pandakinetics network: --score-scale must be a positive number");
   positive(s.temperature_K, "temperature");
   positive(s.kappa, "kappa");
   positive(s.diffusion_m2_per_s, "diffusion");
   positive(s.capture_radius_angstrom, "capture-radius");
   positive(s.contact_distance_angstrom, "contact-distance");
   if (s.kappa > 1) throw UsageError("pandakinetics network: --kappa must be in (0, 1]");
-  if (!std::isfinite(s.offset_kcal_per_mol)) throw UsageError("pandakinetics network: --score-offset must be finite");
+  if (!std::isfinite(s.model.offset_kcal_per_mol)) throw UsageError("pandakinetics network: --score-offset must be finite");
+  landscape::check_channel_settings(s.channels);
+  positive(s.patch_radius_angstrom, "patch-radius");
   if (!std::isfinite(s.surface_margin_angstrom)) throw UsageError("pandakinetics network: --surface-margin must be finite");
   if (!(s.exposed_contact_fraction >= 0 && s.exposed_contact_fraction <= 1))
     throw UsageError("pandakinetics network: --exposed-contact-fraction must be in [0, 1]");
@@ -143,16 +212,52 @@ void check_settings(const NetworkSettings& s) {
 
 namespace {
 
-/// Leader clustering in canonical order; one state per cluster, by score.
-std::vector<BuiltState> cluster_states(const LigandPoses& lig, const std::vector<Coords>& hc,
-                                       const std::vector<SearchBox>& boxes, const Coords& receptor,
-                                       const NetworkSettings& cfg) {
+/// The state's position, burial and the model's features; exposure by the box surface (docked states
+/// outside the landscape mode) or by contacts.
+void describe_state(BuiltState& s, const LigandPoses& lig, const std::vector<int>& heavy, const Coords& hc,
+                    const std::vector<SearchBox>& boxes, const Coords& receptor, const NetworkSettings& cfg,
+                    double n_rot, bool landscape) {
+  s.centroid_angstrom = centroid(hc);
+  s.surface_distance_angstrom = surface_distance(s.centroid_angstrom, boxes.at(s.site));
+  s.contact_fraction = contact_fraction(hc, receptor, cfg.contact_distance_angstrom);
+  const std::vector<bool> touch = in_contact(hc, receptor, cfg.contact_distance_angstrom);
+  landscape::StateFeatures& f = s.features;
+  f.score_kcal_per_mol = s.score_kcal_per_mol;
+  f.burial = s.contact_fraction;
+  f.n_rot = n_rot;
+  for (std::size_t a = 0; a < heavy.size(); ++a) {
+    if (!touch[a]) continue;
+    const std::string& el = lig.element[heavy[a]];
+    (el == "N" || el == "O" ? f.polar_buried : f.apolar_buried) += 1;
+  }
+  s.free_energy_kcal_per_mol = landscape::state_free_energy(cfg.model, f);
+  const bool few_contacts = s.contact_fraction < cfg.exposed_contact_fraction;
+  s.exposed = landscape ? few_contacts : (s.surface_distance_angstrom <= cfg.surface_margin_angstrom || few_contacts);
+  if (landscape && s.exposed) s.layer = Layer::Surface;
+}
+
+/// Leader clustering of the docked poses in canonical order (one state per cluster, by score); then
+/// each channel pose is a state of its own unless it lies within the cluster RMSD of a docked state.
+std::vector<BuiltState> cluster_states(const LigandPoses& lig, const std::vector<int>& heavy,
+                                       const std::vector<Coords>& hc, const std::vector<SearchBox>& boxes,
+                                       const Coords& receptor, const NetworkSettings& cfg, double n_rot) {
+  const bool landscape = !lig.ray.empty();
   std::vector<BuiltState> states;
-  for (int p : canonical_order(lig)) {
+  std::vector<int> order;
+  for (int p : canonical_order(lig))
+    if (!lig.is_channel(p)) order.push_back(p);
+  const std::size_t docked_end = order.size();
+  for (int p = 0; p < lig.n_poses(); ++p)
+    if (lig.is_channel(p)) order.push_back(p);
+  std::size_t docked_states = 0;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const int p = order[k];
+    if (k == docked_end) docked_states = states.size();
     BuiltState* home = nullptr;
-    for (auto& s : states)
-      if (rmsd(hc[p], hc[s.representative]) <= cfg.cluster_rmsd_angstrom) {
-        home = &s;
+    const std::size_t candidates = k < docked_end ? states.size() : docked_states;
+    for (std::size_t i = 0; i < candidates; ++i)
+      if (rmsd(hc[p], hc[states[i].representative]) <= cfg.cluster_rmsd_angstrom) {
+        home = &states[i];
         break;
       }
     if (home) {
@@ -163,16 +268,20 @@ std::vector<BuiltState> cluster_states(const LigandPoses& lig, const std::vector
     s.representative = p;
     s.members = {p};
     s.score_kcal_per_mol = lig.score_kcal_per_mol[p];
-    s.free_energy_kcal_per_mol = cfg.offset_kcal_per_mol + cfg.scale * s.score_kcal_per_mol;
-    s.centroid_angstrom = centroid(hc[p]);
     s.site = lig.site[p];
-    s.surface_distance_angstrom = surface_distance(s.centroid_angstrom, boxes.at(s.site));
-    s.contact_fraction = contact_fraction(hc[p], receptor, cfg.contact_distance_angstrom);
-    s.exposed = s.surface_distance_angstrom <= cfg.surface_margin_angstrom ||
-                s.contact_fraction < cfg.exposed_contact_fraction;
+    if (lig.is_channel(p)) {
+      s.layer = Layer::Channel;
+      s.ray = lig.ray[p];
+      s.depth = lig.depth[p];
+    }
+    describe_state(s, lig, heavy, hc[p], boxes, receptor, cfg, n_rot, landscape);
     states.push_back(s);
   }
-  for (auto& s : states) std::sort(s.members.begin(), s.members.end());
+  if (landscape && docked_states == 0) docked_states = states.size();
+  for (auto& s : states) {
+    std::sort(s.members.begin(), s.members.end());
+    s.pocket_distance_angstrom = distance(s.centroid_angstrom, states.front().centroid_angstrom);
+  }
   return states;
 }
 
@@ -206,7 +315,9 @@ std::vector<BuiltEdge> path_edges(const LigandPoses& lig, const std::vector<Coor
       top = std::max(top, x);
     }
     e.path_max_score_kcal_per_mol = top;
-    e.ts_free_energy_kcal_per_mol = cfg.offset_kcal_per_mol + cfg.scale * top;
+    e.ts_free_energy_kcal_per_mol = landscape::ts_free_energy(cfg.model, top, states[e.a].features, states[e.b].features);
+    if (cfg.model.log10_kappa != 0)  // the model's kappa is part of the transition state (at the build temperature)
+      e.ts_free_energy_kcal_per_mol -= units::rt_kcal_per_mol(cfg.temperature_K) * std::log(cfg.model.kappa());
     const double low = std::min(states[e.a].free_energy_kcal_per_mol, states[e.b].free_energy_kcal_per_mol);
     if (e.ts_free_energy_kcal_per_mol - low > cfg.max_barrier_kcal_per_mol) {
       ++over_max;
@@ -217,23 +328,29 @@ std::vector<BuiltEdge> path_edges(const LigandPoses& lig, const std::vector<Coor
   return edges;
 }
 
-/// Exposed states <-> unbound (b = -1): k_D split over the exposed states, as an Eyring transition state.
+/// Exposed states <-> unbound (b = -1), as Eyring transition states that give each state's association
+/// rate at the build temperature and kappa: k_D split evenly over the exposed states, or in the landscape
+/// mode one Berg-Purcell patch of the encounter sphere per surface state.
 void add_bulk_edges(const std::vector<BuiltState>& states, const NetworkSettings& cfg, double k_diffusion,
-                    std::vector<BuiltEdge>& edges) {
+                    bool landscape, double encounter_radius_angstrom, std::vector<BuiltEdge>& edges) {
   int exposed = 0;
   for (const auto& s : states) exposed += s.exposed;
   if (exposed == 0) return;
   const double rt = units::rt_kcal_per_mol(cfg.temperature_K);
   const double prefactor_per_s = cfg.kappa * units::eyring_prefactor_per_s(cfg.temperature_K);
-  const double k_assoc_at_1M_per_s = k_diffusion / exposed * units::kStandardConcentration_M;
-  const double ts = kUnboundFreeEnergy - rt * std::log(k_assoc_at_1M_per_s / prefactor_per_s);
+  const double k_state = landscape ? patch_association_rate_per_M_per_s(k_diffusion, cfg.patch_radius_angstrom, exposed,
+                                                                        encounter_radius_angstrom)
+                                   : k_diffusion / exposed;
+  const double ts = kUnboundFreeEnergy - rt * std::log(k_state * units::kStandardConcentration_M / prefactor_per_s);
   for (std::size_t i = 0; i < states.size(); ++i) {
     if (!states[i].exposed) continue;
     BuiltEdge e;
     e.a = static_cast<int>(i);
     e.b = -1;
-    e.ts_free_energy_kcal_per_mol = std::max({ts, states[i].free_energy_kcal_per_mol, kUnboundFreeEnergy});
+    e.ts_free_energy_kcal_per_mol =
+        landscape::bulk_ts_free_energy(k_state, states[i].free_energy_kcal_per_mol, cfg.temperature_K, cfg.kappa);
     e.clamped = e.ts_free_energy_kcal_per_mol > ts;
+    e.association_per_M_per_s = k_state;
     edges.push_back(e);
   }
 }
@@ -292,8 +409,9 @@ void lay_out_network(BuiltNetwork& out, const std::string& source) {
   for (std::size_t i = 0; i < out.states.size(); ++i) {
     out.states[i].name = "c" + std::to_string(i + 1);
     out.exposed += out.states[i].exposed;
+    const bool bound = !out.landscape || out.states[i].layer == Layer::Pocket;
     net.states.push_back({static_cast<std::int64_t>(i + 1), out.states[i].free_energy_kcal_per_mol,
-                          network::Macrostate::Bound, out.states[i].name});
+                          bound ? network::Macrostate::Bound : network::Macrostate::Other, out.states[i].name});
   }
   const auto u = static_cast<std::int32_t>(out.states.size());
   net.states.push_back({0, kUnboundFreeEnergy, network::Macrostate::Unbound, "unbound"});
@@ -305,16 +423,26 @@ void lay_out_network(BuiltNetwork& out, const std::string& source) {
 }
 
 BuiltNetwork build_network(const LigandPoses& lig, const std::vector<SearchBox>& boxes, const Coords& receptor,
-                           const NetworkSettings& cfg, const PathEnergy& path_energy, const std::string& source) {
+                           const NetworkSettings& cfg, const PathEnergy& path_energy, const std::string& source,
+                           double n_rot) {
   check_settings(cfg);
-  const std::vector<int> heavy = heavy_atoms(lig);
+  const std::vector<int> heavy = heavy_atom_indices(lig);
   std::vector<Coords> hc;
   for (const auto& c : lig.coordinates) hc.push_back(subset(c, heavy));
   BuiltNetwork out;
-  const std::vector<BuiltState> states = cluster_states(lig, hc, boxes, receptor, cfg);
+  out.landscape = !lig.ray.empty();
+  out.heavy_atoms = static_cast<int>(heavy.size());
+  const std::vector<BuiltState> states = cluster_states(lig, heavy, hc, boxes, receptor, cfg, n_rot);
+  if (out.landscape && states.front().layer != Layer::Pocket)
+    throw InputError(source, 0, "ligand " + lig.name + ": its best docked pose is solvent-exposed (fewer than " +
+                                    fmt(cfg.exposed_contact_fraction) + " of its heavy atoms touch the receptor), so the "
+                                    "landscape has no pocket state; check the docking box");
   std::vector<BuiltEdge> edges = path_edges(lig, hc, states, cfg, path_energy, source, out.edges_over_max_barrier);
-  out.k_diffusion_per_M_per_s = diffusion_limited_rate_per_M_per_s(cfg.diffusion_m2_per_s, cfg.capture_radius_angstrom);
-  add_bulk_edges(states, cfg, out.k_diffusion_per_M_per_s, edges);
+  // Landscape mode: the encounter sphere holds receptor and ligand (their equivalent-sphere radii).
+  out.encounter_radius_angstrom = equivalent_sphere_radius(receptor) + equivalent_sphere_radius(hc.front());
+  const double radius = out.landscape ? out.encounter_radius_angstrom : cfg.capture_radius_angstrom;
+  out.k_diffusion_per_M_per_s = diffusion_limited_rate_per_M_per_s(cfg.diffusion_m2_per_s, radius);
+  add_bulk_edges(states, cfg, out.k_diffusion_per_M_per_s, out.landscape, out.encounter_radius_angstrom, edges);
   keep_connected(states, edges, lig, cfg, source, out);
   lay_out_network(out, source);
   return out;

@@ -16,6 +16,8 @@
 // build temperature and kappa; dissociation follows by detailed balance.
 #pragma once
 
+#include "landscape/channels.hpp"
+#include "landscape/model.hpp"
 #include "network/network.hpp"
 #include "pipeline/poses.hpp"
 
@@ -30,8 +32,9 @@ struct NetworkSettings {
   double cluster_rmsd_angstrom = 2.0;    ///< poses within this of a cluster's best pose join it
   double edge_rmsd_angstrom = 6.0;       ///< states connected when their representatives' RMSD <= this ...
   double edge_centroid_angstrom = 4.0;   ///< ... or their centroids are within this
-  double offset_kcal_per_mol = 0.0;      ///< G = offset + scale * score
-  double scale = 1.0;
+  landscape::ModelParameters model;      ///< free energies: G = offset + scale * score (+ burial terms)
+  landscape::ChannelSettings channels;   ///< channel states (rays > 0: the landscape mode, see below)
+  double patch_radius_angstrom = 1.0;    ///< landscape mode: Berg-Purcell patch radius of a surface state
   double temperature_K = 300.0, kappa = 1.0;  ///< for the bulk transition state (Eyring form)
   double diffusion_m2_per_s = 6e-10;     ///< relative diffusion coefficient ligand/receptor
   double capture_radius_angstrom = 5.0;  ///< encounter radius R of k_D = 4 pi D R N_A
@@ -50,6 +53,10 @@ struct NetworkSettings {
 using PathEnergy = std::function<std::vector<std::vector<double>>(
     const LigandPoses& lig, const std::vector<std::pair<int, int>>& pairs, int images)>;
 
+/// Where a state lies on the way out (landscape mode; otherwise every state is Pocket).
+enum class Layer : int { Pocket = 0, Channel = 1, Surface = 2 };
+const char* to_string(Layer l);
+
 struct BuiltState {
   std::string name;
   int representative = 0;         ///< pose index in the file
@@ -60,6 +67,10 @@ struct BuiltState {
   double surface_distance_angstrom = 0;  ///< centroid to its box's surface (negative: outside)
   double contact_fraction = 0;           ///< heavy atoms with a receptor heavy atom within the contact distance
   bool exposed = false;
+  Layer layer = Layer::Pocket;
+  int ray = -1, depth = 0;                ///< channel states: the ray and the step along it
+  double pocket_distance_angstrom = 0;   ///< centroid to the pocket's best pose's centroid
+  landscape::StateFeatures features;     ///< what the free-energy model reads
 };
 
 struct BuiltEdge {
@@ -68,6 +79,7 @@ struct BuiltEdge {
   double path_max_score_kcal_per_mol = 0;  ///< path edges: highest energy along the path
   double ts_free_energy_kcal_per_mol = 0;
   bool clamped = false;             ///< bulk edge whose transition state was raised to its upper endpoint
+  double association_per_M_per_s = 0;  ///< bulk edges: the association rate the transition state encodes
 };
 
 struct BuiltNetwork {
@@ -78,6 +90,9 @@ struct BuiltNetwork {
   std::vector<std::string> dropped;  ///< states removed for having no path to unbound
   double k_diffusion_per_M_per_s = 0;
   int exposed = 0;
+  bool landscape = false;              ///< channel states present: pocket states are `bound`, the others `other`
+  int heavy_atoms = 0;                 ///< the ligand's heavy atoms
+  double encounter_radius_angstrom = 0;  ///< landscape mode: R of k_D (receptor + ligand radii)
 };
 
 /// Free energy of the unbound state: the 1 M standard state is the reference.
@@ -91,14 +106,32 @@ void lay_out_network(BuiltNetwork& out, const std::string& source);
 /// k_D = 4 pi D R N_A in 1/(M s) (D in m^2/s, R in Å).
 double diffusion_limited_rate_per_M_per_s(double diffusion_m2_per_s, double radius_angstrom);
 
+/// The ligand's heavy atoms (all atoms if it has none).
+std::vector<int> heavy_atom_indices(const LigandPoses& lig);
+/// The pose with the lowest score.
+int best_pose(const LigandPoses& lig);
+/// Fraction of `heavy` with a receptor heavy atom within `cutoff` (Å).
+double contact_fraction(const Coords& heavy, const Coords& receptor, double cutoff);
+
 /// RMSD atom i against atom i (Å), the same atom order in both.
 double rmsd(const Coords& a, const Coords& b);
 
+/// Berg & Purcell (Biophys. J. 20, 193 (1977)): n absorbing disks of radius a on
+/// a reflecting sphere of radius R take k_D n a / (n a + pi R) together, so
+/// k_D a / (n a + pi R) each (1/(M s)).
+double patch_association_rate_per_M_per_s(double k_diffusion, double patch_radius_angstrom, int patches,
+                                          double sphere_radius_angstrom);
+
+/// The channel images as extra poses of `lig` (ray >= 0), scores = their energies.
+LigandPoses with_channel_poses(const LigandPoses& lig, const std::vector<landscape::ChannelImage>& images,
+                               const std::function<Coords(const Conformation&)>& coordinates);
+
 /// Throws pk::InputError (the poses file) listing the states without a path to
 /// unbound, unless settings.drop_unconnected (then they are dropped and listed).
+/// Poses with lig.ray[p] >= 0 are channel states (landscape mode).
 BuiltNetwork build_network(const LigandPoses& lig, const std::vector<SearchBox>& boxes, const Coords& receptor_heavy,
                            const NetworkSettings& settings, const PathEnergy& path_energy,
-                           const std::string& source);
+                           const std::string& source, double n_rot = 0);
 
 /// The settings' checks (positive cutoffs, scale > 0, ...); pk::UsageError naming the option.
 void check_settings(const NetworkSettings& s);

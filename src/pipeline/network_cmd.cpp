@@ -37,10 +37,27 @@ void add_network_options(po::options_description& desc) {
        "two states are neighbours (an edge) when their best poses are within this RMSD (Å) ...")
       ("edge-centroid", po::value<double>()->default_value(d.edge_centroid_angstrom),
        "... or their heavy-atom centroids are within this distance (Å)")
-      ("score-offset", po::value<double>()->default_value(d.offset_kcal_per_mol),
+      ("score-offset", po::value<double>()->default_value(d.model.offset_kcal_per_mol),
        "free-energy model G = offset + scale x score: offset in kcal/mol (unbound: G = 0 at 1 M). Absolute rates "
        "computed from docking scores are estimates: good for ranking, selectivity and orders of magnitude")
-      ("score-scale", po::value<double>()->default_value(d.scale), "free-energy model: scale (> 0, dimensionless)")
+      ("score-scale", po::value<double>()->default_value(d.model.scale), "free-energy model: scale (> 0, dimensionless)")
+      ("parameters", po::value<std::string>()->value_name("FILE"),
+       "the free-energy model's parameter set (pandakinetics calibrate --output; `name = value` lines: scale, "
+       "offset_kcal_per_mol, rotor_kcal_per_mol, polar_kcal_per_mol, apolar_kcal_per_mol, log10_kappa). Replaces "
+       "--score-offset/--score-scale; docs/landscape.md")
+      ("channel-rays", po::value<int>()->default_value(d.channels.rays),
+       "landscape mode: push the best pose out of the pocket along this many directions (evenly spread), relaxing it "
+       "every --channel-step across the ray; the images become channel and surface states, pocket states are `bound`, "
+       "the others `other`, and only surface states exchange with the bulk (0: off, every state is bound)")
+      ("channel-step", po::value<double>()->default_value(d.channels.step_angstrom), "landscape mode: Å between channel states along a ray")
+      ("channel-length", po::value<double>()->default_value(d.channels.length_angstrom),
+       "landscape mode: how far a ray reaches from the pocket at most (Å); a ray ends earlier at its first surface state "
+       "(buried less than --exposed-contact-fraction)")
+      ("channel-max-energy", po::value<double>()->default_value(d.channels.max_energy_kcal_per_mol),
+       "landscape mode: a ray is blocked before an image whose relaxed Vina energy exceeds this (kcal/mol)")
+      ("patch-radius", po::value<double>()->default_value(d.patch_radius_angstrom),
+       "landscape mode: each surface state is an absorbing patch of this radius (Å) on the encounter sphere "
+       "(receptor + ligand radii): association k_D a / (n a + pi R) per patch (Berg & Purcell 1977)")
       ("temperature", po::value<double>()->default_value(d.temperature_K),
        "K: the bulk-exchange transition state reproduces k_D at this temperature and kappa")
       ("kappa", po::value<double>()->default_value(d.kappa), "Eyring transmission coefficient in (0, 1]")
@@ -79,8 +96,21 @@ NetworkSettings settings_from(const po::variables_map& vm) {
   s.cluster_rmsd_angstrom = vm["cluster-rmsd"].as<double>();
   s.edge_rmsd_angstrom = vm["edge-rmsd"].as<double>();
   s.edge_centroid_angstrom = vm["edge-centroid"].as<double>();
-  s.offset_kcal_per_mol = vm["score-offset"].as<double>();
-  s.scale = vm["score-scale"].as<double>();
+  if (vm.count("parameters")) {
+    if (!vm["score-offset"].defaulted() || !vm["score-scale"].defaulted())
+      throw UsageError("pandakinetics network: give either --parameters or --score-offset/--score-scale, not both");
+    s.model = landscape::read_parameters(vm["parameters"].as<std::string>());
+  } else {
+    s.model.offset_kcal_per_mol = vm["score-offset"].as<double>();
+    s.model.scale = vm["score-scale"].as<double>();
+    s.model.provenance = "--score-offset/--score-scale";
+  }
+  s.channels.rays = vm["channel-rays"].as<int>();
+  s.channels.step_angstrom = vm["channel-step"].as<double>();
+  s.channels.length_angstrom = vm["channel-length"].as<double>();
+  s.channels.max_energy_kcal_per_mol = vm["channel-max-energy"].as<double>();
+  s.channels.relax_steps = vm["relax-steps"].as<int>();
+  s.patch_radius_angstrom = vm["patch-radius"].as<double>();
   s.temperature_K = vm["temperature"].as<double>();
   s.kappa = vm["kappa"].as<double>();
   s.diffusion_m2_per_s = vm["diffusion"].as<double>();
@@ -91,6 +121,7 @@ NetworkSettings settings_from(const po::variables_map& vm) {
   s.images = vm["images"].as<int>();
   s.drop_unconnected = vm["drop-unconnected"].as<bool>();
   s.max_barrier_kcal_per_mol = vm["max-barrier"].as<double>();
+  s.channels.surface_burial = s.exposed_contact_fraction;
   check_settings(s);
   if (vm["relax-steps"].as<int>() < 0) throw UsageError("pandakinetics network: --relax-steps must be >= 0");
   return s;
@@ -108,14 +139,34 @@ std::string num(double v, const char* f = "%.3f") {
 }
 
 void print(std::ostream& out, const BuiltNetwork& b, const std::string& method, double rt) {
-  out << "network: " << b.states.size() << " states from docked poses + unbound, " << b.exposed
-      << " solvent-exposed, " << b.edges.size() << " connections; k_D = " << num(b.k_diffusion_per_M_per_s, "%.4e")
-      << " 1/(M s)\n  barriers: " << method << "\n"
-      << "  state  G (kcal/mol)  poses  site  exposed  contacts  Kd if alone (M)\n";
-  for (const auto& s : b.states)
+  out << "network: " << b.states.size() << " states + unbound, " << b.exposed << " solvent-exposed, " << b.edges.size()
+      << " connections; k_D = " << num(b.k_diffusion_per_M_per_s, "%.4e") << " 1/(M s)";
+  if (b.landscape) out << " (encounter radius " << num(b.encounter_radius_angstrom, "%.1f") << " Å)";
+  out << "\n  barriers: " << method << "\n";
+  if (b.landscape) {
+    int count[3] = {0, 0, 0};
+    double lowest[3] = {INFINITY, INFINITY, INFINITY}, reach[3] = {0, 0, 0};
+    for (const auto& s : b.states) {
+      const int l = static_cast<int>(s.layer);
+      ++count[l];
+      lowest[l] = std::min(lowest[l], s.free_energy_kcal_per_mol);
+      reach[l] = std::max(reach[l], s.pocket_distance_angstrom);
+    }
+    out << "  landscape: layer  states  lowest G (kcal/mol)  farthest from the pocket (Å)\n";
+    for (int l = 0; l < 3; ++l)
+      out << "             " << to_string(static_cast<Layer>(l)) << std::string(8 - std::string(to_string(static_cast<Layer>(l))).size(), ' ')
+          << num(count[l], "%6.0f") << (count[l] ? num(lowest[l], "%21.3f") : std::string(21 - 1, ' ') + "-")
+          << num(reach[l], "%30.1f") << "\n";
+  }
+  const bool table = b.states.size() <= 40;
+  if (table) out << "  state  G (kcal/mol)  poses  site  exposed  contacts  Kd if alone (M)\n";
+  for (const auto& s : b.states) {
+    if (!table) break;
     out << "  " << s.name << std::string(s.name.size() < 6 ? 6 - s.name.size() : 1, ' ') << num(s.free_energy_kcal_per_mol, "%12.3f")
         << num(static_cast<double>(s.members.size()), "%7.0f") << num(s.site, "%6.0f") << (s.exposed ? "      yes" : "       no")
         << num(s.contact_fraction, "%10.2f") << "  " << num(std::exp(s.free_energy_kcal_per_mol / rt), "%.3e") << "\n";
+  }
+  if (!table) out << "  (" << b.states.size() << " states: the per-state table is in --summary and network.h5:/builder/states)\n";
   if (b.edges_over_max_barrier)
     out << "  " << b.edges_over_max_barrier << " neighbour pair(s) left unconnected: barrier above --max-barrier\n";
   int clamped = 0;
@@ -137,15 +188,36 @@ int run_network(const po::variables_map& vm, cli::Context& ctx) {
   const LigandPoses& lig = poses.ligand(cfg.ligand);
   const std::string receptor = vm.count("receptor") ? vm["receptor"].as<std::string>() : poses.receptor;
   const Coords receptor_atoms = read_receptor_heavy_atoms(receptor);
+  // The channel states reach `channel-length` from the best pose's root: the scorer's grid covers that too.
+  const int best = best_pose(lig);
+  std::vector<SearchBox> channel_region;
+  if (cfg.channels.rays > 0) {
+    const double r = cfg.channels.length_angstrom + cfg.channels.step_angstrom;
+    channel_region.push_back({lig.position_angstrom[best], {2 * r, 2 * r, 2 * r}});
+  }
   PathEnergyModel model;
   try {
     model = make_path_energy(poses, lig, receptor, cfg.images, vm["relax-steps"].as<int>(),
-                             vm["path-scorer"].as<std::string>());
+                             vm["path-scorer"].as<std::string>(), channel_region);
   } catch (const NotAvailable& e) {
     ctx.err << e.what() << "\n";
     return kExitUsage;
   }
-  const BuiltNetwork full = build_network(lig, poses.boxes, receptor_atoms, cfg, model.energy, poses_path);
+  LigandPoses landscape_poses;
+  if (cfg.channels.rays > 0) {
+    const std::vector<int> heavy = heavy_atom_indices(lig);
+    const auto burial = [&](const Conformation& c) {
+      const Coords all = model.coordinates(c);
+      Coords h;
+      for (int a : heavy) h.push_back(all[a]);
+      return contact_fraction(h, receptor_atoms, cfg.contact_distance_angstrom);
+    };
+    const auto images = landscape::sample_channels(conformation_of(lig, best), cfg.channels, model.batch, burial);
+    landscape_poses = with_channel_poses(lig, images, model.coordinates);
+  }
+  const LigandPoses& source_poses = cfg.channels.rays > 0 ? landscape_poses : lig;
+  const BuiltNetwork full =
+      build_network(source_poses, poses.boxes, receptor_atoms, cfg, model.energy, poses_path, model.n_rot);
   const double lump = vm["lump-barrier"].as<double>();
   if (!(lump >= 0) || !std::isfinite(lump)) throw UsageError("pandakinetics network: --lump-barrier must be >= 0 kcal/mol");
   const LumpResult lumped = lump_fast_states(full, lump, cfg.temperature_K);
@@ -173,7 +245,8 @@ int run_network(const po::variables_map& vm, cli::Context& ctx) {
         j.begin_object().value("name", s.name).value("free_energy_kcal_per_mol", s.free_energy_kcal_per_mol);
         j.value("score_kcal_per_mol", s.score_kcal_per_mol).value("representative_pose", s.representative);
         j.value("poses", static_cast<int>(s.members.size())).value("site", s.site).value("exposed", s.exposed);
-        j.value("contact_fraction", s.contact_fraction).end_object();
+        j.value("contact_fraction", s.contact_fraction).value("layer", to_string(s.layer));
+        j.value("pocket_distance_angstrom", s.pocket_distance_angstrom).end_object();
       }
       j.end_array();
       j.begin_array("dropped");

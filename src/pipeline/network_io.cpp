@@ -46,8 +46,17 @@ void write_network_file(const std::string& path, const BuiltNetwork& b, const Ne
     io::write_attribute(f, "/builder", "ligand", prov.ligand);
     io::write_attribute(f, "/builder", "barrier_method", prov.barrier_method);
     io::write_attribute(f, "/builder", "free_energy_model",
-                        "G = " + num(cfg.offset_kcal_per_mol) + " kcal/mol + " + num(cfg.scale) +
-                            " x (Vina score, kcal/mol); unbound G = 0 at 1 M");
+                        "G = offset + scale x (Vina score) + rotor x N_rot x burial + polar x (buried N, O) + apolar x "
+                        "(other buried heavy atoms), kcal/mol; transition states: offset + scale x (path maximum) + the "
+                        "larger endpoint's burial terms - RT ln kappa_model; unbound G = 0 at 1 M (docs/landscape.md)");
+    for (const auto& [name, value] : cfg.model.named()) io::write_attribute(f, "/builder/model", name, value);
+    io::write_attribute(f, "/builder/model", "provenance", cfg.model.provenance);
+    io::write_attribute(f, "/builder", "temperature_K", cfg.temperature_K);
+    io::write_attribute(f, "/builder", "kappa", cfg.kappa);
+    io::write_attribute(f, "/builder", "landscape", b.landscape ? 1.0 : 0.0);
+    io::write_attribute(f, "/builder", "encounter_radius_angstrom", b.encounter_radius_angstrom);
+    io::write_attribute(f, "/builder", "heavy_atoms", static_cast<double>(b.heavy_atoms));
+    io::write_attribute(f, "/builder", "n_rot", b.states.empty() ? 0.0 : b.states.front().features.n_rot);
     io::write_attribute(f, "/builder", "k_diffusion_per_M_per_s", b.k_diffusion_per_M_per_s);
     std::vector<std::int32_t> rep, count, site, exposed, member_poses, member_state;
     for (std::size_t i = 0; i < b.states.size(); ++i)
@@ -55,8 +64,15 @@ void write_network_file(const std::string& path, const BuiltNetwork& b, const Ne
         member_poses.push_back(p);
         member_state.push_back(static_cast<std::int32_t>(i));
       }
-    std::vector<double> score, centroid, surface, contact;
+    std::vector<double> score, centroid, surface, contact, pocket_distance, polar, apolar;
+    std::vector<std::int32_t> layer, ray, depth;
     for (const auto& s : b.states) {
+      pocket_distance.push_back(s.pocket_distance_angstrom);
+      polar.push_back(s.features.polar_buried);
+      apolar.push_back(s.features.apolar_buried);
+      layer.push_back(static_cast<std::int32_t>(s.layer));
+      ray.push_back(s.ray);
+      depth.push_back(s.depth);
       rep.push_back(s.representative);
       count.push_back(static_cast<std::int32_t>(s.members.size()));
       site.push_back(s.site);
@@ -76,12 +92,18 @@ void write_network_file(const std::string& path, const BuiltNetwork& b, const Ne
     io::write_attribute(f, st + "centroid_angstrom", "shape", "states x 3");
     io::write_replicated(f, st + "surface_distance_angstrom", surface, "angstrom");
     io::write_replicated(f, st + "contact_fraction", contact, "1");
+    io::write_replicated(f, st + "pocket_distance_angstrom", pocket_distance, "angstrom");
+    io::write_replicated(f, st + "polar_buried", polar, "atoms");
+    io::write_replicated(f, st + "apolar_buried", apolar, "atoms");
+    io::write_replicated(f, st + "layer", layer, "0 pocket, 1 channel, 2 surface");
+    io::write_replicated(f, st + "ray", ray, "channel ray (-1: docked)");
+    io::write_replicated(f, st + "depth", depth, "steps along the ray");
     io::write_replicated(f, st + "member_pose", member_poses, "1");
     io::write_replicated(f, st + "member_state", member_state, "state index");
     io::write_attribute(f, "/builder/states", "legend",
                         "one row per built state, in /network/states order (the unbound state, last there, has none)");
     std::vector<std::int32_t> ea, eb, bulk, clamped;
-    std::vector<double> rmsd, cdist, top, ts;
+    std::vector<double> rmsd, cdist, top, ts, assoc;
     const auto u = static_cast<std::int32_t>(b.states.size());
     for (const auto& e : b.edges) {
       ea.push_back(e.a);
@@ -92,6 +114,7 @@ void write_network_file(const std::string& path, const BuiltNetwork& b, const Ne
       cdist.push_back(e.centroid_distance_angstrom);
       top.push_back(e.path_max_score_kcal_per_mol);
       ts.push_back(e.ts_free_energy_kcal_per_mol);
+      assoc.push_back(e.association_per_M_per_s);
     }
     const std::string ed = "/builder/edges/";
     io::write_replicated(f, ed + "a", ea, "state index");
@@ -102,6 +125,7 @@ void write_network_file(const std::string& path, const BuiltNetwork& b, const Ne
     io::write_replicated(f, ed + "centroid_distance_angstrom", cdist, "angstrom");
     io::write_replicated(f, ed + "path_max_score_kcal_per_mol", top, "kcal/mol");
     io::write_replicated(f, ed + "ts_free_energy_kcal_per_mol", ts, "kcal/mol");
+    io::write_replicated(f, ed + "association_per_M_per_s", assoc, "1/(M s)");
     io::write_attribute(f, "/builder/edges", "legend",
                         "one row per connection (both directions share the transition state); bulk = 1: exposed "
                         "state <-> unbound (path columns 0); clamped = 1: transition state raised to the upper endpoint");

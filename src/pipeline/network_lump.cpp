@@ -34,7 +34,7 @@ LumpResult lump_fast_states(const BuiltNetwork& full, double barrier, double tem
   std::iota(parent.begin(), parent.end(), 0);
   if (barrier > 0)
     for (const auto& e : full.edges) {
-      if (e.b < 0) continue;
+      if (e.b < 0 || full.states[e.a].layer != full.states[e.b].layer) continue;  // a layer stays itself
       const double low = std::min(full.states[e.a].free_energy_kcal_per_mol, full.states[e.b].free_energy_kcal_per_mol);
       if (e.ts_free_energy_kcal_per_mol - low < barrier) parent[find(parent, e.a)] = find(parent, e.b);
     }
@@ -57,6 +57,9 @@ LumpResult lump_fast_states(const BuiltNetwork& full, double barrier, double tem
   L.k_diffusion_per_M_per_s = full.k_diffusion_per_M_per_s;
   L.dropped = full.dropped;
   L.edges_over_max_barrier = full.edges_over_max_barrier;
+  L.landscape = full.landscape;
+  L.heavy_atoms = full.heavy_atoms;
+  L.encounter_radius_angstrom = full.encounter_radius_angstrom;
   for (std::size_t gi = 0; gi < ordered.size(); ++gi) {
     const auto& g = ordered[gi];
     BuiltState s = full.states[lowest(g)];
@@ -94,6 +97,7 @@ LumpResult lump_fast_states(const BuiltNetwork& full, double barrier, double tem
       e.centroid_distance_angstrom = std::min(e.centroid_distance_angstrom, x->centroid_distance_angstrom);
       e.path_max_score_kcal_per_mol = std::max(e.path_max_score_kcal_per_mol, x->path_max_score_kcal_per_mol);
       e.clamped = e.clamped || x->clamped;
+      e.association_per_M_per_s += x->association_per_M_per_s;
     }
     const double combined = soft_min(ts, rt);
     const double floor =

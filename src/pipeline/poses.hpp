@@ -27,6 +27,8 @@ struct LigandPoses {
   std::vector<int> site;                     ///< search box per pose
   std::vector<int> xs_type;                  ///< per atom
   std::vector<std::string> element;          ///< per atom
+  std::vector<int> ray, depth;               ///< per pose: generated channel states' ray and step (empty: docked)
+  bool is_channel(int p) const { return !ray.empty() && ray[p] >= 0; }
   int n_poses() const { return static_cast<int>(score_kcal_per_mol.size()); }
 };
 

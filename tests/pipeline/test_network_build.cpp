@@ -129,8 +129,8 @@ TEST(PipelineNetwork, DetailedBalanceAndBoltzmannStationaryDistribution) {
   for (double T : {280.0, 300.0, 330.0}) {
     NetworkSettings s = settings();
     s.temperature_K = T;
-    s.offset_kcal_per_mol = 1.5;
-    s.scale = 0.8;
+    s.model.offset_kcal_per_mol = 1.5;
+    s.model.scale = 0.8;
     const BuiltNetwork b = build_network(synthetic(), kBoxes, receptor(), s, cartesian_field(), "toy.h5");
     const auto rates = pk::network::build_rates(b.net, {T, 1.0, 1.0});
     EXPECT_TRUE(pk::solve::satisfies_detailed_balance(rates));
