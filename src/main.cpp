@@ -1,5 +1,6 @@
 // pandakinetics: one executable, a subcommand per pipeline stage.
 #include "cli/cli.hpp"
+#include "io/hdf5.hpp"
 #include "runtime/guard.hpp"
 
 #include <mpi.h>
@@ -17,6 +18,7 @@ class NullBuffer : public std::streambuf {
 
 int main(int argc, char** argv) {
   return pk::runtime::guarded_main(argc, argv, [](int n, char** args) {
+    pk::io::quiet_hdf5_errors();  // HDF5 failures are reported once, by our own messages
     int rank = 0, size = 1;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);

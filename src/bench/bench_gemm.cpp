@@ -7,6 +7,7 @@
 #include "bench/bench_gemm.hpp"
 
 #include "bench/gemm_peaks.hpp"
+#include "cli/path_options.hpp"
 #include "core/error.hpp"
 #include "io/json.hpp"
 
@@ -75,6 +76,7 @@ int run_gemm(const po::variables_map& vm, cli::Context& ctx) {
   const int n = vm["size"].as<int>(), warmup = vm["warmup"].as<int>(), repeats = vm["repeats"].as<int>();
   if (n < 64 || n > 32768 || warmup < 0 || repeats < 1)
     throw UsageError("pandakinetics bench gemm: --size must be in [64, 32768], --warmup >= 0, --repeats >= 1");
+  cli::check_paths("bench gemm", cli::input_paths(vm, {}), cli::paths_of(vm, {"json"}));
   if (ctx.size > 1)
     throw UsageError("pandakinetics bench gemm: run it on one rank (ranks sharing a GPU would time each other)");
   const std::vector<std::string> precisions = split(vm["precisions"].as<std::string>());

@@ -9,6 +9,7 @@
 // which may still be in its page cache).
 #include "bench/bench_io.hpp"
 
+#include "cli/path_options.hpp"
 #include "comm/communicator.hpp"
 #include "core/error.hpp"
 #include "io/hdf5.hpp"
@@ -104,6 +105,10 @@ int run_io(const po::variables_map& vm, cli::Context& ctx) {
   const std::string path = vm["file"].as<std::string>();
   if (!(mb > 0) || mb > 1e5 || repeats < 1)
     throw UsageError("pandakinetics bench io: --mb-per-rank must be in (0, 1e5], --repeats >= 1");
+  cli::check_paths("bench io", cli::input_paths(vm, {}), cli::paths_of(vm, {"file", "json"}));
+  if (io::identify(path).exists)  // the scratch file is truncated and removed: never someone's data
+    throw UsageError("pandakinetics bench io: --file '" + path + "' exists; bench io writes and removes a scratch "
+                     "file: name one that does not exist");
   comm::Communicator comm;
   const auto count = static_cast<std::uint64_t>(mb * 1e6 / sizeof(double));
   if (count == 0) throw UsageError("pandakinetics bench io: --mb-per-rank is below one double");

@@ -5,8 +5,11 @@
 // S(N) = sum_{k=1}^N 1/k^2 approaches pi^2/6 with tail pi^2/6 - S(N) ~ 1/N - 1/(2N^2).
 #include "cli/demo.hpp"
 
+#include "cli/path_options.hpp"
+
 #include "comm/communicator.hpp"
 #include "core/error.hpp"
+#include "io/atomic_file.hpp"
 #include "io/hdf5.hpp"
 #include "runtime/device_info.hpp"
 
@@ -30,6 +33,7 @@ int run_demo(const po::variables_map& vm, Context& ctx) {
   const long terms = vm["terms"].as<long>();
   const std::string output = vm["output"].as<std::string>();
   if (terms < 1) throw UsageError("pandakinetics demo: --terms must be >= 1, got " + std::to_string(terms));
+  check_paths("demo", input_paths(vm, {}), paths_of(vm, {"output"}));
 
   comm::Communicator comm;
   const long share = terms / comm.size(), extra = terms % comm.size();
@@ -42,9 +46,9 @@ int run_demo(const po::variables_map& vm, Context& ctx) {
   double total = 0.0;
   comm::check_mpi(MPI_Allreduce(&mine, &total, 1, MPI_DOUBLE, MPI_SUM, comm.get()), "MPI_Allreduce");
 
-  const std::string tmp = io::temporary_name(output);
+  io::PendingFile pending(output, comm.get());
   {
-    io::File file = io::File::create(tmp, comm.get());
+    io::File file = io::File::create(pending.temporary(), comm.get());
     io::write_h5md_header(file, "pandakinetics demo");
     io::write_replicated(file, "/parameters/terms", std::vector<std::int64_t>{terms}, "1");
     io::write_distributed(file, "/demo/partial_sum", std::vector<double>{mine}, "1");
@@ -52,7 +56,7 @@ int run_demo(const po::variables_map& vm, Context& ctx) {
     io::write_distributed(file, "/demo/last_k_exclusive", std::vector<std::int64_t>{last}, "1");
     io::write_replicated(file, "/demo/total", std::vector<double>{total}, "1");
   }
-  io::publish(tmp, output, comm.get());
+  pending.commit();
 
   double reread = 0.0;
   std::size_t parts = 0;

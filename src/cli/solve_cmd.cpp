@@ -3,8 +3,11 @@
 // small dense problem; rank 0 prints and writes JSON; all write the HDF5 file.
 #include "cli/solve_cmd.hpp"
 
+#include "cli/path_options.hpp"
+
 #include "comm/communicator.hpp"
 #include "core/error.hpp"
+#include "io/atomic_file.hpp"
 #include "io/hdf5.hpp"
 #include "io/json.hpp"
 #include "network/network_h5.hpp"
@@ -15,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
+#include <optional>
 #include <ostream>
 
 namespace pk::cli {
@@ -36,6 +40,8 @@ int run_solve(const po::variables_map& vm, Context& ctx) {
   if (!(t_min > 0) || !std::isfinite(t_min)) throw UsageError("pandakinetics solve: --t-min must be > 0 s");
   if (t_max < 0 || !std::isfinite(t_max)) throw UsageError("pandakinetics solve: --t-max must be >= 0 s");
   if (points < 2) throw UsageError("pandakinetics solve: --time-points must be >= 2");
+  check_paths("solve", input_paths(vm, {"network", "states", "edges", "transition-matrix"}),
+              paths_of(vm, {"output", "summary"}));
   const network::Conditions cond = network::conditions_from_options(vm);
   const network::Network net = network::load_network_from_options(vm);
   std::vector<std::int32_t> all(net.states.size());
@@ -54,23 +60,26 @@ int run_solve(const po::variables_map& vm, Context& ctx) {
 
   comm::Communicator comm;
   const std::string output = vm["output"].as<std::string>();
-  const std::string tmp = io::temporary_name(output);
+  io::PendingFile pending(output, comm.get());
   {
-    io::File f = io::File::create(tmp, comm.get());
+    io::File f = io::File::create(pending.temporary(), comm.get());
     io::write_h5md_header(f, "pandakinetics solve");
     for (const auto& [name, value] : option_values(vm)) io::write_attribute(f, "/parameters", name, value);
     io::write_attribute(f, "/parameters", "command_line", ctx.command_line);
     network::write_network_h5(f, net, "/network");
     solve::write_exact_h5(f, x, "/exact");
   }
-  io::publish(tmp, output, comm.get());
+  std::optional<io::PendingFile> summary;  // both outputs complete on disk before either replaces a file
   if (vm.count("summary") && comm.is_root()) {
     io::JsonWriter j;
     j.begin_object().value("program", "pandakinetics solve").value("network", net.source);
     solve::write_exact_json(j, x);
     j.end_object();
-    j.save(vm["summary"].as<std::string>());
+    summary.emplace(vm["summary"].as<std::string>());
+    summary->write(j.str());
   }
+  pending.commit();
+  if (summary) summary->commit();
   ctx.out << "solve: " << net.states.size() << " states from " << net.source << " at T = " << cond.temperature_K
           << " K, [L] = " << cond.concentration_M << " M, kappa = " << cond.kappa << "\n"
           << std::scientific << std::setprecision(6)

@@ -5,6 +5,7 @@
 // and the RMSD between the two best poses. Only measured numbers are printed.
 #include "dock/bench_dock.hpp"
 
+#include "cli/path_options.hpp"
 #include "core/error.hpp"
 #include "dock/search_api.hpp"
 #include "dock/search_device.hpp"
@@ -101,6 +102,7 @@ void add_bench_dock_options(po::options_description& desc) {
 }
 
 int run_bench_dock(const po::variables_map& vm, cli::Context& ctx) {
+  cli::check_paths("bench dock", cli::input_paths(vm, {"receptor", "ligand"}), cli::paths_of(vm, {"json"}));
   DockConfig cfg;
   cfg.receptor = vm["receptor"].as<std::string>();
   cfg.ligands = {vm["ligand"].as<std::string>()};

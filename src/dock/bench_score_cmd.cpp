@@ -1,6 +1,7 @@
 // `pandakinetics bench score`: options, the measurement (bench_score.cpp) and
 // its JSON. Defaults: the Debian test complex (inputs/dock) in the box of its
 // conf.txt.
+#include "cli/path_options.hpp"
 #include "core/error.hpp"
 #include "dock/bench_inputs.hpp"
 #include "dock/device_api.hpp"
@@ -27,6 +28,7 @@ void add_bench_score_options(po::options_description& desc) {
 }
 
 int run_bench_score(const po::variables_map& vm, cli::Context& ctx) {
+  cli::check_paths("bench score", cli::input_paths(vm, {"receptor", "ligand"}), cli::paths_of(vm, {"json"}));
   ScoreBenchSettings s;
   s.poses = vm["poses"].as<int>();
   s.repeats = vm["repeats"].as<int>();

@@ -2,6 +2,7 @@
 // 1.2.3 prints it (plus --json), every other mode handed to the search.
 #include "dock/dock_cmd.hpp"
 
+#include "cli/path_options.hpp"
 #include "core/error.hpp"
 #include "dock/device_api.hpp"
 #include "dock/screen.hpp"
@@ -175,8 +176,36 @@ int run_score_only(const DockConfig& cfg, cli::Context& ctx) {
   return failed.empty() ? kExitOk : kExitError;
 }
 
+namespace {
+
+/// Output safety (io/output_paths.hpp): no output over the receptor, a ligand
+/// or the config, and no two outputs on one file, checked before any work.
+void check_dock_paths(const DockConfig& cfg, const cli::po::variables_map& vm) {
+  const std::vector<std::string> ligands = collect_ligands(cfg.ligands, cfg.ligand_directory);
+  std::vector<io::NamedPath> in = cli::input_paths(vm, {"receptor"}), out;
+  for (const auto& l : ligands) in.push_back({cfg.ligand_directory.empty() ? "--ligand" : "--ligand/--ligand_directory", l});
+  if (!cfg.json.empty()) out.push_back({"--json", cfg.json});
+  if (!cfg.score_only) {
+    const bool batch = ligands.size() > 1;
+    const std::vector<std::string> names = ligand_names(ligands);
+    for (std::size_t i = 0; i < ligands.size(); ++i) {
+      const LigandFiles f = ligand_output_files(cfg, ligands[i], names[i], batch);
+      out.push_back({batch ? "--dir (" + names[i] + "_out.pdbqt)" : cfg.out.empty() ? "--out (default <ligand>_out.pdbqt)" : "--out",
+                     f.pdbqt, batch});
+      out.push_back({batch || cfg.sdf.empty() ? "--out_sdf (default: the PDBQT name with .sdf)" : "--out_sdf", f.sdf, batch});
+    }
+    out.push_back({cfg.out_h5.empty() ? "--dir (poses.h5)" : "--out_h5", poses_h5_file(cfg, batch), batch && cfg.out_h5.empty()});
+    out.push_back({cfg.summary.empty() ? "--dir (summary.tsv)" : "--summary", summary_file(cfg, batch),
+                   batch && cfg.summary.empty()});
+  }
+  cli::check_paths("dock", in, out);
+}
+
+}  // namespace
+
 int run_dock(const cli::po::variables_map& vm, cli::Context& ctx) {
   const DockConfig cfg = dock_config_from(vm);
+  check_dock_paths(cfg, vm);
   if (cfg.cpu != 0 && ctx.rank == 0)
     ctx.err << "note: --cpu is accepted for Vina compatibility and ignored (threads: OMP_NUM_THREADS; one GPU per "
                "MPI rank)\n";

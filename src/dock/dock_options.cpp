@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
 namespace pk::dock {
@@ -220,6 +221,28 @@ DockConfig dock_config_from(const po::variables_map& vm) {
         }
     }
   return c;
+}
+
+namespace {
+std::string output_folder(const DockConfig& cfg) { return cfg.out_dir.empty() ? std::string(".") : cfg.out_dir; }
+}  // namespace
+
+LigandFiles ligand_output_files(const DockConfig& cfg, const std::string& ligand_path, const std::string& name,
+                                bool batch) {
+  namespace fs = std::filesystem;
+  LigandFiles f;
+  f.pdbqt = batch ? output_folder(cfg) + "/" + name + "_out.pdbqt"
+                  : (cfg.out.empty() ? fs::path(ligand_path).replace_extension("").string() + "_out.pdbqt" : cfg.out);
+  f.sdf = (!batch && !cfg.sdf.empty()) ? cfg.sdf : fs::path(f.pdbqt).replace_extension(".sdf").string();
+  return f;
+}
+
+std::string poses_h5_file(const DockConfig& cfg, bool batch) {
+  return !cfg.out_h5.empty() ? cfg.out_h5 : (batch ? output_folder(cfg) + "/poses.h5" : "");
+}
+
+std::string summary_file(const DockConfig& cfg, bool batch) {
+  return !cfg.summary.empty() ? cfg.summary : (batch ? output_folder(cfg) + "/summary.tsv" : "");
 }
 
 }  // namespace pk::dock

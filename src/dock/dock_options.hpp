@@ -73,4 +73,15 @@ void add_dock_options(boost::program_options::options_description& desc);
 /// Builds and checks the config (throws pk::UsageError naming the option).
 DockConfig dock_config_from(const boost::program_options::variables_map& vm);
 
+/// Where docking writes one ligand's poses: one rule for the writer (search.cpp)
+/// and the output-safety check (dock_cmd.cpp). `batch`: several ligands (--dir).
+struct LigandFiles {
+  std::string pdbqt, sdf;
+};
+LigandFiles ligand_output_files(const DockConfig& cfg, const std::string& ligand_path, const std::string& name,
+                                bool batch);
+/// The poses HDF5 and the summary table of a docking run ("": not written).
+std::string poses_h5_file(const DockConfig& cfg, bool batch);
+std::string summary_file(const DockConfig& cfg, bool batch);
+
 }  // namespace pk::dock

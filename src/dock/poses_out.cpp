@@ -3,12 +3,12 @@
 #include "dock/poses_out.hpp"
 
 #include "core/error.hpp"
+#include "io/atomic_file.hpp"
 #include "io/hdf5.hpp"
 #include "io/json.hpp"
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -40,14 +40,7 @@ std::string remark_value(const std::string& label, double v) {
 }
 
 void write_text_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw SystemError("cannot write " + tmp);
-    out << text;
-    if (!out) throw SystemError("write failed: " + tmp);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw SystemError("cannot rename " + tmp + " to " + path);
+  io::write_file_atomically(path, text);
 }
 
 double covalent_radius_angstrom(const std::string& el) {
@@ -196,9 +189,9 @@ std::string group_name(const std::string& name) {
 
 void write_poses_h5(const std::vector<LigandOutput>& ligands, const std::vector<Box>& boxes,
                     const std::string& receptor, const std::string& path) {
-  const std::string tmp = io::temporary_name(path);
+  io::PendingFile pending(path, MPI_COMM_NULL);
   {
-    io::File file = io::File::create(tmp, MPI_COMM_NULL);
+    io::File file = io::File::create(pending.temporary(), MPI_COMM_NULL);
     H5Id root(H5Gopen2(file.get(), "/", H5P_DEFAULT), H5Gclose, "open /");
     io::write_attribute(root.get(), "format", std::string("pandakinetics-poses"));
     write_int_attribute(root.get(), "format_version", 1);
@@ -246,7 +239,7 @@ void write_poses_h5(const std::vector<LigandOutput>& ligands, const std::vector<
     write_array(bx.get(), "center_angstrom", center, {boxes.size(), 3}, H5T_NATIVE_DOUBLE, "angstrom");
     write_array(bx.get(), "size_angstrom", size, {boxes.size(), 3}, H5T_NATIVE_DOUBLE, "angstrom");
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw SystemError("cannot rename " + tmp + " to " + path);
+  pending.commit();
 }
 
 void write_dock_json(const std::vector<LigandOutput>& ligands, const std::string& receptor, const std::string& path,

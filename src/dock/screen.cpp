@@ -3,12 +3,12 @@
 
 #include "comm/communicator.hpp"
 #include "core/error.hpp"
+#include "io/atomic_file.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -213,13 +213,7 @@ std::string summary_table(const std::vector<LigandSummary>& rows) {
 }
 
 void write_summary(const std::vector<LigandSummary>& rows, const std::string& path) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    if (!out) throw SystemError("cannot write " + tmp);
-    out << summary_table(rows);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw SystemError("cannot rename " + tmp + " to " + path);
+  io::write_file_atomically(path, summary_table(rows));
 }
 
 }  // namespace pk::dock

@@ -177,10 +177,6 @@ void print_modes(std::ostream& os, const LigandOutput& lig, bool with_site) {
   }
 }
 
-std::string with_extension(const std::string& path, const std::string& ext) {
-  return std::filesystem::path(path).replace_extension(ext).string();
-}
-
 std::string fixed3(double v) {
   char b[48];
   std::snprintf(b, sizeof b, "%.3f", v);
@@ -295,9 +291,9 @@ int write_outputs(const DockConfig& cfg, const std::vector<DockBox>& boxes, bool
       ctx.out << "ligand " << s.name << ": FAILED: " << s.message << "\n";
       continue;
     }
-    std::string pdbqt = batch ? dir + "/" + s.name + "_out.pdbqt"
-                              : (cfg.out.empty() ? with_extension(s.path, "").append("_out.pdbqt") : cfg.out);
-    const std::string sdf = (!batch && !cfg.sdf.empty()) ? cfg.sdf : with_extension(pdbqt, ".sdf");
+    const LigandFiles files = ligand_output_files(cfg, s.path, s.name, batch);  // dock_options.hpp
+    const std::string& pdbqt = files.pdbqt;
+    const std::string& sdf = files.sdf;
     if (cfg.autobox) {  // each ligand's own box, shared by ligands with the same one
       int site = 0;
       while (site < static_cast<int>(h5_boxes.size()) &&
@@ -314,10 +310,10 @@ int write_outputs(const DockConfig& cfg, const std::vector<DockBox>& boxes, bool
     print_modes(ctx.out, outputs[i], several_boxes);
     good.push_back(std::move(outputs[i]));
   }
-  const std::string h5 = !cfg.out_h5.empty() ? cfg.out_h5 : (batch ? dir + "/poses.h5" : "");
+  const std::string h5 = poses_h5_file(cfg, batch);
   if (!h5.empty()) write_poses_h5(good, h5_boxes, cfg.receptor, h5);
   if (!cfg.json.empty()) write_dock_json(good, cfg.receptor, cfg.json, cfg.option_values);
-  const std::string summary = !cfg.summary.empty() ? cfg.summary : (batch ? dir + "/summary.tsv" : "");
+  const std::string summary = summary_file(cfg, batch);
   if (!summary.empty()) write_summary(summaries, summary);
   if (batch) ctx.out << "\nsummary (" << (summary.empty() ? "not written" : summary) << "):\n"
                      << summary_table(summaries);

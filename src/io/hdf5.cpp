@@ -4,13 +4,38 @@
 #include "core/build_info.hpp"
 #include "core/error.hpp"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <type_traits>
 
 namespace pk::io {
 
+namespace {
+/// The innermost entry of HDF5's error stack (what actually went wrong), as
+/// "(...)" for a message; the stack is cleared. Automatic printing is off.
+std::string h5_error_detail() {
+  std::string detail;
+  auto innermost = [](unsigned n, const H5E_error2_t* e, void* out) -> herr_t {
+    if (n == 0 && e && e->desc) *static_cast<std::string*>(out) = e->desc;
+    return 0;
+  };
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost, &detail);
+  H5Eclear2(H5E_DEFAULT);
+  if (detail.size() > 240) detail = detail.substr(0, 240) + "...";
+  return detail.empty() ? std::string() : " (" + detail + ")";
+}
+}  // namespace
+
+void quiet_hdf5_errors() {
+  static bool quiet = false;
+  if (!quiet) quiet = H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr) >= 0;
+}
+
 H5Id::H5Id(hid_t id, Closer closer, const std::string& what) : id_(id), closer_(closer) {
-  if (id < 0) throw SystemError("HDF5: " + what + " failed");
+  if (id < 0) throw SystemError("HDF5: " + what + " failed" + h5_error_detail());
 }
 
 H5Id& H5Id::operator=(H5Id&& o) noexcept {
@@ -29,13 +54,14 @@ void H5Id::reset() {
 }
 
 herr_t check_h5(herr_t rc, const std::string& what) {
-  if (rc < 0) throw SystemError("HDF5: " + what + " failed");
+  if (rc < 0) throw SystemError("HDF5: " + what + " failed" + h5_error_detail());
   return rc;
 }
 
 namespace {
 
 H5Id file_access(MPI_Comm comm) {
+  quiet_hdf5_errors();
   H5Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate(file access)");
   // File format >= 1.10 bounds: SWMR-capable, what H5MD readers expect.
   check_h5(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_LATEST), "H5Pset_libver_bounds");
@@ -122,14 +148,22 @@ void write_slab(const File& file, const std::string& path, const T* data, hsize_
 
 File File::create(const std::string& path, MPI_Comm comm) {
   H5Id fapl = file_access(comm);
-  H5Id id(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose, "create " + path);
+  // Exclusive: an existing file (an earlier result) is never opened for writing.
+  H5Id id(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()), H5Fclose, "create " + path);
   return File(std::move(id), comm, path);
 }
 
 File File::open_read(const std::string& path, MPI_Comm comm) {
   H5Id fapl = file_access(comm);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw InputError(path, 0, std::string("cannot open: ") + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) throw InputError(path, 0, "cannot open: it is a folder, expected an HDF5 file");
   hid_t raw = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get());
-  if (raw < 0) throw InputError(path, 0, "cannot open as an HDF5 file");
+  if (raw < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    throw InputError(path, 0, "cannot open as an HDF5 file: not HDF5, truncated or unreadable (" +
+                                  std::to_string(st.st_size) + " bytes)");
+  }
   return File(H5Id(raw, H5Fclose, "open " + path), comm, path);
 }
 
@@ -312,19 +346,5 @@ PK_INSTANTIATE(std::uint64_t)
 PK_INSTANTIATE(std::int32_t)
 #undef PK_INSTANTIATE
 
-
-std::string temporary_name(const std::string& path) { return path + ".tmp"; }
-
-void publish(const std::string& temporary, const std::string& path, MPI_Comm comm) {
-  int rank = 0;
-  if (comm != MPI_COMM_NULL) {
-    comm::check_mpi(MPI_Barrier(comm), "MPI_Barrier");
-    MPI_Comm_rank(comm, &rank);
-  }
-  int ok = 1;
-  if (rank == 0) ok = std::rename(temporary.c_str(), path.c_str()) == 0 ? 1 : 0;
-  if (comm != MPI_COMM_NULL) comm::check_mpi(MPI_Bcast(&ok, 1, MPI_INT, 0, comm), "MPI_Bcast");
-  if (!ok) throw SystemError("cannot rename " + temporary + " to " + path);
-}
 
 }  // namespace pk::io

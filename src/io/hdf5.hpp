@@ -38,6 +38,7 @@ herr_t check_h5(herr_t rc, const std::string& what);
 /// without one (MPI_COMM_NULL) by the calling rank alone.
 class File {
  public:
+  /// Creates a new file; fails if `path` exists (write to a PendingFile's temporary()).
   static File create(const std::string& path, MPI_Comm comm);
   static File open_read(const std::string& path, MPI_Comm comm);
   hid_t get() const { return id_.get(); }
@@ -90,9 +91,12 @@ std::string hdf5_library_version();
 }  // namespace pk::io
 
 namespace pk::io {
-/// Results are written under a temporary name and renamed into place when
-/// complete, so a failed run never leaves a half-written file or damages an
-/// earlier one. All ranks call publish() after closing the file.
-std::string temporary_name(const std::string& path);
-void publish(const std::string& temporary, const std::string& path, MPI_Comm comm);
+/// Results are written through io::PendingFile (io/atomic_file.hpp): a unique
+/// temporary name in the target folder, created exclusively by File::create,
+/// renamed over the target by PendingFile::commit() once complete.
+
+/// Turns HDF5's automatic error-stack printing off (idempotent; File::create
+/// and File::open_read call it too): a missing, truncated or non-HDF5 file is
+/// reported once, by the project's own message.
+void quiet_hdf5_errors();
 }  // namespace pk::io

@@ -1,10 +1,9 @@
 #include "io/json.hpp"
 
-#include "core/error.hpp"
+#include "io/atomic_file.hpp"
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 
 namespace pk::io {
 
@@ -105,15 +104,6 @@ JsonWriter& JsonWriter::value(const std::string& key, const std::vector<double>&
   return end_array();
 }
 
-void JsonWriter::save(const std::string& path) const {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp);
-    if (!f) throw SystemError("cannot write " + path);
-    f << out_;
-    if (!f) throw SystemError("cannot write " + path);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw SystemError("cannot rename " + tmp + " to " + path);
-}
+void JsonWriter::save(const std::string& path) const { write_file_atomically(path, out_); }
 
 }  // namespace pk::io

@@ -23,8 +23,8 @@ class JsonWriter {
   /// Inside an array: an element without a key.
   JsonWriter& element(double v) { return value("", v); }
   const std::string& str() const { return out_; }
-  /// Writes to `path` atomically (temporary name, then rename); throws
-  /// pk::SystemError if the file cannot be written.
+  /// Writes to `path` atomically (io::write_file_atomically: a unique
+  /// temporary, fsync, rename); throws pk::SystemError if it cannot be written.
   void save(const std::string& path) const;
 
  private:

@@ -5,6 +5,7 @@
 // median of the repeats. Only what was measured is printed.
 #include "kmc/bench_kmc.hpp"
 
+#include "cli/path_options.hpp"
 #include "comm/communicator.hpp"
 #include "core/error.hpp"
 #include "io/json.hpp"
@@ -65,6 +66,7 @@ void add_bench_options(po::options_description& desc) {
 }
 
 int run_bench(const po::variables_map& vm, cli::Context& ctx) {
+  cli::check_paths("bench kmc", cli::input_paths(vm, {}), cli::paths_of(vm, {"json"}));
   const int n = vm["states"].as<int>(), degree = vm["out-degree"].as<int>();
   const int replicas = vm["replicas"].as<int>(), walkers = vm["walkers"].as<int>(), repeats = vm["repeats"].as<int>();
   const long steps = vm["steps"].as<long>();

@@ -1,6 +1,7 @@
 #include "kmc/output.hpp"
 
 #include "core/error.hpp"
+#include "io/atomic_file.hpp"
 
 #include <cmath>
 
@@ -91,9 +92,9 @@ void write_estimates_h5(const io::File& f, const std::vector<ConditionEstimates>
 
 void write_checkpoint(const std::string& path, MPI_Comm comm, const KmcSnapshot& snap, const RunLayout& L,
                       const std::string& fingerprint, double reached_s, std::int64_t segment) {
-  const std::string tmp = io::temporary_name(path);
+  io::PendingFile pending(path, comm);
   {
-    io::File f = io::File::create(tmp, comm);
+    io::File f = io::File::create(pending.temporary(), comm);
     io::write_h5md_header(f, "pandakinetics kmc checkpoint");
     visit_fields(snap, L, [&](const char* name, const auto& v, std::int64_t) {
       io::write_distributed(f, std::string("/checkpoint/") + name, v, "");
@@ -102,7 +103,7 @@ void write_checkpoint(const std::string& path, MPI_Comm comm, const KmcSnapshot&
     io::write_attribute(f, "/checkpoint", "reached_s", reached_s);
     io::write_attribute(f, "/checkpoint", "segment", static_cast<double>(segment));
   }
-  io::publish(tmp, path, comm);
+  pending.commit();
 }
 
 KmcSnapshot read_checkpoint(const std::string& path, const RunLayout& L, const std::string& fingerprint,

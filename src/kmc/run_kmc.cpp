@@ -2,8 +2,10 @@
 // checkpoints, signals) and output; the science is in engine/estimates.
 #include "kmc/run_kmc.hpp"
 
+#include "cli/path_options.hpp"
 #include "comm/communicator.hpp"
 #include "core/error.hpp"
+#include "io/atomic_file.hpp"
 #include "io/hdf5.hpp"
 #include "io/json.hpp"
 #include "kmc/output.hpp"
@@ -18,6 +20,7 @@
 #include <cstdio>
 #include <iomanip>
 #include <limits>
+#include <optional>
 #include <ostream>
 
 namespace pk::kmc {
@@ -289,9 +292,8 @@ std::vector<ReplicaTotals> gather_totals(const std::vector<ReplicaTotals>& local
   return totals;
 }
 
-void write_summary(const std::string& path, const Settings& s, const network::Network& net, double kappa,
-                   double steps, double wall, const std::string& fingerprint,
-                   const std::vector<ConditionEstimates>& groups) {
+std::string summary_json(const Settings& s, const network::Network& net, double kappa, double steps, double wall,
+                         const std::string& fingerprint, const std::vector<ConditionEstimates>& groups) {
   io::JsonWriter j;
   j.begin_object().value("program", "pandakinetics kmc").value("network", net.source);
   j.value("replicas", s.replicas).value("walkers_per_replica", s.walkers).value("seed", static_cast<long long>(s.seed));
@@ -300,7 +302,7 @@ void write_summary(const std::string& path, const Settings& s, const network::Ne
   j.value("output", s.output).value("fingerprint", fingerprint);
   write_estimates_json(j, groups);
   j.end_object();
-  j.save(path);
+  return j.str();
 }
 
 }  // namespace
@@ -308,6 +310,14 @@ void write_summary(const std::string& path, const Settings& s, const network::Ne
 int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
   const double wall_start = wall_seconds();
   const Settings s = read_settings(vm);
+  {  // outputs over inputs; the checkpoint may be the --restart file (read whole, then replaced)
+    const std::vector<io::NamedPath> net_in = cli::input_paths(vm, {"network", "states", "edges", "transition-matrix"});
+    std::vector<io::NamedPath> in = net_in, out = cli::paths_of(vm, {"output", "summary"});
+    if (!s.restart.empty()) in.push_back({"--restart", s.restart});
+    cli::check_paths("kmc", in, out);
+    out.push_back({vm.count("checkpoint") ? "--checkpoint" : "--checkpoint (default OUTPUT.ckpt.h5)", s.checkpoint});
+    cli::check_paths("kmc", net_in, out);
+  }
   const network::Conditions base = network::conditions_from_options(vm);
   const network::Network net = network::load_network_from_options(vm);
   const StartSpec start = parse_start(s.start, net);
@@ -351,9 +361,9 @@ int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
   for (const auto& t : totals) total_steps += t.steps;
   const double wall = wall_seconds() - wall_start;
 
-  const std::string tmp = io::temporary_name(s.output);
+  io::PendingFile pending(s.output, comm.get());
   {
-    io::File f = io::File::create(tmp, comm.get());
+    io::File f = io::File::create(pending.temporary(), comm.get());
     io::write_h5md_header(f, "pandakinetics kmc");
     for (const auto& [name, value] : cli::option_values(vm)) io::write_attribute(f, "/parameters", name, value);
     io::write_attribute(f, "/parameters", "command_line", ctx.command_line);
@@ -373,13 +383,18 @@ int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
     io::write_attribute(f, "/run_info", "wall_time_s", wall);
     io::write_attribute(f, "/run_info", "steps_per_s", total_steps / wall);
   }
-  io::publish(tmp, s.output, comm.get());
+  std::optional<io::PendingFile> summary;  // both outputs complete on disk before either replaces a file
+  if (comm.is_root() && !s.summary.empty()) {
+    summary.emplace(s.summary);
+    summary->write(summary_json(s, net, base.kappa, total_steps, wall, print, groups));
+  }
+  pending.commit();
+  if (summary) summary->commit();
 
   if (comm.is_root()) {
     ctx.out << "kmc: " << std::setprecision(4) << total_steps << " steps in " << wall << " s wall ("
             << total_steps / wall << " steps/s); wrote " << s.output << "\n";
     print_estimates(ctx.out, groups);
-    if (!s.summary.empty()) write_summary(s.summary, s, net, base.kappa, total_steps, wall, print, groups);
   }
   return kExitOk;
 }

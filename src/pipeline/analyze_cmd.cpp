@@ -1,4 +1,5 @@
 // `pandakinetics analyze`: options, the printed table and the JSON file.
+#include "cli/path_options.hpp"
 #include "core/error.hpp"
 #include "io/json.hpp"
 #include "pipeline/analyze.hpp"
@@ -110,8 +111,11 @@ int run_analyze(const po::variables_map& vm, cli::Context& ctx) {
   cfg.max_exact_states = vm["max-exact-states"].as<int>();
   cfg.bootstrap.resamples = vm["bootstrap"].as<int>();
   cfg.bootstrap.seed = vm["seed"].as<unsigned long>();
-  const Analysis a = analyze(cfg);
   const std::string output = vm["output"].as<std::string>();
+  std::vector<io::NamedPath> inputs = cli::input_paths(vm, {"input"});
+  if (cfg.exact != "auto" && cfg.exact != "none") inputs.push_back({"--exact", cfg.exact});
+  cli::check_paths("analyze", inputs, cli::paths_of(vm, {"output"}));
+  const Analysis a = analyze(cfg);
   if (ctx.rank == 0) {
     io::JsonWriter j;
     j.begin_object().value("program", "pandakinetics analyze").value("command_line", ctx.command_line);

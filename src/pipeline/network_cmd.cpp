@@ -1,5 +1,6 @@
 // `pandakinetics network`: options, the build, the printed summary and the
 // output files (HDF5 network + CSV + optional JSON).
+#include "cli/path_options.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
 #include "io/json.hpp"
@@ -187,6 +188,13 @@ int run_network(const po::variables_map& vm, cli::Context& ctx) {
   const PosesFile poses = read_poses_h5(poses_path);
   const LigandPoses& lig = poses.ligand(cfg.ligand);
   const std::string receptor = vm.count("receptor") ? vm["receptor"].as<std::string>() : poses.receptor;
+  {  // output safety (io/output_paths.hpp): no output over an input, no two outputs on one file
+    std::vector<io::NamedPath> in = cli::input_paths(vm, {"poses"}), out = cli::paths_of(vm, {"output", "summary"});
+    in.push_back({vm.count("receptor") ? "--receptor" : "the poses file's receptor", receptor});
+    const std::string dir = vm.count("csv-dir") ? vm["csv-dir"].as<std::string>() : folder_of(vm["output"].as<std::string>());
+    out.insert(out.end(), {{"--csv-dir (states.csv)", dir + "/states.csv"}, {"--csv-dir (edges.csv)", dir + "/edges.csv"}});
+    cli::check_paths("network", in, out);
+  }
   const Coords receptor_atoms = read_receptor_heavy_atoms(receptor);
   // The channel states reach `channel-length` from the best pose's root: the scorer's grid covers that too.
   const int best = best_pose(lig);

@@ -1,11 +1,11 @@
 #include "pipeline/network_io.hpp"
 
 #include "core/error.hpp"
+#include "io/atomic_file.hpp"
 #include "io/hdf5.hpp"
 #include "network/network_h5.hpp"
 
 #include <cstdio>
-#include <fstream>
 #include <set>
 
 namespace pk::pipeline {
@@ -19,23 +19,16 @@ std::string num(double v) {
 }
 
 void write_text_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw SystemError("cannot write " + tmp);
-    out << text;
-    if (!out.flush()) throw SystemError("cannot write " + tmp);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw SystemError("cannot rename " + tmp + " to " + path);
+  io::write_file_atomically(path, text);
 }
 
 }  // namespace
 
 void write_network_file(const std::string& path, const BuiltNetwork& b, const NetworkSettings& cfg,
                         const NetworkProvenance& prov, const network::Network* unlumped) {
-  const std::string tmp = io::temporary_name(path);
+  io::PendingFile pending(path, MPI_COMM_NULL);
   {
-    io::File f = io::File::create(tmp, MPI_COMM_NULL);
+    io::File f = io::File::create(pending.temporary(), MPI_COMM_NULL);
     io::write_h5md_header(f, "pandakinetics network");
     for (const auto& [name, value] : prov.options) io::write_attribute(f, "/parameters", name, value);
     io::write_attribute(f, "/parameters", "command_line", prov.command_line);
@@ -130,7 +123,7 @@ void write_network_file(const std::string& path, const BuiltNetwork& b, const Ne
                         "one row per connection (both directions share the transition state); bulk = 1: exposed "
                         "state <-> unbound (path columns 0); clamped = 1: transition state raised to the upper endpoint");
   }
-  io::publish(tmp, path, MPI_COMM_NULL);
+  pending.commit();
 }
 
 void write_network_csv(const network::Network& net, const std::string& states_csv, const std::string& edges_csv) {

@@ -4,6 +4,7 @@
 // [<stage>] section and the paths of the folder; a stage whose output file
 // exists is finished (every stage writes its outputs atomically) and is
 // skipped, so an interrupted run resumes where it stopped.
+#include "cli/path_options.hpp"
 #include "core/error.hpp"
 #include "io/ini.hpp"
 #include "pipeline/analyze.hpp"
@@ -154,6 +155,26 @@ std::string config_value(const std::string& config, const std::string& section, 
 
 bool config_sets(const std::string& config, const std::string& section, const std::string& key) {
   return !config_value(config, section, key).empty();
+}
+
+/// Output safety (io/output_paths.hpp): the run's inputs (config, --poses, the
+/// [dock] receptor and ligands of the config) must not be files the stages write
+/// into `folder`, nor lie in its report/ folder. Each stage checks its own
+/// options again when it starts.
+void check_run_inputs(const po::variables_map& vm, const std::string& config, const std::string& folder, bool top) {
+  std::vector<io::NamedPath> in = cli::input_paths(vm, {"poses"});
+  if (!config.empty())
+    for (const auto& e : io::read_ini(config))
+      if ((e.section.empty() || e.section == "dock") && (e.key == "receptor" || e.key == "ligand"))
+        in.push_back({"[dock] " + e.key + " of " + config, e.value});
+  std::vector<io::NamedPath> out;
+  for (const char* file : {"poses.pdbqt", "poses.sdf", "dock.json", "network.h5", "states.csv", "edges.csv",
+                           "network.json", "network.log", "solve.h5", "solve.json", "kmc.h5", "kmc.json",
+                           "kmc.h5.ckpt.h5", "analysis.json"})
+    out.push_back({"--output (" + std::string(file) + ")", folder + "/" + file, true});
+  if (top && !vm.count("poses")) out.push_back({"--output (poses.h5)", folder + "/poses.h5", true});
+  cli::check_paths("run", in, out);
+  io::check_inputs_outside("pandakinetics run", in, {"--output (report/)", folder + "/report"});
 }
 
 std::string analysis_dir() {
@@ -393,6 +414,7 @@ int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
   if (!vm.count("output")) throw UsageError("pandakinetics run: no output folder given (--output DIR)");
   const std::string dir = vm["output"].as<std::string>();
   Runner r{ctx, vm.count("config") ? vm["config"].as<std::string>() : "", 0, 6, false, {}};
+  check_run_inputs(vm, r.config, dir, true);
   if (ctx.rank == 0 && !exists(dir) && ::mkdir(dir.c_str(), 0777) != 0)
     throw SystemError("pandakinetics run: cannot create the output folder " + dir);
   MPI_Barrier(MPI_COMM_WORLD);
@@ -416,6 +438,7 @@ int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
   std::vector<std::string> folders;
   for (const auto& lig : ligands) {
     folders.push_back(screening ? dir + "/" + lig : dir);
+    if (screening) check_run_inputs(vm, r.config, folders.back(), false);
     if (screening && ctx.rank == 0 && !exists(folders.back()) && ::mkdir(folders.back().c_str(), 0777) != 0)
       throw SystemError("pandakinetics run: cannot create " + folders.back());
   }

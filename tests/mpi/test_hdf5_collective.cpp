@@ -4,6 +4,7 @@
 // h5dump checks (check_hdf5_collective.py).
 #include "comm/communicator.hpp"
 #include "core/error.hpp"
+#include "io/atomic_file.hpp"
 #include "io/hdf5.hpp"
 
 #include <gtest/gtest.h>
@@ -26,7 +27,8 @@ std::vector<double> expected(int size) {
 TEST(Hdf5Collective, RanksWriteTheirPartsInRankOrder) {
   pk::comm::Communicator comm;
   const std::string path = file_name(comm.size());
-  const std::string tmp = pk::io::temporary_name(path);
+  pk::io::PendingFile pending(path, comm.get());
+  const std::string tmp = pending.temporary();
   {
     pk::io::File file = pk::io::File::create(tmp, comm.get());
     pk::io::write_h5md_header(file, "test");
@@ -36,7 +38,7 @@ TEST(Hdf5Collective, RanksWriteTheirPartsInRankOrder) {
     pk::io::write_distributed(file, "/observables/rank", std::vector<std::int32_t>{comm.rank()}, "1");
     pk::io::write_replicated(file, "/parameters/ranks", std::vector<std::int64_t>{comm.size()}, "1");
   }
-  pk::io::publish(tmp, path, comm.get());
+  pending.commit();
   std::FILE* leftover = std::fopen(tmp.c_str(), "r");
   EXPECT_EQ(leftover, nullptr) << "temporary file left behind";
   if (leftover) std::fclose(leftover);

@@ -3,6 +3,7 @@
 // are InputErrors naming the dataset. The file is kept for the h5py check
 // (check_network_h5.py).
 #include "comm/communicator.hpp"
+#include "io/atomic_file.hpp"
 #include "network/load.hpp"
 #include "network/network_h5.hpp"
 #include "network_test_support.hpp"
@@ -46,18 +47,18 @@ void expect_same(const Network& a, const Network& b) {
 TEST(NetworkH5, CollectiveWriteThenReadIsExact) {
   comm::Communicator comm;
   const std::string path = "network_h5_np" + std::to_string(comm.size()) + ".h5";
-  const std::string tmp = io::temporary_name(path);
+  io::PendingFile pending(path, comm.get());
   Network six = six_state();
   six.states[2].name = "a longer name than the others, with spaces";
   six.edges[3].value = 0.1 + 0.2;  // not a short decimal: must survive bit for bit
   six.edges[2].value = 0.1 + 0.2;
   {
-    io::File file = io::File::create(tmp, comm.get());
+    io::File file = io::File::create(pending.temporary(), comm.get());
     write_network_h5(file, six);
     write_network_h5(file, explicit_rates(), "/more/rates");
     write_network_h5(file, msm(), "/msm");
   }
-  io::publish(tmp, path, comm.get());
+  pending.commit();
   if (comm.is_root()) {
     const Network back = read_network_h5(path);
     expect_same(back, six);
