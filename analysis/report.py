@@ -4,8 +4,9 @@ summary of `pandakinetics analyze` (every number in the table is that
 file's number, printed to 6 significant digits and kept in full in the
 cell's data-value attribute), and the plots of this folder's scripts:
 bound-state survival with the exact curve, occupancy versus time,
-first-passage-time histograms, the network with its free energies and, when
-a poses file is given, the docked poses' scores.
+first-passage-time histograms, the network with its free energies, the
+landscape with its unbinding pathways (when --exact holds /exact/tpt) and,
+when a poses file is given, the docked poses' scores.
 
     report.py --summary analysis.json [--kmc run.h5] [--exact solve.h5]
               [--network network.h5] [--poses poses.h5] --output-dir report/
@@ -31,6 +32,7 @@ import time
 import traceback
 
 import plot_fpt
+import plot_landscape
 import plot_network
 import plot_occupancy
 import plot_poses
@@ -161,6 +163,10 @@ def build(summary_path, kmc, exact, network, poses, outdir, jobs=1):
                ("fpt.png", "First-passage-time histograms", lambda out: plot_fpt.draw(kmc, exact, out)),
                ("network.png", "The network with its free energies and transition states",
                 lambda out: plot_network.draw(network or kmc, out))]
+    if exact and plot_landscape.has_tpt(exact):
+        figures.append(("landscape.png", "The landscape: states by distance from the pocket and free energy, barriers, "
+                        "and the dominant unbinding pathways (transition-path theory, share of the reactive flux)",
+                        lambda out: plot_landscape.draw(network or exact, out, tpt=exact)))
     if poses:
         figures.append(("poses.png", "Docked poses' scores", lambda out: plot_poses.draw(poses, out)))
     draw_all([(os.path.join(outdir, name), fn) for name, _, fn in figures], jobs)

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/units.hpp"
+#include "solve/detail/reversal.hpp"
 #include "solve/solver.hpp"
 
 #include <cmath>
@@ -30,37 +31,11 @@ Moments averaged(const PassageTimes& times, const std::vector<double>& start) {
 }  // namespace
 
 namespace {
-// The time-reversed chain: k~_ji = pi_i k_ij / pi_j (discrete time alike).
-network::RateMatrix reversed(const network::RateMatrix& m, const std::vector<double>& pi) {
-  struct Triplet {
-    std::int32_t from, to;
-    double value;
-  };
-  std::vector<Triplet> t;
-  for (std::int32_t i = 0; i < m.n; ++i)
-    for (std::int64_t e = m.row_offsets[i]; e < m.row_offsets[i + 1]; ++e)
-      t.push_back({m.targets[e], i, pi[m.targets[e]] > 0 ? pi[i] * m.values[e] / pi[m.targets[e]] : 0.0});
-  std::sort(t.begin(), t.end(), [](const Triplet& a, const Triplet& b) {
-    return a.from != b.from ? a.from < b.from : a.to < b.to;
-  });
-  network::RateMatrix r;
-  r.n = m.n;
-  r.lag_time_s = m.lag_time_s;
-  r.row_offsets.assign(m.n + 1, 0);
-  for (const auto& x : t) {
-    r.row_offsets[x.from + 1]++;
-    r.targets.push_back(x.to);
-    r.values.push_back(x.value);
-  }
-  for (std::int32_t i = 0; i < m.n; ++i) r.row_offsets[i + 1] += r.row_offsets[i];
-  return r;
-}
-
 // Renewal rates from the stationary flux between the bound and unbound
 // phases (see ExactKinetics::koff_renewal_per_s).
 void renewal_rates(const network::RateMatrix& m, const std::vector<double>& pi, const StateSet& bound,
                    const StateSet& unbound, double concentration_M, ExactKinetics& ex) {
-  const std::vector<double> last_bound = committor(reversed(m, pi), unbound, bound);
+  const std::vector<double> last_bound = committor(detail::time_reversed(m, pi), unbound, bound);
   std::vector<char> in_unbound(m.n, 0);
   for (auto u : unbound) in_unbound[u] = 1;
   double p_bound = 0, p_unbound = 0, flux = 0;
