@@ -36,31 +36,47 @@ std::vector<ChannelImage> sample_channels(const Conformation& start, const Chann
   check_channel_settings(cfg);
   if (cfg.rays == 0) return {};
   const int images = static_cast<int>(std::floor(cfg.length_angstrom / cfg.step_angstrom + 1e-9));
-  // The path from `start` to `start` moved by (images + 1) steps: its interior images sit one step
-  // apart, and relaxed_paths holds each on its plane across the ray (the tangent is the ray).
-  std::vector<std::pair<Conformation, Conformation>> ends;
+  // A march: every ray's ligand moves one step out from where the previous step left it relaxed, and is
+  // relaxed again on the plane across the ray (relaxed_paths with one interior image: the path from x to
+  // x + 2 step u has its image at x + step u and its tangent along u), so it can adapt on its way out as
+  // in a slow pull. All rays still going take their step in one batch.
   const std::vector<Vec3> dirs = sphere_directions(cfg.rays);
-  for (const Vec3& u : dirs) {
-    Conformation end = start;
-    for (int d = 0; d < 3; ++d) end[d] += u[d] * cfg.step_angstrom * (images + 1);
-    ends.emplace_back(start, end);
-  }
-  const std::vector<pipeline::RelaxedPath> paths = pipeline::relaxed_paths(ends, images, cfg.relax_steps, energy);
-  std::vector<ChannelImage> out;
-  for (int r = 0; r < cfg.rays; ++r)
-    for (int k = 0; k < images; ++k) {
-      const double e = paths[r].energies[k];
-      if (!(e <= cfg.max_energy_kcal_per_mol)) break;  // blocked (NaN included)
+  std::vector<Conformation> at(cfg.rays, start);
+  std::vector<bool> going(cfg.rays, true);
+  std::vector<std::vector<ChannelImage>> per_ray(cfg.rays);
+  for (int k = 1; k <= images; ++k) {
+    std::vector<std::pair<Conformation, Conformation>> ends;
+    std::vector<int> rays;
+    for (int r = 0; r < cfg.rays; ++r) {
+      if (!going[r]) continue;
+      Conformation end = at[r];
+      for (int d = 0; d < 3; ++d) end[d] += dirs[r][d] * 2.0 * cfg.step_angstrom;
+      ends.emplace_back(at[r], end);
+      rays.push_back(r);
+    }
+    if (rays.empty()) break;
+    const std::vector<pipeline::RelaxedPath> step = pipeline::relaxed_paths(ends, 1, cfg.relax_steps, energy);
+    for (std::size_t i = 0; i < rays.size(); ++i) {
+      const int r = rays[i];
+      const double e = step[i].energies.front();
+      if (!(e <= cfg.max_energy_kcal_per_mol)) {  // blocked (NaN included)
+        going[r] = false;
+        continue;
+      }
       ChannelImage im;
       im.ray = r;
-      im.depth = k + 1;
-      im.conformation = paths[r].images[k];
+      im.depth = k;
+      im.conformation = step[i].images.front();
       im.energy_kcal_per_mol = e;
       im.burial = burial(im.conformation);
       im.surface = im.burial < cfg.surface_burial;
-      out.push_back(im);
-      if (im.surface) break;
+      at[r] = im.conformation;
+      going[r] = !im.surface;
+      per_ray[r].push_back(im);
     }
+  }
+  std::vector<ChannelImage> out;
+  for (const auto& v : per_ray) out.insert(out.end(), v.begin(), v.end());
   return out;
 }
 

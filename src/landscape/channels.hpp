@@ -12,6 +12,7 @@
 // the idea behind the ray-casting tunnel searches of CAVER (Chovancova et al.,
 // PLoS Comput. Biol. 8, e1002708 (2012)) and the restrained egress scans of
 // ligand-unbinding studies, applied with the Vina energy of the docking code.
+// The rays are marched: each step starts from the previous relaxed image.
 #pragma once
 
 #include "pipeline/path_relax.hpp"
@@ -30,7 +31,7 @@ struct ChannelSettings {
   double step_angstrom = 2.0;            ///< spacing of the images along a ray
   double length_angstrom = 16.0;         ///< how far a ray goes at most
   int relax_steps = 20;                  ///< BFGS steps per image (plane across the ray)
-  double max_energy_kcal_per_mol = 5.0;  ///< a ray ends before an image above this (blocked)
+  double max_energy_kcal_per_mol = 10.0;  ///< a ray ends before an image above this (blocked)
   double surface_burial = 0.5;           ///< a ray ends at the first image buried less than this (surface)
 };
 
