@@ -1,7 +1,7 @@
 #!/bin/bash
-# Docks every ligand of the kinetics reference set (inputs/kinetics/reference.csv, prepared PDBQT under
-# inputs/kinetics/prepared/) with `pandakinetics dock` in its series' box, one ligand at a time, then the
-# three crystal ligands (redocking), and writes OUT/summary.csv and OUT/redocking.csv
+# Docks the three crystal ligands (redocking), then every ligand of the kinetics reference set
+# (inputs/kinetics/reference.csv, prepared PDBQT under inputs/kinetics/prepared/; the series take turns)
+# with `pandakinetics dock` in its series' box, one ligand at a time, and writes OUT/summary.csv and OUT/redocking.csv
 # (scripts/kinetics/summarize_docking.py). A ligand whose poses.h5 and wall_time_s exist is not docked
 # again (so an interrupted run resumes); --force docks everything again.
 set -euo pipefail
@@ -36,7 +36,7 @@ usage: $0 [options]
   --no-crystal           skip the redocking of the crystal ligands
   --force                dock again ligands that already have results
 Threads: OMP_NUM_THREADS (default 2). Each ligand: OUT/ID/{ID_out.pdbqt,ID_out.sdf,poses.h5,dock.json,
-dock.log,wall_time_s}.
+dock.log,wall_time_s,cpu_time_s}.
 EOF
 }
 
@@ -66,18 +66,24 @@ jobs=$("$python" - "$reference" "$prepared" "$crystal" <<'EOF'
 import csv, sys
 reference, prepared, crystal = sys.argv[1], sys.argv[2], sys.argv[3] == '1'
 receptor = {'structures/5lny.pdb': '5lny', 'structures/5tmn_protein.pdb': '5tmn', 'structures/3utu_protein.pdb': '3utu'}
-crystals = {}
+crystals, per_series = {}, {}
 with open(reference, newline='') as f:
     for line, r in enumerate(csv.DictReader(f), start=2):
         if r['receptor_structure'] not in receptor:
             sys.exit(f'{reference}:{line}: unknown receptor {r["receptor_structure"]}')
         rec = receptor[r['receptor_structure']]
         box = ' '.join(r['box_' + k] for k in ('center_x', 'center_y', 'center_z', 'size_x', 'size_y', 'size_z'))
-        print(f'{r["ligand_id"]} {prepared}/receptors/{rec}.pdbqt {prepared}/ligands/{r["ligand_id"]}.pdbqt {box}')
+        per_series.setdefault(r['series'], []).append(
+            f'{r["ligand_id"]} {prepared}/receptors/{rec}.pdbqt {prepared}/ligands/{r["ligand_id"]}.pdbqt {box}')
         crystals.setdefault(rec, box)
 if crystal:
     for rec, box in crystals.items():
         print(f'crystal_{rec} {prepared}/receptors/{rec}.pdbqt {prepared}/crystal/{rec}_ligand.pdbqt {box}')
+# The series take turns, so a run stopped part way has covered all of them alike.
+for i in range(max(len(v) for v in per_series.values())):
+    for series in sorted(per_series):
+        if i < len(per_series[series]):
+            print(per_series[series][i])
 EOF
 )
 
@@ -90,19 +96,21 @@ while read -r id receptor ligand cx cy cz sx sy sz; do
   fi
   [ -s "$receptor" ] && [ -s "$ligand" ] || { echo "dock_reference.sh: $id: missing $receptor or $ligand" >&2; exit 1; }
   mkdir -p "$dir"
-  rm -f "$dir/wall_time_s"
+  rm -f "$dir/wall_time_s" "$dir/cpu_time_s"
   start=$(date +%s.%N)
-  if ! nice -n 10 "$pk" dock --receptor "$receptor" --ligand "$ligand" \
+  TIMEFORMAT='%U %S'
+  if ! { time nice -n 10 "$pk" dock --receptor "$receptor" --ligand "$ligand" \
       --center_x "$cx" --center_y "$cy" --center_z "$cz" --size_x "$sx" --size_y "$sy" --size_z "$sz" \
       --exhaustiveness "$exhaustiveness" --seed "$seed" --num_modes "$num_modes" --energy_range "$energy_range" \
       --out "$dir/${id}_out.pdbqt" --out_sdf "$dir/${id}_out.sdf" --out_h5 "$dir/poses.h5" \
-      --json "$dir/dock.json" > "$dir/dock.log" 2>&1; then
+      --json "$dir/dock.json" < /dev/null > "$dir/dock.log" 2>&1 ; } 2> "$dir/cpu_times"; then
     echo "dock_reference.sh: $id: pandakinetics dock failed, see $dir/dock.log" >&2; exit 1
   fi
   end=$(date +%s.%N)
+  awk '{ printf "%.2f\n", $1 + $2 }' "$dir/cpu_times" > "$dir/cpu_time_s"
   awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f\n", b - a }' > "$dir/wall_time_s"
   n=$((n + 1))
-  echo "$id: docked in $(cat "$dir/wall_time_s") s (exhaustiveness $exhaustiveness, seed $seed, OMP_NUM_THREADS $OMP_NUM_THREADS)"
+  echo "$id: docked in $(cat "$dir/wall_time_s") s wall, $(cat "$dir/cpu_time_s") s CPU (exhaustiveness $exhaustiveness, seed $seed, OMP_NUM_THREADS $OMP_NUM_THREADS)"
 done <<< "$jobs"
 
 echo "$n ligand(s) docked into $out"

@@ -54,7 +54,11 @@ def docking_result(docked, lid):
         poses = json.load(f)['ligands'][0]['poses']
     with open(os.path.join(d, 'wall_time_s')) as f:
         wall = float(f.read())
-    return poses, wall
+    cpu = float('nan')
+    if os.path.exists(os.path.join(d, 'cpu_time_s')):
+        with open(os.path.join(d, 'cpu_time_s')) as f:
+            cpu = float(f.read())
+    return poses, wall, cpu
 
 
 def main():
@@ -75,14 +79,15 @@ def main():
         if not os.path.exists(os.path.join(args.docked, lid, 'wall_time_s')):
             missing.append(lid)
             continue
-        poses, wall = docking_result(args.docked, lid)
+        poses, wall, cpu = docking_result(args.docked, lid)
         heavy, torsdof = heavy_atoms_and_torsdof(os.path.join(args.prepared, 'ligands', lid + '.pdbqt'))
         koff = float(r['koff_per_s'])
         out_rows.append({'ligand_id': lid, 'series': r['series'], 'koff_per_s': r['koff_per_s'],
                          'log10_residence_time_s': f'{-math.log10(koff):.4f}',
                          'best_vina_score_kcal_per_mol': f'{poses[0]["score"]:.3f}',
                          'heavy_atoms': heavy, 'torsions': torsdof, 'n_poses': len(poses),
-                         'dock_wall_time_s': f'{wall:.2f}', 'exhaustiveness': args.exhaustiveness,
+                         'dock_wall_time_s': f'{wall:.2f}', 'dock_cpu_time_s': f'{cpu:.2f}',
+                         'exhaustiveness': args.exhaustiveness,
                          'seed': args.seed})
     path = os.path.join(args.docked, 'summary.csv')
     with open(path, 'w', newline='') as f:
@@ -95,15 +100,17 @@ def main():
         s = [r for r in out_rows if r['series'] == series]
         scores = [float(r['best_vina_score_kcal_per_mol']) for r in s]
         walls = [float(r['dock_wall_time_s']) for r in s]
+        cpus = [float(r['dock_cpu_time_s']) for r in s]
         print(f'  {series}: {len(s)} ligands, best score {min(scores):.2f} .. {max(scores):.2f} kcal/mol, '
-              f'wall time {min(walls):.1f} .. {max(walls):.1f} s (mean {sum(walls) / len(walls):.1f} s)')
+              f'wall time {min(walls):.1f} .. {max(walls):.1f} s (mean {sum(walls) / len(walls):.1f} s), '
+              f'CPU time mean {sum(cpus) / len(cpus):.1f} s')
 
     red = []
     for c in CRYSTALS:
         lid = 'crystal_' + c
         if not os.path.exists(os.path.join(args.docked, lid, 'wall_time_s')):
             continue
-        poses, wall = docking_result(args.docked, lid)
+        poses, wall, cpu = docking_result(args.docked, lid)
         crystal = heavy_coords_by_model(os.path.join(args.prepared, 'crystal', c + '_ligand.pdbqt'))[0]
         docked = heavy_coords_by_model(os.path.join(args.docked, lid, lid + '_out.pdbqt'))
         where = os.path.join(args.docked, lid)
@@ -114,7 +121,7 @@ def main():
                     'rmsd_best_pose_angstrom': f'{rms[0]:.2f}',
                     'closest_mode': best_mode + 1, 'closest_mode_rmsd_angstrom': f'{rms[best_mode]:.2f}',
                     'closest_mode_score_kcal_per_mol': f'{poses[best_mode]["score"]:.3f}',
-                    'n_poses': len(poses), 'dock_wall_time_s': f'{wall:.2f}'})
+                    'n_poses': len(poses), 'dock_wall_time_s': f'{wall:.2f}', 'dock_cpu_time_s': f'{cpu:.2f}'})
     if red:
         path = os.path.join(args.docked, 'redocking.csv')
         with open(path, 'w', newline='') as f:
