@@ -13,7 +13,9 @@ legend.
 
     plot_landscape.py network.h5 [--tpt solve.h5] [--pathways 5] --output landscape.png
 
-The first file may be the solve output itself (it holds /network).
+The first file may be the solve output itself (it holds /network). States
+past the builder's rows (the unbound bulk state) are drawn just beyond the
+farthest built state.
 """
 import argparse
 import sys
@@ -34,16 +36,23 @@ PATH_COLOURS = ["crimson", "darkorange", "deeppink", "saddlebrown", "gold", "dar
 
 
 def builder_states(f, n):
-    """(pocket distance in Å or None, layer or None) from /builder/states."""
+    """(pocket distance in Å or None, layer or None) from /builder/states. The
+    builder has one row per built state, in /network/states order; states past
+    its rows (the unbound bulk state, last in the network) get NaN distance and
+    layer -1."""
     g = f.get("builder/states")
     if g is None:
         return None, None
-    dist = g["pocket_distance_angstrom"][:] if "pocket_distance_angstrom" in g else None
-    layer = g["layer"][:] if "layer" in g else None
-    for name, v in (("pocket_distance_angstrom", dist), ("layer", layer)):
-        if v is not None and len(v) != n:
+    out = []
+    for name, fill in (("pocket_distance_angstrom", np.nan), ("layer", -1)):
+        if name not in g:
+            out.append(None)
+            continue
+        v = g[name][:]
+        if len(v) > n:
             raise SystemExit(f"{f.filename}: /builder/states/{name} has {len(v)} entries for {n} states")
-    return dist, layer
+        out.append(np.concatenate([v, np.full(n - len(v), fill, dtype=v.dtype if fill == -1 else float)]))
+    return out[0], out[1]
 
 
 def pathways(tpt):
@@ -89,6 +98,10 @@ def draw(network_path, output, tpt=None, max_paths=5):
     n, G = len(net["id"]), net["G"]
     dist, layer = builder_states(f, n)
     x = dist if dist is not None else np.arange(n, dtype=float)
+    unplaced = ~np.isfinite(x)
+    if unplaced.any():  # states without a distance (the bulk): just beyond the farthest built state
+        span = np.nanmax(x) - np.nanmin(x) if (~unplaced).any() else 1.0
+        x = np.where(unplaced, (np.nanmax(x) if (~unplaced).any() else 0.0) + 0.1 * span + 1.0, x)
     fig, ax = plt.subplots(figsize=(9.0, 5.6))
     segs, barrier = edge_lines(net, x)
     eyring = np.isfinite(barrier)

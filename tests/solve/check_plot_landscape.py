@@ -38,8 +38,9 @@ with h5py.File(landscape, "a") as f:
     names = [x.decode() for x in f["network/states/name"][:]]
     layer = np.array([0 if nm.startswith("pose") else 2 if nm == "surface" else 3 if nm.startswith("bulk") else 1
                       for nm in names], dtype=np.int32)
-    f["builder/states/pocket_distance_angstrom"] = np.linspace(0.0, 20.0, n)
-    f["builder/states/layer"] = layer
+    # As the landscape builder writes it: no row for the last (bulk) state.
+    f["builder/states/pocket_distance_angstrom"] = np.linspace(0.0, 20.0, n - 1)
+    f["builder/states/layer"] = layer[:-1]
 built = os.path.join(work, "builder.png")
 subprocess.run([sys.executable, script, landscape, "--tpt", solve, "--output", built], check=True, env=env)
 for p in (plain, built):

@@ -46,6 +46,7 @@ class ReductionGraph {
         out_[i].emplace_back(j, rm.values[e]);
         in_[j].push_back(i);
         ++in_count_[j];
+        ++live_entries_;
       }
     }
   }
@@ -54,11 +55,19 @@ class ReductionGraph {
   /// in x out neighbours, the Markowitz count), and returns the pivots in
   /// elimination order. Candidates must have rows.
   std::vector<Pivot> eliminate(const Mask& candidates, std::size_t count, bool record_in) {
+    std::size_t live = 0;
     for (std::size_t k = 0; k < candidates.size(); ++k)
-      if (candidates[k]) push(static_cast<std::int32_t>(k));
+      if (candidates[k] && !gone_[k]) {
+        push(static_cast<std::int32_t>(k));
+        ++live;
+      }
     std::vector<Pivot> pivots;
     pivots.reserve(count);
     while (pivots.size() < count && !queue_.empty()) {
+      if (filled_in(live - pivots.size())) {
+        finish_dense(candidates, count - pivots.size(), record_in, pivots);
+        break;
+      }
       const auto [cost, version, k] = queue_.top();
       queue_.pop();
       if (gone_[k] || version != version_[k]) continue;
@@ -97,6 +106,7 @@ class ReductionGraph {
       --in_count_[e.first];
       if (has_row_[e.first] && !gone_[e.first]) push(e.first);
     }
+    live_entries_ -= out_[k].size();
     p.out = std::move(out_[k]);
     out_[k] = Row();
     std::vector<std::int32_t>().swap(in_[k]);
@@ -133,8 +143,65 @@ class ReductionGraph {
         ++b;
       }
     }
+    live_entries_ += merged.size();
+    live_entries_ -= ri.size();
     ri.swap(merged);
     return w_ik;
+  }
+
+  /// True once the rows left are so full that dense row operations beat
+  /// sparse merges (a tenth of the entries of a square block, at least 64
+  /// states, at most ~400 MB).
+  bool filled_in(std::size_t live) const {
+    const double m = static_cast<double>(live);
+    return live >= 64 && static_cast<double>(live_entries_) >= 0.1 * m * m && m * m <= 5e7;
+  }
+
+  /// Eliminates `left` of the remaining candidates in a dense block: columns
+  /// are the remaining candidates, then every other state their rows point to.
+  void finish_dense(const Mask& candidates, std::size_t left, bool record_in, std::vector<Pivot>& pivots) {
+    std::vector<std::int32_t> states;
+    std::vector<std::int32_t> column(out_.size(), -1);
+    for (std::size_t k = 0; k < candidates.size(); ++k)
+      if (candidates[k] && !gone_[k]) {
+        column[k] = static_cast<std::int32_t>(states.size());
+        states.push_back(static_cast<std::int32_t>(k));
+      }
+    const std::size_t m = states.size();
+    for (std::size_t a = 0; a < m; ++a)
+      for (const Entry& e : out_[states[a]])
+        if (column[e.first] < 0) {
+          column[e.first] = static_cast<std::int32_t>(states.size());
+          states.push_back(e.first);
+        }
+    const std::size_t width = states.size();
+    std::vector<double> d(m * width, 0.0);
+    for (std::size_t a = 0; a < m; ++a) {
+      for (const Entry& e : out_[states[a]]) d[a * width + static_cast<std::size_t>(column[e.first])] = e.second;
+      Row().swap(out_[states[a]]);
+    }
+    for (std::size_t k = 0; k < left; ++k) {
+      double* rk = &d[k * width];
+      Pivot p;
+      p.state = states[k];
+      for (std::size_t j = k + 1; j < width; ++j) p.total += rk[j];
+      if (!(p.total > 0.0))
+        throw InputError("rate matrix", 0, "state " + std::to_string(p.state) + " cannot leave the states it is confined to");
+      for (std::size_t j = k + 1; j < width; ++j)
+        if (rk[j] != 0.0) p.out.emplace_back(states[j], rk[j]);
+      for (std::size_t i = k + 1; i < m; ++i) {
+        double* ri = &d[i * width];
+        const double w_ik = ri[k];
+        if (w_ik == 0.0) continue;
+        if (record_in) p.in.emplace_back(states[i], w_ik);
+        const double scale = w_ik / p.total;
+        ri[k] = 0.0;
+        for (std::size_t j = k + 1; j < width; ++j) ri[j] += scale * rk[j];
+        ri[i] = 0.0;  // the path i -> k -> i is a self-loop: dropped
+      }
+      gone_[p.state] = 1;
+      pivots.push_back(std::move(p));
+    }
   }
 
   std::vector<Row> out_;
@@ -144,6 +211,7 @@ class ReductionGraph {
   std::vector<char> gone_;
   Mask has_row_;
   std::priority_queue<Key, std::vector<Key>, std::greater<Key>> queue_;
+  std::size_t live_entries_ = 0;  ///< entries in the rows of the states not yet eliminated
 };
 
 }  // namespace

@@ -4,7 +4,9 @@
 // Sparse landscapes (a few neighbours per state, thousands of states) then
 // cost about the square of the separator sizes instead of n^3. Every stored
 // weight is a sum of products of non-negative rates, so results keep full
-// relative accuracy on stiff networks. Internal to src/solve.
+// relative accuracy on stiff networks. Once the fill has made the remaining
+// states' rows dense (a tenth of a full block), they are eliminated as a
+// dense block with the same arithmetic. Internal to src/solve.
 #pragma once
 
 #include "network/network.hpp"
