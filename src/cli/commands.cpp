@@ -32,6 +32,10 @@ const std::vector<Subcommand>& subcommands() {
                  "kon, koff, residence time, Kd, dG with bootstrap 95% CIs from KMC output, next to the exact values; "
                  "selectivity across receptors; Eyring fit over temperatures",
                  true, pipeline::add_analyze_options, pipeline::run_analyze, "input", {}},
+      Subcommand{"calibrate",
+                 "fit the landscape model's global parameters to measured koff (and kon) of reference complexes; "
+                 "k-fold cross-validated, beside the Vina-score and heavy-atom baselines",
+                 true, pipeline::add_calibrate_options, pipeline::run_calibrate, "", {}},
       Subcommand{"run",
                  "the whole pipeline from one config into one folder: dock -> network -> solve -> kmc -> analyze -> "
                  "report, resumable; temperature scan; several ligands ranked by residence time",
