@@ -5,8 +5,8 @@
 //    kept whole or replaced whole;
 //  - a failed write (full disk, I/O error, an exception while writing) removes
 //    the temporary and leaves the earlier file untouched;
-//  - an existing output is never opened for writing (the temporary is created
-//    exclusively, O_EXCL / H5F_ACC_EXCL);
+//  - an existing output is never opened for writing (the temporary is a fresh
+//    name; write() creates it with O_EXCL);
 //  - two runs writing the same output do not share a temporary: both succeed,
 //    the last rename wins, and the file is always one run's complete output.
 // An output that is a symlink is written through to the file it points at

@@ -148,8 +148,7 @@ void write_slab(const File& file, const std::string& path, const T* data, hsize_
 
 File File::create(const std::string& path, MPI_Comm comm) {
   H5Id fapl = file_access(comm);
-  // Exclusive: an existing file (an earlier result) is never opened for writing.
-  H5Id id(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()), H5Fclose, "create " + path);
+  H5Id id(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose, "create " + path);
   return File(std::move(id), comm, path);
 }
 

@@ -38,7 +38,7 @@ herr_t check_h5(herr_t rc, const std::string& what);
 /// without one (MPI_COMM_NULL) by the calling rank alone.
 class File {
  public:
-  /// Creates a new file; fails if `path` exists (write to a PendingFile's temporary()).
+  /// Creates (truncates) `path`: results go to a PendingFile's temporary(), a fresh name.
   static File create(const std::string& path, MPI_Comm comm);
   static File open_read(const std::string& path, MPI_Comm comm);
   hid_t get() const { return id_.get(); }
@@ -92,8 +92,8 @@ std::string hdf5_library_version();
 
 namespace pk::io {
 /// Results are written through io::PendingFile (io/atomic_file.hpp): a unique
-/// temporary name in the target folder, created exclusively by File::create,
-/// renamed over the target by PendingFile::commit() once complete.
+/// temporary name in the target folder (so File::create never opens an
+/// earlier result), renamed over the target by PendingFile::commit().
 
 /// Turns HDF5's automatic error-stack printing off (idempotent; File::create
 /// and File::open_read call it too): a missing, truncated or non-HDF5 file is

@@ -229,10 +229,17 @@ TEST_F(Scratch, SymlinkedOutputIsWrittenThrough) {
   EXPECT_EQ(temporaries("results") + temporaries(), 0);
 }
 
-TEST_F(Scratch, Hdf5CreateNeverOpensAnExistingFile) {
+TEST_F(Scratch, Hdf5OutputUncommittedLeavesTheEarlierFile) {
   put("r.h5", "earlier result");
-  EXPECT_THROW(pk::io::File::create("r.h5", MPI_COMM_NULL), pk::SystemError);
+  {
+    pk::io::PendingFile p("r.h5");
+    pk::io::File f = pk::io::File::create(p.temporary(), MPI_COMM_NULL);
+    pk::io::write_replicated(f, "/values", std::vector<double>{1.0, 2.0}, "1");
+    EXPECT_EQ(get("r.h5"), "earlier result");  // written beside it, not into it
+    f.close();
+  }  // an error before commit(): the temporary goes
   EXPECT_EQ(get("r.h5"), "earlier result");
+  EXPECT_EQ(temporaries(), 0);
 }
 
 TEST_F(Scratch, Hdf5ReadErrorsAreOneMessageWithoutTheErrorStack) {
