@@ -17,6 +17,7 @@ seed=1
 num_modes=20
 energy_range=5
 only=""
+series_order=""
 force=0
 crystal=1
 python=${PK_PYTHON:-/usr/bin/python3}
@@ -33,6 +34,8 @@ usage: $0 [options]
   --num_modes N          poses kept per ligand (default: $num_modes)
   --energy_range E       kcal/mol above the best pose kept (default: $energy_range)
   --ligands ID,ID,...    dock only these ligand ids (crystal ligands: crystal_5lny, crystal_5tmn, crystal_3utu)
+  --series S,S,...       dock these series one after the other, in this order (default: every series,
+                         taking turns ligand by ligand)
   --no-crystal           skip the redocking of the crystal ligands
   --force                dock again ligands that already have results
 Threads: OMP_NUM_THREADS (default 2). Each ligand: OUT/ID/{ID_out.pdbqt,ID_out.sdf,poses.h5,dock.json,
@@ -51,6 +54,7 @@ while [ $# -gt 0 ]; do
     --num_modes) num_modes=$2; shift 2 ;;
     --energy_range) energy_range=$2; shift 2 ;;
     --ligands) only=$2; shift 2 ;;
+    --series) series_order=$2; shift 2 ;;
     --no-crystal) crystal=0; shift ;;
     --force) force=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -62,9 +66,10 @@ export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
 mkdir -p "$out"
 
 # One job per line: id receptor ligand cx cy cz sx sy sz (series ligands, then the crystal ligands).
-jobs=$("$python" - "$reference" "$prepared" "$crystal" <<'EOF'
+jobs=$("$python" - "$reference" "$prepared" "$crystal" "$series_order" <<'EOF'
 import csv, sys
 reference, prepared, crystal = sys.argv[1], sys.argv[2], sys.argv[3] == '1'
+order = [s for s in sys.argv[4].split(',') if s]
 receptor = {'structures/5lny.pdb': '5lny', 'structures/5tmn_protein.pdb': '5tmn', 'structures/3utu_protein.pdb': '3utu'}
 crystals, per_series = {}, {}
 with open(reference, newline='') as f:
@@ -79,8 +84,12 @@ with open(reference, newline='') as f:
 if crystal:
     for rec, box in crystals.items():
         print(f'crystal_{rec} {prepared}/receptors/{rec}.pdbqt {prepared}/crystal/{rec}_ligand.pdbqt {box}')
-# The series take turns, so a run stopped part way has covered all of them alike.
-for i in range(max(len(v) for v in per_series.values())):
+for s in order:
+    if s not in per_series:
+        sys.exit(f'{reference}: no series {s}')
+    print('\n'.join(per_series[s]))
+# Otherwise the series take turns, so a run stopped part way has covered all of them alike.
+for i in range(0 if order else max(len(v) for v in per_series.values())):
     for series in sorted(per_series):
         if i < len(per_series[series]):
             print(per_series[series][i])
