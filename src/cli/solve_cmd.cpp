@@ -33,7 +33,7 @@ void add_solve_options(po::options_description& desc) {
       ("time-points", po::value<int>()->default_value(61), "points of the time grid")
       ("pathways", po::value<int>()->default_value(10),
        "most unbinding pathways to list (transition-path theory, bound -> unbound; widest paths of the net reactive flux)")
-      ("pathway-flux-fraction", po::value<double>()->default_value(0.9),
+      ("pathway-flux-fraction", po::value<double>()->default_value(0.9, "0.9"),
        "stop listing pathways once they carry this fraction of the total reactive flux, in (0, 1]")
       ("output", po::value<std::string>()->default_value("solve.h5"), "HDF5 file (/network, /exact, /exact/tpt), replaced atomically")
       ("summary", po::value<std::string>()->value_name("FILE.json"), "also write the results as JSON");
@@ -43,7 +43,7 @@ namespace {
 
 void print_pathways(std::ostream& out, const solve::TransitionPaths& tpt, const network::Network& net) {
   out << "\n  transition-path theory, bound -> unbound:\n" << std::scientific << std::setprecision(6)
-      << "  reactive flux F         " << tpt.total_flux_per_s << " 1/s (unbinding events per second at equilibrium)\n"
+      << "  reactive flux F         " << tpt.total_flux_per_s << " 1/s (unbinding events per second at equilibrium at [L])\n"
       << "  TPT rate F/P(last bound) " << tpt.rate_per_s << " 1/s (equals the steady-state koff)\n"
       << std::fixed << std::setprecision(1) << "  " << tpt.pathways.size() << " pathway(s) carrying "
       << 100.0 * tpt.pathway_flux_fraction() << " % of F:\n";
@@ -102,6 +102,7 @@ int run_solve(const po::variables_map& vm, Context& ctx) {
     network::write_network_h5(f, net, "/network");
     solve::write_exact_h5(f, x, "/exact");
     solve::write_tpt_h5(f, tpt, "/exact/tpt");
+    f.close();  // a failed flush (full disk) throws here, before the commit
   }
   std::optional<io::PendingFile> summary;  // both outputs complete on disk before either replaces a file
   if (vm.count("summary") && comm.is_root()) {
