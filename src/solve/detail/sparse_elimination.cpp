@@ -53,7 +53,8 @@ class ReductionGraph {
 
   /// Eliminates `count` states among the candidates, cheapest first (fewest
   /// in x out neighbours, the Markowitz count), and returns the pivots in
-  /// elimination order. Candidates must have rows.
+  /// elimination order. The candidates must be exactly the states with rows
+  /// (the dense finish counts the entries of all rows).
   std::vector<Pivot> eliminate(const Mask& candidates, std::size_t count, bool record_in) {
     std::size_t live = 0;
     for (std::size_t k = 0; k < candidates.size(); ++k)
