@@ -55,6 +55,7 @@ int run_demo(const po::variables_map& vm, Context& ctx) {
     io::write_distributed(file, "/demo/first_k", std::vector<std::int64_t>{first}, "1");
     io::write_distributed(file, "/demo/last_k_exclusive", std::vector<std::int64_t>{last}, "1");
     io::write_replicated(file, "/demo/total", std::vector<double>{total}, "1");
+    file.close();  // a failed flush (full disk) throws here, before the commit
   }
   pending.commit();
 

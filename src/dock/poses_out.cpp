@@ -238,6 +238,10 @@ void write_poses_h5(const std::vector<LigandOutput>& ligands, const std::vector<
     }
     write_array(bx.get(), "center_angstrom", center, {boxes.size(), 3}, H5T_NATIVE_DOUBLE, "angstrom");
     write_array(bx.get(), "size_angstrom", size, {boxes.size(), 3}, H5T_NATIVE_DOUBLE, "angstrom");
+    root.reset();
+    ligs.reset();
+    bx.reset();
+    file.close();  // a failed flush (full disk) throws here, before the commit
   }
   pending.commit();
 }

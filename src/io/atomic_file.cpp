@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -57,6 +58,18 @@ void sync_folder(const std::string& file) {
 
 }  // namespace
 
+void require_free_space(const std::string& path, std::uint64_t bytes) {
+  fs::path folder = fs::path(path).parent_path();
+  if (folder.empty()) folder = ".";
+  struct statvfs vfs {};
+  if (::statvfs(folder.c_str(), &vfs) != 0) return;  // unknown: the write itself will tell
+  const std::uint64_t free_bytes = static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+  if (free_bytes < bytes)
+    throw SystemError(failure(path, "it needs " + std::to_string(bytes) + " bytes, the file system of " +
+                                        folder.string() + " has " + std::to_string(free_bytes) + " bytes free",
+                              0));
+}
+
 std::string unique_temporary_name(const std::string& path) {
   static std::atomic<unsigned> counter{0};
   std::random_device rd;
@@ -104,6 +117,7 @@ void PendingFile::write(const std::string& bytes) {
     if (err != 0) throw SystemError(failure(path_, "write failed", err));
     return;
   }
+  require_free_space(target_, bytes.size());
   struct stat earlier {};
   const bool replaces = ::stat(target_.c_str(), &earlier) == 0;
   const int fd = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);

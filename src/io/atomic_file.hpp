@@ -16,6 +16,7 @@
 
 #include <mpi.h>
 
+#include <cstdint>
 #include <string>
 
 namespace pk::io {
@@ -56,6 +57,11 @@ class PendingFile {
   bool committed_ = false;
   bool owner_ = true;      ///< this rank creates, renames and removes the temporary
 };
+
+/// Throws pk::SystemError naming `path` when the file system of its folder
+/// has less than `bytes` free for this user (PendingFile::write checks it:
+/// there the size is known before writing).
+void require_free_space(const std::string& path, std::uint64_t bytes);
 
 /// A unique name for a temporary beside `path`: "<path>.tmp.<pid>.<16 hex digits>".
 std::string unique_temporary_name(const std::string& path);

@@ -147,6 +147,9 @@ void write_slab(const File& file, const std::string& path, const T* data, hsize_
 }  // namespace
 
 File File::create(const std::string& path, MPI_Comm comm) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    throw SystemError("cannot write " + path + ": an HDF5 file must be a regular file, not a device, pipe or folder");
   H5Id fapl = file_access(comm);
   H5Id id(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose, "create " + path);
   return File(std::move(id), comm, path);
@@ -164,6 +167,12 @@ File File::open_read(const std::string& path, MPI_Comm comm) {
                                   std::to_string(st.st_size) + " bytes)");
   }
   return File(H5Id(raw, H5Fclose, "open " + path), comm, path);
+}
+
+void File::close() {
+  const hid_t id = id_.release();
+  if (id >= 0 && H5Fclose(id) < 0)
+    throw SystemError("HDF5: cannot finish writing " + path_ + h5_error_detail() + " (is the disk full?)");
 }
 
 H5Id ensure_group(hid_t loc, const std::string& path) {

@@ -25,6 +25,12 @@ class H5Id {
   H5Id& operator=(const H5Id&) = delete;
   hid_t get() const { return id_; }
   void reset();
+  /// Gives up ownership (the caller closes it).
+  hid_t release() {
+    const hid_t id = id_;
+    id_ = H5I_INVALID_HID;
+    return id;
+  }
 
  private:
   hid_t id_ = H5I_INVALID_HID;
@@ -39,12 +45,16 @@ herr_t check_h5(herr_t rc, const std::string& what);
 class File {
  public:
   /// Creates (truncates) `path`: results go to a PendingFile's temporary(), a fresh name.
+  /// Throws pk::SystemError when `path` exists and is not a regular file (/dev/full).
   static File create(const std::string& path, MPI_Comm comm);
   static File open_read(const std::string& path, MPI_Comm comm);
   hid_t get() const { return id_.get(); }
   MPI_Comm comm() const { return comm_; }
   const std::string& path() const { return path_; }
-  void close() { id_.reset(); }
+  /// Flushes and closes; throws pk::SystemError when that fails (a full disk
+  /// shows here). Writers call it before PendingFile::commit(): a file closed
+  /// by the destructor alone cannot report a failed flush.
+  void close();
 
  private:
   File(H5Id id, MPI_Comm comm, std::string path) : id_(std::move(id)), comm_(comm), path_(std::move(path)) {}

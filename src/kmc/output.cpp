@@ -102,6 +102,7 @@ void write_checkpoint(const std::string& path, MPI_Comm comm, const KmcSnapshot&
     io::write_attribute(f, "/checkpoint", "fingerprint", fingerprint);
     io::write_attribute(f, "/checkpoint", "reached_s", reached_s);
     io::write_attribute(f, "/checkpoint", "segment", static_cast<double>(segment));
+    f.close();  // a failed flush (full disk) throws here, before the commit
   }
   pending.commit();
 }

@@ -382,6 +382,7 @@ int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
     io::write_attribute(f, "/run_info", "kmc_kernel", engine.variant());
     io::write_attribute(f, "/run_info", "wall_time_s", wall);
     io::write_attribute(f, "/run_info", "steps_per_s", total_steps / wall);
+    f.close();  // a failed flush (full disk) throws here, before the commit
   }
   std::optional<io::PendingFile> summary;  // both outputs complete on disk before either replaces a file
   if (comm.is_root() && !s.summary.empty()) {

@@ -122,6 +122,7 @@ void write_network_file(const std::string& path, const BuiltNetwork& b, const Ne
     io::write_attribute(f, "/builder/edges", "legend",
                         "one row per connection (both directions share the transition state); bulk = 1: exposed "
                         "state <-> unbound (path columns 0); clamped = 1: transition state raised to the upper endpoint");
+    f.close();  // a failed flush (full disk) throws here, before the commit
   }
   pending.commit();
 }

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -215,6 +216,10 @@ TEST_F(Scratch, FailureKeepsTheEarlierFile) {
   EXPECT_EQ(temporaries(), 0);
   // The target's folder vanished between check and commit: the write fails, nothing changes.
   EXPECT_THROW(pk::io::write_file_atomically("gone/r.json", "x"), pk::SystemError);
+  const std::string space =
+      message_of<pk::SystemError>([] { pk::io::require_free_space("r.h5", std::uint64_t(1) << 62); });
+  EXPECT_NE(space.find("cannot write r.h5: it needs 4611686018427387904 bytes"), std::string::npos) << space;
+  EXPECT_NO_THROW(pk::io::require_free_space("r.h5", 1));
   const std::string full = message_of<pk::SystemError>([] { pk::io::write_file_atomically("/dev/full", "x"); });
   EXPECT_NE(full.find("No space left on device"), std::string::npos) << full;
 }
