@@ -15,6 +15,7 @@ reference=$repo/inputs/kinetics/reference.csv
 docked=$repo/out/kinetics/docked
 out=$repo/out/kinetics/landscapes
 force=0
+only=""
 python=${PK_PYTHON:-/usr/bin/python3}
 # The landscape: 32 rays, a state every 2 Å up to 16 Å out; neighbours within 3 Å (RMSD or centroid);
 # 4 images per path, 20 BFGS steps per image; unconnected dead ends dropped.
@@ -29,6 +30,7 @@ usage: $0 [options] [-- extra network options]
   --reference CSV        the reference set (default: $reference)
   --docked DIR           docking results, one subfolder per ligand (default: $docked)
   --out DIR              output folder (default: $out)
+  --ligands ID,ID,...    build only these ligands (calibration.csv still lists every ligand)
   --force                build again landscapes that exist
 Default landscape options: ${settings[*]}
 USAGE
@@ -41,6 +43,7 @@ while [ $# -gt 0 ]; do
     --reference) reference=$2; shift 2 ;;
     --docked) docked=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
+    --ligands) only=$2; shift 2 ;;
     --force) force=1; shift ;;
     --) shift; extra=("$@"); break ;;
     -h|--help) usage; exit 0 ;;
@@ -64,6 +67,7 @@ echo "series,ligand_id,koff_per_s,network" > "$csv"
 while read -r series id koff rec; do
   dir=$out/$id
   echo "$series,$id,$koff,$id/network.h5" >> "$csv"
+  if [ -n "$only" ] && [[ ",$only," != *",$id,"* ]]; then continue; fi
   if [ $force -eq 0 ] && [ -s "$dir/network.h5" ] && [ -s "$dir/wall_time_s" ]; then
     echo "$id: built before ($(cat "$dir/wall_time_s") s), skipped"; continue
   fi
