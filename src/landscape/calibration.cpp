@@ -160,8 +160,12 @@ FitResult Calibration::fit(const ModelParameters& start, const CalibrationSettin
         const double d = (rs[p][i] - r[i]) / h[p];
         ji(p) = std::isfinite(d) ? d : 0.0;
       }
-      const double w = 1.0 / std::sqrt(1.0 + r[i] * r[i] / (delta * delta));
-      a.noalias() += w * ji * ji.transpose();
+      // rho(r) = f(r^2): the gradient weighs r J by f' = (1 + r^2/delta^2)^-1/2 and the Gauss-Newton
+      // curvature J^T J by f' + 2 r^2 f'' = (1 + r^2/delta^2)^-3/2 (Triggs et al., Bundle adjustment, 2000);
+      // the plain IRLS weight there overstates the curvature and halves every step near the minimum.
+      const double q = 1.0 + r[i] * r[i] / (delta * delta);
+      const double w = 1.0 / std::sqrt(q);
+      a.noalias() += (w / q) * ji * ji.transpose();
       g += w * r[i] * ji;
     }
     for (std::size_t p = 0; p < np; ++p) {
@@ -217,7 +221,7 @@ FitResult Calibration::fit(const ModelParameters& start, const CalibrationSettin
       *progress << "  " << label << ": iteration " << it << ", loss " << std::setprecision(8) << loss
                 << " log10^2 units (data " << data << ", prior " << loss - data << "), largest step "
                 << std::setprecision(3) << largest << ", lambda " << lambda << "\n" << std::defaultfloat;
-    converged = (gain <= 1e-10 * (1.0 + loss) && largest <= 1e-6) || largest <= 1e-10;
+    converged = gain <= 1e-12 * (1.0 + loss) || largest <= 1e-8 || (gain <= 1e-9 * (1.0 + loss) && largest <= 1e-4);
   }
   out.parameters = c.parameters(x);
   out.loss = loss;

@@ -11,9 +11,13 @@
 // directions the data cannot determine where they started; widths sigma
 // (times --prior-width-factor): ln scale 0.5, offset 2 kcal/mol, rotor, polar
 // and apolar 1 kcal/mol, log10_kappa 1.
-// Optimiser: Levenberg-Marquardt on the IRLS form of the loss (weights
-// 1 / sqrt(1 + r^2 / delta^2)) with forward-difference Jacobians (step 1e-6 in
-// the internal coordinates); a step is kept only when F decreases.
+// Optimiser: Levenberg-Marquardt on the reweighted (IRLS) Gauss-Newton form
+// of the loss: gradient weights 1 / sqrt(1 + r^2/delta^2), curvature weights
+// (1 + r^2/delta^2)^-3/2 (the robust loss's own second derivative), with
+// forward-difference Jacobians (step 1e-6 in the internal coordinates); a
+// step is kept only when F decreases. Stops when F no longer decreases by
+// more than 1e-12 relative, the largest step is below 1e-8, or both are
+// small (1e-9, 1e-4), or after max_iterations (then reported unconverged).
 //
 // Parallel: every evaluation of the predictions deals the complexes it needs
 // round-robin over the communicator's ranks and gathers them (MPI_Allgatherv);

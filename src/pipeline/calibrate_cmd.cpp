@@ -15,6 +15,7 @@
 #include "landscape/landscape_h5.hpp"
 #include "landscape/reference_csv.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <iomanip>
 #include <optional>
@@ -79,6 +80,11 @@ landscape::CalibrationSettings settings_from(const cli::po::variables_map& vm) {
   s.concentration_M = vm["concentration"].as<double>();
   s.max_iterations = vm["max-iterations"].as<int>();
   if (s.folds < 0 || s.folds == 1) throw UsageError("pandakinetics calibrate: --folds must be 0 (leave-one-out) or >= 2");
+  const auto& known = landscape::parameter_names();
+  for (const auto& name : s.free_parameters)
+    if (std::find(known.begin(), known.end(), name) == known.end())
+      throw UsageError("pandakinetics calibrate: unknown model parameter '" + name + "' in --fit (known: scale, "
+                       "offset_kcal_per_mol, rotor_kcal_per_mol, polar_kcal_per_mol, apolar_kcal_per_mol, log10_kappa)");
   return s;
 }
 

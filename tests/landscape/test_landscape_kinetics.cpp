@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <random>
@@ -69,6 +70,24 @@ TEST(LandscapeKinetics, MatchesTheDenseExactSolver) {
     }
     EXPECT_DOUBLE_EQ(predicted_koff_per_s(p, c), k.koff_per_s(p));
   }
+}
+
+TEST(LandscapeKinetics, LargeLandscapesMatchTheExactSolverInMilliseconds) {
+  std::mt19937_64 rng(600);
+  const ModelParameters p = test::true_parameters();
+  const ComplexLandscape c = test::large_landscape(rng, "large", "S", 600);
+  const LandscapeKinetics k(c);
+  const solve::ExactKinetics x = exact(p, c, 1.0);
+  EXPECT_NEAR(k.koff_per_s(p), x.koff_per_s, 1e-9 * x.koff_per_s);
+  EXPECT_NEAR(k.kon_per_M_per_s(p), x.kon_per_M_per_s, 1e-9 * x.kon_per_M_per_s);
+  // 3000 states (the largest landscapes): one koff in milliseconds once planned.
+  const LandscapeKinetics big(test::large_landscape(rng, "big", "S", 3000));
+  const auto t0 = std::chrono::steady_clock::now();
+  const double koff = big.koff_per_s(p);
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("3000 states, %zu edges: koff %.4g 1/s in %.2f ms\n", big.landscape().edges.size(), koff, ms);
+  EXPECT_GT(koff, 0.0);
+  EXPECT_LT(ms, 200.0);
 }
 
 TEST(LandscapeKinetics, StiffLandscapeKeepsFullAccuracy) {
