@@ -220,7 +220,8 @@ FitResult Calibration::fit(const ModelParameters& start, const CalibrationSettin
     if (progress)
       *progress << "  " << label << ": iteration " << it << ", loss " << std::setprecision(8) << loss
                 << " log10^2 units (data " << data << ", prior " << loss - data << "), largest step "
-                << std::setprecision(3) << largest << ", lambda " << lambda << "\n" << std::defaultfloat;
+                << std::setprecision(3) << largest << " (kcal/mol, ln scale or log10 kappa), damping lambda " << lambda
+                << " (dimensionless)\n" << std::defaultfloat;
     converged = gain <= 1e-12 * (1.0 + loss) || largest <= 1e-8 || (gain <= 1e-9 * (1.0 + loss) && largest <= 1e-4);
   }
   out.parameters = c.parameters(x);

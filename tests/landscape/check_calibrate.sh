@@ -74,6 +74,13 @@ grep -q "in-sample (not a validation figure)" log.txt && echo "ok: in-sample lab
 grep -q "commit" fit.txt && grep -q "command: .*calibrate" fit.txt && grep -q "series alpha: L0, L2, L4, L6" fit.txt \
   && echo "ok: provenance" || { echo "FAIL: provenance"; cat fit.txt; fails=$((fails+1)); }
 
+# 1b. The same set from a CSV without a network column, the networks named by --network-pattern.
+mkdir by_id
+for k in 0 1 2 3 4 5 6 7; do cp nets/c$k.h5 by_id/L$k.h5; done
+"$py" -c "import csv; r = list(csv.reader(open('ref.csv'))); csv.writer(open('nonet.csv', 'w')).writerows([x[:3] + x[4:] for x in r])"
+run "$pk" calibrate --reference nonet.csv --network-pattern 'by_id/{ligand_id}.h5' --folds 2 --output fit2.txt --predictions pred2.csv
+cmp -s pred.csv pred2.csv && echo "ok: --network-pattern gives the same predictions" || { echo "FAIL: --network-pattern"; diff pred.csv pred2.csv | head; fails=$((fails+1)); }
+
 # 2. The figures against numpy, from the predictions CSV.
 "$py" - <<'PY' || fails=$((fails+1))
 import csv, json, numpy as np
