@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -151,14 +152,17 @@ TEST(Calibration, FiftyComplexesOfThreeHundredStatesInUnderAMinute) {
     measured.push_back({complexes.back().koff_per_s(truth) * std::pow(10.0, 0.3 * normal(rng)), 0.0});
   }
   const comm::Communicator comm(MPI_COMM_SELF);
+  // CPU time of this process: the bound holds on a machine shared with other jobs.
   const auto t0 = std::chrono::steady_clock::now();
+  const std::clock_t c0 = std::clock();
   const CalibrationResult r = Calibration(complexes, measured, comm).run(ModelParameters{}, CalibrationSettings{}, nullptr);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   int iterations = r.full.iterations;
   for (const auto& f : r.fold_fits) iterations += f.iterations;
-  std::printf("50 complexes x 300 states, 6 fits: %.2f s, %d LM iterations, all converged: %s; pooled CV median "
-              "|log10 error| %.3f\n",
-              seconds, iterations, r.full.converged ? "yes" : "no", r.figures.back().model_cv.median_abs_log10_error);
+  std::printf("50 complexes x 300 states, 6 fits: %.2f s CPU (%.2f s wall), %d LM iterations, all converged: %s; "
+              "pooled CV median |log10 error| %.3f\n",
+              seconds, wall, iterations, r.full.converged ? "yes" : "no", r.figures.back().model_cv.median_abs_log10_error);
   EXPECT_LT(seconds, 60.0);
   EXPECT_TRUE(r.full.converged);
   for (const auto& f : r.fold_fits) EXPECT_TRUE(f.converged);
