@@ -27,6 +27,14 @@ std::string fmt(const char* format, double v) {
 
 std::string g17(double v) { return fmt("%.17g", v); }
 
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+std::string csv_field(const std::string& v) {
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string q = "\"";
+  for (char ch : v) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return q + "\"";
+}
+
 std::string utc_now() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -197,7 +205,7 @@ std::string predictions_csv(const CalibrateRun& run, const landscape::Calibratio
        "best_score_kcal_per_mol\n";
   for (std::size_t i = 0; i < run.rows.size(); ++i) {
     const auto& row = run.rows[i];
-    c << row.series << "," << row.ligand_id << "," << r.fold[i] + 1 << "," << g17(row.koff_per_s) << ","
+    c << csv_field(row.series) << "," << csv_field(row.ligand_id) << "," << r.fold[i] + 1 << "," << g17(row.koff_per_s) << ","
       << g17(r.koff_cv_per_s[i]) << "," << g17(r.koff_in_sample_per_s[i]) << ","
       << g17(r.koff_score_baseline_cv_per_s[i]) << "," << g17(r.koff_heavy_atoms_baseline_cv_per_s[i]) << ","
       << (row.kon_per_M_per_s > 0 ? g17(row.kon_per_M_per_s) : "") << "," << g17(r.kon_cv_per_M_per_s[i]) << ","
