@@ -57,6 +57,55 @@ double log_ratio(double predicted, double measured) {
   return std::log10(predicted) - std::log10(measured);
 }
 
+/// Gauss-Newton normal equations A dx = -g of the robust loss at x (residuals r), from the residuals rs[p]
+/// at x + h[p] e_p (forward differences) and the prior.
+struct NormalEquations {
+  Eigen::MatrixXd a;
+  Eigen::VectorXd g;
+};
+
+NormalEquations normal_equations(const Coordinates& c, const std::vector<double>& x, const std::vector<double>& r,
+                                 const std::vector<std::vector<double>>& rs, const std::vector<double>& h,
+                                 double delta) {
+  const std::size_t np = x.size();
+  NormalEquations ne{Eigen::MatrixXd::Zero(np, np), Eigen::VectorXd::Zero(np)};
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    Eigen::VectorXd ji(np);
+    for (std::size_t p = 0; p < np; ++p) {
+      const double d = (rs[p][i] - r[i]) / h[p];
+      ji(p) = std::isfinite(d) ? d : 0.0;
+    }
+    // rho(r) = f(r^2): the gradient weighs r J by f' = (1 + r^2/delta^2)^-1/2 and the Gauss-Newton
+    // curvature J^T J by f' + 2 r^2 f'' = (1 + r^2/delta^2)^-3/2 (Triggs et al., Bundle adjustment, 2000);
+    // the plain IRLS weight there overstates the curvature and halves every step near the minimum.
+    const double q = 1.0 + r[i] * r[i] / (delta * delta);
+    const double w = 1.0 / std::sqrt(q);
+    ne.a.noalias() += (w / q) * ji * ji.transpose();
+    ne.g += w * r[i] * ji;
+  }
+  for (std::size_t p = 0; p < np; ++p) {
+    ne.a(p, p) += c.inv_sigma2[p];
+    ne.g(p) += (x[p] - c.x0[p]) * c.inv_sigma2[p];
+  }
+  return ne;
+}
+
+/// The Levenberg-Marquardt step (A + lambda diag A) dx = -g with the `held` parameters kept in place.
+Eigen::VectorXd damped_step(const NormalEquations& ne, double lambda, const std::vector<char>& held) {
+  Eigen::MatrixXd m = ne.a;
+  Eigen::VectorXd rhs = -ne.g;
+  for (Eigen::Index p = 0; p < m.rows(); ++p) {
+    m(p, p) += lambda * ne.a(p, p);
+    if (held[p]) {
+      m.row(p).setZero();
+      m.col(p).setZero();
+      m(p, p) = 1.0;
+      rhs(p) = 0.0;
+    }
+  }
+  return m.ldlt().solve(rhs);
+}
+
 }  // namespace
 
 double prior_width(const std::string& parameter) {
@@ -139,7 +188,7 @@ FitResult Calibration::fit(const ModelParameters& start, const CalibrationSettin
   double data = data_loss(r), loss = data + c.prior(x);
   if (!std::isfinite(loss))
     throw UsageError("calibrate: the start parameters give no finite koff or kon for some complex of " + label);
-  const std::size_t np = x.size(), nr = r.size();
+  const std::size_t np = x.size();
   double lambda = 1e-3;
   bool converged = np == 0;
   int it = 0;
@@ -151,46 +200,15 @@ FitResult Calibration::fit(const ModelParameters& start, const CalibrationSettin
       if (static_cast<int>(p) == c.kappa && x[p] + h[p] > 0) h[p] = -h[p];  // stay inside log10_kappa <= 0
       xs[p][p] += h[p];
     }
-    const auto rs = residuals_of(xs);
-    Eigen::MatrixXd a = Eigen::MatrixXd::Zero(np, np);
-    Eigen::VectorXd g = Eigen::VectorXd::Zero(np);
-    for (std::size_t i = 0; i < nr; ++i) {
-      Eigen::VectorXd ji(np);
-      for (std::size_t p = 0; p < np; ++p) {
-        const double d = (rs[p][i] - r[i]) / h[p];
-        ji(p) = std::isfinite(d) ? d : 0.0;
-      }
-      // rho(r) = f(r^2): the gradient weighs r J by f' = (1 + r^2/delta^2)^-1/2 and the Gauss-Newton
-      // curvature J^T J by f' + 2 r^2 f'' = (1 + r^2/delta^2)^-3/2 (Triggs et al., Bundle adjustment, 2000);
-      // the plain IRLS weight there overstates the curvature and halves every step near the minimum.
-      const double q = 1.0 + r[i] * r[i] / (delta * delta);
-      const double w = 1.0 / std::sqrt(q);
-      a.noalias() += (w / q) * ji * ji.transpose();
-      g += w * r[i] * ji;
-    }
-    for (std::size_t p = 0; p < np; ++p) {
-      a(p, p) += c.inv_sigma2[p];
-      g(p) += (x[p] - c.x0[p]) * c.inv_sigma2[p];
-    }
+    const NormalEquations ne = normal_equations(c, x, r, residuals_of(xs), h, delta);
     // log10_kappa on its bound and pushed outward: held there for this step.
     std::vector<char> held(np, 0);
-    if (c.kappa >= 0 && x[c.kappa] >= 0.0 && g(c.kappa) < 0) held[c.kappa] = 1;
+    if (c.kappa >= 0 && x[c.kappa] >= 0.0 && ne.g(c.kappa) < 0) held[c.kappa] = 1;
     bool accepted = false;
     std::vector<double> x_new, r_new;
     double loss_new = kInf, data_new = kInf, largest = 0;
     while (!accepted && lambda <= 1e12) {
-      Eigen::MatrixXd m = a;
-      Eigen::VectorXd rhs = -g;
-      for (std::size_t p = 0; p < np; ++p) {
-        m(p, p) += lambda * a(p, p);
-        if (held[p]) {
-          m.row(p).setZero();
-          m.col(p).setZero();
-          m(p, p) = 1.0;
-          rhs(p) = 0.0;
-        }
-      }
-      const Eigen::VectorXd step = m.ldlt().solve(rhs);
+      const Eigen::VectorXd step = damped_step(ne, lambda, held);
       x_new = x;
       largest = 0;
       for (std::size_t p = 0; p < np; ++p) {
