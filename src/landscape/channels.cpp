@@ -28,7 +28,8 @@ void check_channel_settings(const ChannelSettings& cfg) {
     bad("channel-length", "must be between --channel-step and 60 Å");
   if (cfg.relax_steps < 0 || cfg.relax_steps > 1000) bad("relax-steps", "must be in [0, 1000]");
   if (!std::isfinite(cfg.max_energy_kcal_per_mol)) bad("channel-max-energy", "must be finite");
-  if (!(cfg.surface_burial > 0 && cfg.surface_burial <= 1)) bad("exposed-contact-fraction", "must be in (0, 1] with channels");
+  if (cfg.rays > 0 && !(cfg.surface_burial > 0 && cfg.surface_burial <= 1))
+    bad("exposed-contact-fraction", "must be in (0, 1] with channels");
 }
 
 std::vector<ChannelImage> sample_channels(const Conformation& start, const ChannelSettings& cfg, const BatchEnergy& energy,

@@ -16,7 +16,7 @@ run() { "$@" > log.txt 2>&1 || { echo "FAIL: $*"; cat log.txt; exit 1; }; }
 run "$py" $src/tests/pipeline/vina_to_poses.py --ligand $src/inputs/dock/ligand.pdbqt \
   --vina $src/tests/pipeline/data/vina_imatinib_e4_seed3.pdbqt --receptor $src/inputs/dock/protein.pdbqt \
   --center 11 90.5 57.5 --size 22 24 28 --output poses.h5
-opts="--images 3 --relax-steps 8 --channel-rays 16 --channel-step 2.5 --channel-length 15 --edge-rmsd 3 --edge-centroid 3.5"
+opts="--images 3 --relax-steps 12 --channel-rays 16 --channel-step 2 --channel-length 16 --edge-rmsd 3 --edge-centroid 3.5 --drop-unconnected"
 run "$pk" network poses.h5 $opts --output net.h5 --summary net.json
 cat log.txt
 grep -q "landscape: layer" log.txt || { echo "FAIL: no landscape summary printed"; exit 1; }
