@@ -20,19 +20,25 @@ std::vector<int> heavy_atom_indices(const LigandPoses& lig) {
   return h;
 }
 
-double contact_fraction(const Coords& heavy, const Coords& receptor, double cutoff) {
-  if (receptor.empty()) return 0.0;
+/// Heavy atoms (indices into `heavy`) with a receptor heavy atom within `cutoff`.
+static std::vector<bool> in_contact(const Coords& heavy, const Coords& receptor, double cutoff) {
   const double c2 = cutoff * cutoff;
-  int in_contact = 0;
-  for (const auto& x : heavy)
+  std::vector<bool> out(heavy.size(), false);
+  for (std::size_t a = 0; a < heavy.size(); ++a)
     for (const auto& r : receptor) {
-      const double d2 = (x[0] - r[0]) * (x[0] - r[0]) + (x[1] - r[1]) * (x[1] - r[1]) + (x[2] - r[2]) * (x[2] - r[2]);
-      if (d2 <= c2) {
-        ++in_contact;
+      const auto& x = heavy[a];
+      if ((x[0] - r[0]) * (x[0] - r[0]) + (x[1] - r[1]) * (x[1] - r[1]) + (x[2] - r[2]) * (x[2] - r[2]) <= c2) {
+        out[a] = true;
         break;
       }
     }
-  return static_cast<double>(in_contact) / static_cast<double>(heavy.size());
+  return out;
+}
+
+double contact_fraction(const Coords& heavy, const Coords& receptor, double cutoff) {
+  if (receptor.empty()) return 0.0;
+  const std::vector<bool> touch = in_contact(heavy, receptor, cutoff);
+  return static_cast<double>(std::count(touch.begin(), touch.end(), true)) / static_cast<double>(heavy.size());
 }
 
 int best_pose(const LigandPoses& lig) {
@@ -70,21 +76,6 @@ std::vector<int> canonical_order(const LigandPoses& lig) {
     return lig.coordinates[x] < lig.coordinates[y];
   });
   return order;
-}
-
-/// Heavy atoms (indices into `heavy`) with a receptor heavy atom within `cutoff`.
-std::vector<bool> in_contact(const Coords& heavy, const Coords& receptor, double cutoff) {
-  const double c2 = cutoff * cutoff;
-  std::vector<bool> out(heavy.size(), false);
-  for (std::size_t a = 0; a < heavy.size(); ++a)
-    for (const auto& r : receptor) {
-      const auto& x = heavy[a];
-      if ((x[0] - r[0]) * (x[0] - r[0]) + (x[1] - r[1]) * (x[1] - r[1]) + (x[2] - r[2]) * (x[2] - r[2]) <= c2) {
-        out[a] = true;
-        break;
-      }
-    }
-  return out;
 }
 
 /// Radius of the sphere with the same radius of gyration as the points (Å): sqrt(5/3) R_g.
@@ -219,8 +210,8 @@ void describe_state(BuiltState& s, const LigandPoses& lig, const std::vector<int
                     double n_rot, bool landscape) {
   s.centroid_angstrom = centroid(hc);
   s.surface_distance_angstrom = surface_distance(s.centroid_angstrom, boxes.at(s.site));
-  s.contact_fraction = contact_fraction(hc, receptor, cfg.contact_distance_angstrom);
   const std::vector<bool> touch = in_contact(hc, receptor, cfg.contact_distance_angstrom);
+  s.contact_fraction = static_cast<double>(std::count(touch.begin(), touch.end(), true)) / static_cast<double>(hc.size());
   landscape::StateFeatures& f = s.features;
   f.score_kcal_per_mol = s.score_kcal_per_mol;
   f.burial = s.contact_fraction;
