@@ -362,7 +362,9 @@ void keep_connected(const std::vector<BuiltState>& states, const std::vector<Bui
     return "c" + std::to_string(i + 1) + " (" + fmt(states[i].free_energy_kcal_per_mol) + " kcal/mol, pose " +
            std::to_string(states[i].representative) + ")";
   };
-  if (!lost.empty() && (!cfg.drop_unconnected || static_cast<int>(lost.size()) == n)) {
+  // In a landscape the best docked pose is the pocket the channels start from: never drop it.
+  const bool best_lost = !lig.ray.empty() && !lost.empty() && lost.front() == 0;
+  if (!lost.empty() && (!cfg.drop_unconnected || best_lost || static_cast<int>(lost.size()) == n)) {
     int exposed = 0;
     for (const auto& s : states) exposed += s.exposed;
     std::string list;
@@ -370,7 +372,9 @@ void keep_connected(const std::vector<BuiltState>& states, const std::vector<Bui
     if (lost.size() > 10) list += ", ... (" + std::to_string(lost.size()) + " in all)";
     throw InputError(source, 0, "ligand " + lig.name + ": no path to the unbound state from " + list + "; " +
                                     std::to_string(exposed) + " of " + std::to_string(n) +
-                                    " states are solvent-exposed. Loosen --edge-rmsd/--edge-centroid or "
+                                    " states are solvent-exposed" +
+                                    (best_lost ? " (the best docked pose, where the channels start, cannot be dropped)" : "") +
+                                    ". Loosen --edge-rmsd/--edge-centroid or "
                                     "--surface-margin/--exposed-contact-fraction" +
                                     (cfg.drop_unconnected ? "" : ", or drop them with --drop-unconnected"));
   }
