@@ -268,7 +268,6 @@ std::vector<BuiltState> cluster_states(const LigandPoses& lig, const std::vector
     describe_state(s, lig, heavy, hc[p], boxes, receptor, cfg, n_rot, landscape);
     states.push_back(s);
   }
-  if (landscape && docked_states == 0) docked_states = states.size();
   for (auto& s : states) {
     std::sort(s.members.begin(), s.members.end());
     s.pocket_distance_angstrom = distance(s.centroid_angstrom, states.front().centroid_angstrom);
