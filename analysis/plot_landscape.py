@@ -69,12 +69,11 @@ def has_tpt(path):
 
 
 def tpt_group(network_file, tpt_path):
+    """/exact/tpt of the solve output, else of the network file itself, or None."""
     for src in (tpt_path, network_file):
-        if src is None:
-            continue
-        f = src if isinstance(src, h5py.File) else h5py.File(src, "r")
-        if "exact/tpt" in f:
-            return f["exact/tpt"]
+        g = pkio.exact_group(src)
+        if g is not None and "tpt" in g:
+            return g["tpt"]
     return None
 
 
