@@ -62,3 +62,19 @@ if(PK_ENABLE_CUDA)
     endif()
   endif()
 endif()
+
+# ---- RDKit: ligand preparation (`prepare`; Debian: librdkit-dev) -----------
+# Optional so that offline GPU nodes without RDKit still build everything
+# else; there `prepare` says that it was built without RDKit (exit 2).
+option(PK_ENABLE_RDKIT "Build ligand preparation (pandakinetics prepare) with RDKit if it is found" ON)
+set(PK_HAVE_RDKIT OFF)
+if(PK_ENABLE_RDKIT)
+  find_package(RDKit)
+  find_package(ZLIB)
+  if(RDKit_FOUND AND ZLIB_FOUND)
+    set(PK_HAVE_RDKIT ON)
+    message(STATUS "RDKit: ${RDKit_INCLUDE_DIR} (pandakinetics prepare)")
+  else()
+    message(WARNING "RDKit (librdkit-dev) or zlib not found: `pandakinetics prepare` is built as a stub that says so")
+  endif()
+endif()

@@ -14,6 +14,7 @@ packages=(
   python3-matplotlib python3-scipy           # analysis/ plots and reports
   autodock-vina openbabel                    # reference scores for docking parity tests, SDF/PDBQT readers
   python3-rdkit                              # second independent SDF reader in the docking output tests
+  librdkit-dev                               # prepare: SMILES/SDF/MOL2 ligands to PDBQT (src/prep/)
   slurmctld slurmd slurm-client munge        # a real one-node Slurm for the jobscript tests
 )
 missing=()
