@@ -205,6 +205,38 @@ TEST(LigandSource, SdfRecordsStreamWithBadOneInBetween) {
   }
 }
 
+// MOL2 records with every hydrogen given: none added, the given ones kept
+// where they are (the hydroxyl H is written as HD at its input position).
+TEST(LigandSource, Mol2RecordsKeepGivenHydrogens) {
+  const std::string methanol =
+      "@<TRIPOS>MOLECULE\nmethanol\n 6 5 0 0 0\nSMALL\nGASTEIGER\n\n@<TRIPOS>ATOM\n"
+      "      1 C           0.9475   -0.0401   -0.0734 C.3     1  UNL1        0.0330\n"
+      "      2 O           2.3632   -0.0389   -0.0628 O.3     1  UNL1       -0.3982\n"
+      "      3 H           0.5860   -0.9851   -0.4861 H       1  UNL1        0.0521\n"
+      "      4 H           0.5860    0.7958   -0.6774 H       1  UNL1        0.0521\n"
+      "      5 H           0.5844    0.0700    0.9512 H       1  UNL1        0.0521\n"
+      "      6 H           2.6561   -0.1379   -0.9846 H       1  UNL1        0.2090\n"
+      "@<TRIPOS>BOND\n     1     1     2    1\n     2     1     3    1\n     3     1     4    1\n"
+      "     4     1     5    1\n     5     2     6    1\n";
+  const std::string path = temp_path(".mol2");
+  write_text(path, "# two records\n" + methanol + methanol, false);
+  pk::prep::LigandSource source(path);
+  LigandRecord r;
+  int n = 0;
+  while (source.next(r)) {
+    ++n;
+    EXPECT_EQ(r.line, n == 1 ? 2 : 21);  // a record is 19 lines
+    const PreparedLigand p = pk::prep::prepare_ligand(r, "x");
+    EXPECT_EQ(p.name, "methanol");
+    EXPECT_EQ(p.hydrogens_added, 0);
+    EXPECT_FALSE(p.embedded);
+    EXPECT_EQ(p.torsions, 0);  // C-O: the carbon's other neighbours are merged hydrogens
+    EXPECT_NE(p.pdbqt.find("   2.656  -0.138  -0.985  0.00  0.00"), std::string::npos) << p.pdbqt;
+  }
+  std::remove(path.c_str());
+  EXPECT_EQ(n, 2);
+}
+
 TEST(LigandSource, SmilesLinesWithNamesCommentsAndHeader) {
   const std::string path = temp_path(".smi");
   write_text(path, "smiles name\n# a comment\n\nCCO ethanol one\nC1CC( broken\nc1ccccc1\n", false);

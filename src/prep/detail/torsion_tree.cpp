@@ -95,19 +95,19 @@ std::vector<bool> rotatable_bonds(const RDKit::ROMol& mol, const std::vector<std
   return rot;
 }
 
-LigandTree build_tree(const RDKit::ROMol& mol, const std::vector<std::string>& types,
-                      const std::vector<double>& charges) {
-  const int n = static_cast<int>(mol.getNumAtoms());
-  const std::vector<bool> rot = rotatable_bonds(mol, types);
-  const RDKit::Conformer& conf = mol.getConformer();
+namespace {
 
-  // Kept atoms in input order; merged hydrogens give their charge to their atom.
-  LigandTree tree;
-  std::vector<int> kept_index(n, -1);
+// The written atoms (heavy atoms and HD) in input order; each merged hydrogen
+// gives its charge to its atom. kept_index[i]: atom i's place, or -1.
+std::vector<TreeAtom> tree_atoms(const RDKit::ROMol& mol, const std::vector<std::string>& types,
+                                 const std::vector<double>& charges, std::vector<int>& kept_index) {
+  const RDKit::Conformer& conf = mol.getConformer();
+  std::vector<TreeAtom> atoms;
+  kept_index.assign(mol.getNumAtoms(), -1);
   std::map<std::string, int> per_element;
   for (const auto* a : mol.atoms()) {
     if (types[a->getIdx()] == "H") continue;
-    kept_index[a->getIdx()] = static_cast<int>(tree.atoms.size());
+    kept_index[a->getIdx()] = static_cast<int>(atoms.size());
     TreeAtom t;
     t.element = a->getSymbol();
     t.name = t.element + std::to_string(++per_element[t.element]);
@@ -116,15 +116,20 @@ LigandTree build_tree(const RDKit::ROMol& mol, const std::vector<std::string>& t
     t.xyz = {p.x, p.y, p.z};
     t.charge = charges[a->getIdx()];
     t.type = types[a->getIdx()];
-    tree.atoms.push_back(t);
+    atoms.push_back(t);
   }
   for (const auto* a : mol.atoms()) {
     if (types[a->getIdx()] != "H") continue;
     for (const auto* nb : mol.atomNeighbors(a))
-      if (kept_index[nb->getIdx()] >= 0) tree.atoms[kept_index[nb->getIdx()]].charge += charges[a->getIdx()];
+      if (kept_index[nb->getIdx()] >= 0) atoms[kept_index[nb->getIdx()]].charge += charges[a->getIdx()];
   }
+  return atoms;
+}
 
-  // Rigid bodies: kept atoms joined by bonds that are not torsions.
+// Rigid bodies: written atoms joined by bonds that are not torsions, numbered
+// by their first atom. Returns each atom's body.
+std::vector<int> rigid_bodies(const RDKit::ROMol& mol, const std::vector<bool>& rot, const std::vector<int>& kept_index,
+                              LigandTree& tree) {
   const int k = static_cast<int>(tree.atoms.size());
   std::vector<int> uf(k);
   std::iota(uf.begin(), uf.end(), 0);
@@ -133,22 +138,60 @@ LigandTree build_tree(const RDKit::ROMol& mol, const std::vector<std::string>& t
     if (i < 0 || j < 0 || rot[b->getIdx()]) continue;
     uf[find(uf, i)] = find(uf, j);
   }
-  std::vector<int> body_of(k, -1);
-  for (int i = 0; i < k; ++i) {  // bodies numbered by their first atom
+  std::vector<int> body_of(k, -1), body_of_root(k, -1);
+  for (int i = 0; i < k; ++i) {
     const int r = find(uf, i);
-    if (body_of[r] < 0) {
-      body_of[r] = static_cast<int>(tree.bodies.size());
+    if (body_of_root[r] < 0) {
+      body_of_root[r] = static_cast<int>(tree.bodies.size());
       tree.bodies.emplace_back();
     }
-    body_of[i] = body_of[r];
+    body_of[i] = body_of_root[r];
     tree.bodies[body_of[i]].atoms.push_back(i);
   }
+  return body_of;
+}
+
+// Orients the body graph away from the root; children in the order of their
+// joint atoms; each child's joint atom first in its atom list.
+void orient(const std::vector<std::vector<int>>& graph, std::map<std::pair<int, int>, std::pair<int, int>>& joint,
+            LigandTree& tree) {
+  std::vector<int> stack{tree.root};
+  std::vector<bool> seen(graph.size(), false);
+  seen[tree.root] = true;
+  while (!stack.empty()) {
+    const int b = stack.back();
+    stack.pop_back();
+    std::vector<int> children;
+    for (int c : graph[b])
+      if (!seen[c]) children.push_back(c);
+    std::sort(children.begin(), children.end(), [&](int x, int y) { return joint[{b, x}] < joint[{b, y}]; });
+    for (int c : children) {
+      seen[c] = true;
+      RigidBody& body = tree.bodies[c];
+      body.parent = b;
+      body.parent_atom = joint[{b, c}].first;
+      body.child_atom = joint[{b, c}].second;
+      auto it = std::find(body.atoms.begin(), body.atoms.end(), body.child_atom);
+      std::rotate(body.atoms.begin(), it, it + 1);
+      tree.bodies[b].children.push_back(c);
+      stack.push_back(c);
+    }
+  }
+}
+
+}  // namespace
+
+LigandTree build_tree(const RDKit::ROMol& mol, const std::vector<std::string>& types,
+                      const std::vector<double>& charges) {
+  const std::vector<bool> rot = rotatable_bonds(mol, types);
+  LigandTree tree;
+  std::vector<int> kept_index;
+  tree.atoms = tree_atoms(mol, types, charges, kept_index);
+  const std::vector<int> body_of = rigid_bodies(mol, rot, kept_index, tree);
   const int nb = static_cast<int>(tree.bodies.size());
-  struct Joint {
-    int atom_a, atom_b;
-  };
+  // Torsions join the bodies into a tree (a torsion is in no ring).
   std::vector<std::vector<int>> graph(nb);
-  std::map<std::pair<int, int>, Joint> joint;
+  std::map<std::pair<int, int>, std::pair<int, int>> joint;  // (body, body) -> (its atom, the other's atom)
   for (const auto* b : mol.bonds()) {
     if (!rot[b->getIdx()]) continue;
     const int i = kept_index[b->getBeginAtomIdx()], j = kept_index[b->getEndAtomIdx()];
@@ -161,33 +204,7 @@ LigandTree build_tree(const RDKit::ROMol& mol, const std::vector<std::string>& t
   std::vector<int> size(nb);
   for (int b = 0; b < nb; ++b) size[b] = static_cast<int>(tree.bodies[b].atoms.size());
   tree.root = choose_root(graph, size);
-
-  // Orient the tree away from the root; children in the order of their atoms.
-  std::vector<int> stack{tree.root};
-  std::vector<bool> seen(nb, false);
-  seen[tree.root] = true;
-  while (!stack.empty()) {
-    const int b = stack.back();
-    stack.pop_back();
-    std::vector<int> children;
-    for (int c : graph[b])
-      if (!seen[c]) children.push_back(c);
-    std::sort(children.begin(), children.end(), [&](int x, int y) {
-      return std::make_pair(joint[{b, x}].atom_a, joint[{b, x}].atom_b) <
-             std::make_pair(joint[{b, y}].atom_a, joint[{b, y}].atom_b);
-    });
-    for (int c : children) {
-      seen[c] = true;
-      RigidBody& body = tree.bodies[c];
-      body.parent = b;
-      body.parent_atom = joint[{b, c}].atom_a;
-      body.child_atom = joint[{b, c}].atom_b;
-      auto it = std::find(body.atoms.begin(), body.atoms.end(), body.child_atom);
-      std::rotate(body.atoms.begin(), it, it + 1);  // the joint's atom first
-      tree.bodies[b].children.push_back(c);
-      stack.push_back(c);
-    }
-  }
+  orient(graph, joint, tree);
   return tree;
 }
 
