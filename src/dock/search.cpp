@@ -6,10 +6,10 @@
 // ligand, the poses HDF5, the JSON and the summary table.
 #include "dock/search.hpp"
 
-#include "cli/cli.hpp"
 #include "comm/communicator.hpp"
+#include "core/context.hpp"
 #include "core/error.hpp"
-#include "dock/dock_cmd.hpp"
+#include "dock/dock_config.hpp"
 #include "dock/screen.hpp"
 #include "dock/search_api.hpp"
 #include "dock/search_device.hpp"
@@ -190,7 +190,7 @@ std::string xyz(const std::array<double, 3>& v) {
 }
 
 /// The search boxes of a run: the explicit ones, then --blind's (printed with how they were chosen).
-std::vector<DockBox> search_boxes(const DockConfig& cfg, const Receptor& receptor, cli::Context& ctx) {
+std::vector<DockBox> search_boxes(const DockConfig& cfg, const Receptor& receptor, Context& ctx) {
   std::vector<DockBox> boxes = cfg.boxes;
   if (!cfg.blind) return boxes;
   const BlindTiling t = blind_boxes(receptor, cfg.blind_box_size, cfg.blind_overlap);
@@ -214,7 +214,7 @@ std::vector<DockBox> search_boxes(const DockConfig& cfg, const Receptor& recepto
   return boxes;
 }
 
-void print_boxes(const DockConfig& cfg, const std::vector<DockBox>& boxes, cli::Context& ctx) {
+void print_boxes(const DockConfig& cfg, const std::vector<DockBox>& boxes, Context& ctx) {
   ctx.out << "dock: " << boxes.size() << " search boxes, each ligand searched in every one (box b with seed "
           << cfg.seed << " + b); the poses of all boxes are clustered and ranked together:\n";
   for (std::size_t b = 0; b < boxes.size(); ++b)
@@ -249,7 +249,7 @@ LigandSummary merged_summary(const std::vector<LigandSummary>& items, const Liga
 
 /// On rank 0: each ligand's outputs of all boxes (item b * n_ligands + i) merged into one.
 void merge_boxes(const DockConfig& cfg, const std::vector<std::string>& names, int n_boxes,
-                 std::vector<LigandOutput>& outputs, std::vector<LigandSummary>& summaries, cli::Context& ctx) {
+                 std::vector<LigandOutput>& outputs, std::vector<LigandSummary>& summaries, Context& ctx) {
   const int n_ligands = static_cast<int>(names.size());
   std::vector<LigandOutput> merged;
   std::vector<LigandSummary> merged_summaries;
@@ -277,7 +277,7 @@ void merge_boxes(const DockConfig& cfg, const std::vector<std::string>& names, i
 
 /// On rank 0: each ligand's PDBQT and SDF, the poses HDF5, JSON and summary; returns the failed ligands.
 int write_outputs(const DockConfig& cfg, const std::vector<DockBox>& boxes, bool batch, bool several_boxes,
-                  std::vector<LigandOutput>& outputs, const std::vector<LigandSummary>& summaries, cli::Context& ctx) {
+                  std::vector<LigandOutput>& outputs, const std::vector<LigandSummary>& summaries, Context& ctx) {
   int failed = 0;
   const std::string dir = cfg.out_dir.empty() ? std::string(".") : cfg.out_dir;
   if (batch) std::filesystem::create_directories(dir);
@@ -291,7 +291,7 @@ int write_outputs(const DockConfig& cfg, const std::vector<DockBox>& boxes, bool
       ctx.out << "ligand " << s.name << ": FAILED: " << s.message << "\n";
       continue;
     }
-    const LigandFiles files = ligand_output_files(cfg, s.path, s.name, batch);  // dock_options.hpp
+    const LigandFiles files = ligand_output_files(cfg, s.path, s.name, batch);  // dock_config.hpp
     const std::string& pdbqt = files.pdbqt;
     const std::string& sdf = files.sdf;
     if (cfg.autobox) {  // each ligand's own box, shared by ligands with the same one
@@ -322,7 +322,7 @@ int write_outputs(const DockConfig& cfg, const std::vector<DockBox>& boxes, bool
 
 }  // namespace
 
-int run_dock_search(const DockConfig& cfg, cli::Context& ctx) {
+int run_dock_search(const DockConfig& cfg, Context& ctx) {
   comm::Communicator comm;
   const auto paths = collect_ligands(cfg.ligands, cfg.ligand_directory);
   const auto names = ligand_names(paths);

@@ -3,15 +3,12 @@
 // --score_only.
 #pragma once
 
-#include "dock/dock_options.hpp"
-
-namespace pk::cli {
-struct Context;
-}
+#include "core/context.hpp"
+#include "dock/dock_config.hpp"
 
 namespace pk::dock {
 
 /// Docks every ligand of `cfg`; returns the process exit code.
-int run_dock_search(const DockConfig& cfg, cli::Context& ctx);
+int run_dock_search(const DockConfig& cfg, Context& ctx);
 
 }  // namespace pk::dock

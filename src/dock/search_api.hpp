@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "dock/dock_options.hpp"
+#include "dock/dock_config.hpp"
 #include "dock/molecule.hpp"
 #include "dock/poses_out.hpp"
 #include "dock/scoring.hpp"

@@ -3,7 +3,7 @@
 // into one ranked, clustered list (host code, no Kokkos).
 #pragma once
 
-#include "dock/dock_options.hpp"
+#include "dock/dock_config.hpp"
 #include "dock/molecule.hpp"
 #include "dock/poses_out.hpp"
 

@@ -6,7 +6,7 @@
 // `dir/../file`, relative or absolute paths and hard links all resolve to one
 // file. It also refuses, before any work, outputs that cannot be written (a
 // missing folder, a folder that is a file, a path that is a folder).
-// No Boost.Program_options here: cli/path_options.hpp turns options into
+// No Boost.Program_options here: app/path_options.hpp turns options into
 // NamedPath lists. Part 2, the atomic writes, is io/atomic_file.hpp.
 #pragma once
 

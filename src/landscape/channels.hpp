@@ -15,7 +15,7 @@
 // The rays are marched: each step starts from the previous relaxed image.
 #pragma once
 
-#include "pipeline/path_relax.hpp"
+#include "landscape/path_relax.hpp"
 
 #include <functional>
 #include <vector>

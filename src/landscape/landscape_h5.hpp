@@ -1,5 +1,5 @@
 // Reads what the model needs from a network built by `pandakinetics network`
-// (src/pipeline/network_io.cpp writes it): /builder/states (features, layer),
+// (src/landscape/network_io.cpp writes it): /builder/states (features, layer),
 // /builder/edges (a, b, bulk, path maxima, association rates) and the
 // /builder attributes (n_rot, heavy_atoms, temperature_K, kappa, landscape).
 #pragma once

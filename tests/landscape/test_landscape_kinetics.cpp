@@ -175,7 +175,7 @@ TEST(LandscapeKinetics, MalformedLandscapesAreNamed) {
   EXPECT_THROW(check_landscape(twice), InputError);
 }
 
-/// Writes the /builder part of a network.h5 as src/pipeline/network_io.cpp lays it out.
+/// Writes the /builder part of a network.h5 as src/landscape/network_io.cpp lays it out.
 void write_builder(const std::string& path, const ComplexLandscape& c, bool landscape, bool drop_layer = false) {
   io::File f = io::File::create(path, MPI_COMM_NULL);
   io::write_attribute(f, "/builder", "temperature_K", c.temperature_K);

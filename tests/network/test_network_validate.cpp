@@ -2,7 +2,7 @@
 #include "core/error.hpp"
 #include "network/load.hpp"
 #include "network/network_h5.hpp"
-#include "network/options.hpp"
+#include "app/network_options.hpp"
 #include "network/validate.hpp"
 #include "network_test_support.hpp"
 

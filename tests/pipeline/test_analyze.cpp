@@ -2,8 +2,8 @@
 // against independent values: known Poisson rates (interval coverage), hand
 // sums, analytic identities (Kd = koff/kon = exp(dG/RT)) and the Eyring law.
 #include "core/units.hpp"
-#include "pipeline/analyze.hpp"
-#include "pipeline/bootstrap.hpp"
+#include "analysis/analyze.hpp"
+#include "analysis/bootstrap.hpp"
 
 #include <gtest/gtest.h>
 

@@ -5,9 +5,9 @@
 #include "core/source_paths.hpp"
 #include "dock/molecule.hpp"
 #include "dock/scoring.hpp"
-#include "pipeline/batch_scorer.hpp"
-#include "pipeline/ligand_kinematics.hpp"
-#include "pipeline/path_relax.hpp"
+#include "landscape/batch_scorer.hpp"
+#include "landscape/ligand_kinematics.hpp"
+#include "landscape/path_relax.hpp"
 
 #include <gtest/gtest.h>
 

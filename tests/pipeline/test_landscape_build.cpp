@@ -5,7 +5,7 @@
 #include "core/error.hpp"
 #include "landscape/channels.hpp"
 #include "landscape/model.hpp"
-#include "pipeline/network_build.hpp"
+#include "landscape/network_build.hpp"
 
 #include <gtest/gtest.h>
 

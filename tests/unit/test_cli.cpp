@@ -1,5 +1,5 @@
 // The command line and config files: help, bad options, precedence, exit codes.
-#include "cli/cli.hpp"
+#include "app/cli.hpp"
 #include "core/error.hpp"
 #include "io/ini.hpp"
 

@@ -1,0 +1,403 @@
+// `pandakinetics kmc`: the driver. Holds setup, the segment loop (progress,
+// checkpoints, signals) and output; the science is in engine/estimates.
+#include "app/kmc_cmd.hpp"
+
+#include "app/path_options.hpp"
+#include "comm/communicator.hpp"
+#include "core/error.hpp"
+#include "io/atomic_file.hpp"
+#include "io/hdf5.hpp"
+#include "io/json.hpp"
+#include "kmc/output.hpp"
+#include "kmc/setup.hpp"
+#include "network/network_h5.hpp"
+#include "app/network_options.hpp"
+#include "network/validate.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <iomanip>
+#include <limits>
+#include <optional>
+#include <ostream>
+
+namespace pk::kmc {
+
+namespace po = cli::po;
+
+namespace {
+
+volatile std::sig_atomic_t g_signal = 0;
+extern "C" void on_signal(int sig) { g_signal = sig; }
+
+double wall_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+struct Settings {
+  std::int32_t replicas = 64, walkers = 4096, grid_points = 100, traj_walkers = 4, traj_length = 1000;
+  std::int64_t max_steps = 0, segments = 100, steps_per_launch = 100000;
+  std::uint64_t seed = 1;
+  double horizon_s = 1e-6, progress_every_s = 10, checkpoint_wall_s = 0, checkpoint_sim_s = 0;
+  bool count_transitions = true;
+  std::string start, output, summary, checkpoint, restart;
+  std::vector<double> temperatures, concentrations;
+};
+
+Settings read_settings(const po::variables_map& vm) {
+  Settings s;
+  auto positive = [&](const char* name, auto v) {
+    if (!(v > 0)) throw UsageError(std::string("pandakinetics kmc: --") + name + " must be > 0");
+    return v;
+  };
+  s.replicas = positive("replicas", vm["replicas"].as<int>());
+  s.walkers = positive("walkers", vm["walkers"].as<int>());
+  s.seed = vm["seed"].as<unsigned long>();
+  s.horizon_s = vm["time"].as<double>();
+  if (!(s.horizon_s > 0) || !std::isfinite(s.horizon_s)) throw UsageError("pandakinetics kmc: --time must be a positive number of seconds");
+  s.max_steps = vm["max-steps"].as<long>();
+  if (s.max_steps < 0) throw UsageError("pandakinetics kmc: --max-steps must be >= 0 (0: no step budget)");
+  s.grid_points = positive("time-grid-points", vm["time-grid-points"].as<int>());
+  s.traj_walkers = vm["keep-trajectories"].as<int>();
+  s.traj_length = positive("trajectory-length", vm["trajectory-length"].as<int>());
+  if (s.traj_walkers < 0) throw UsageError("pandakinetics kmc: --keep-trajectories must be >= 0");
+  s.traj_walkers = std::min(s.traj_walkers, s.walkers);
+  s.segments = positive("segments", vm["segments"].as<long>());
+  s.steps_per_launch = positive("steps-per-launch", vm["steps-per-launch"].as<long>());
+  s.progress_every_s = vm["progress-every"].as<double>();
+  s.count_transitions = !vm["no-transition-counts"].as<bool>();
+  const std::string mode = vm["mode"].as<std::string>();
+  if (mode != "koff" && mode != "kon") throw UsageError("pandakinetics kmc: --mode must be koff or kon, got '" + mode + "'");
+  s.start = vm.count("start") ? vm["start"].as<std::string>() : (mode == "koff" ? "bound" : "unbound");
+  s.output = vm["output"].as<std::string>();
+  s.summary = vm.count("summary") ? vm["summary"].as<std::string>() : "";
+  s.checkpoint = vm.count("checkpoint") ? vm["checkpoint"].as<std::string>() : s.output + ".ckpt.h5";
+  s.restart = vm.count("restart") ? vm["restart"].as<std::string>() : "";
+  s.temperatures = parse_list(vm["replica-temperatures"].as<std::string>(), "--replica-temperatures");
+  s.concentrations = parse_list(vm["replica-concentrations"].as<std::string>(), "--replica-concentrations");
+  if (vm.count("checkpoint-every")) {
+    const std::string every = vm["checkpoint-every"].as<std::string>();
+    const bool sim = every.rfind("sim:", 0) == 0;
+    char* end = nullptr;
+    const std::string number = sim ? every.substr(4) : every;
+    const double v = std::strtod(number.c_str(), &end);
+    if (number.empty() || *end != '\0' || !(v > 0))
+      throw UsageError("pandakinetics kmc: --checkpoint-every: expected SECONDS (wall clock) or sim:SECONDS, got '" + every + "'");
+    (sim ? s.checkpoint_sim_s : s.checkpoint_wall_s) = v;
+  }
+  return s;
+}
+
+std::vector<std::string> trajectory_settings(const Settings& s, const network::Conditions& c, const std::string& start) {
+  auto num = [](double v) {
+    char b[40];
+    std::snprintf(b, sizeof b, "%.17g", v);
+    return std::string(b);
+  };
+  std::vector<std::string> out = {"seed=" + std::to_string(s.seed), "replicas=" + std::to_string(s.replicas),
+                                   "walkers=" + std::to_string(s.walkers), "time=" + num(s.horizon_s),
+                                   "max_steps=" + std::to_string(s.max_steps), "grid=" + std::to_string(s.grid_points),
+                                   "traj=" + std::to_string(s.traj_walkers) + "x" + std::to_string(s.traj_length),
+                                   "transitions=" + std::to_string(s.count_transitions), "start=" + start,
+                                   "T=" + num(c.temperature_K), "kappa=" + num(c.kappa), "c=" + num(c.concentration_M),
+                                   "segments=" + std::to_string(s.segments)};
+  for (double t : s.temperatures) out.push_back("Tr=" + num(t));
+  for (double x : s.concentrations) out.push_back("cr=" + num(x));
+  return out;
+}
+
+void print_estimates(std::ostream& out, const std::vector<ConditionEstimates>& groups) {
+  auto show = [&](const char* label, const Estimate& e, const char* unit) {
+    out << "    " << std::left << std::setw(26) << label << std::right << std::setprecision(4) << std::scientific
+        << e.value << " " << unit << "   95% CI [" << e.ci_low << ", " << e.ci_high << "]\n";
+  };
+  for (const auto& g : groups) {
+    out << "  T = " << std::fixed << std::setprecision(2) << g.temperature_K << " K, [L] = " << std::scientific
+        << std::setprecision(3) << g.concentration_M << " M: " << g.replicas << " replicas, "
+        << std::setprecision(4) << g.steps << " steps, " << g.unbinding_events << " unbinding and "
+        << g.binding_events << " binding events\n";
+    show("koff", g.koff_per_s, "1/s");
+    show("kon", g.kon_per_M_per_s, "1/(M s)");
+    show("residence time 1/koff", g.residence_time_s, "s");
+    show("Kd = koff/kon", g.kd_M, "M");
+    show("dG = RT ln(Kd/1 M)", g.dg_kcal_per_mol, "kcal/mol");
+    show("MFPT bound->unbound", g.mfpt_bound_to_unbound_s, "s");
+    show("MFPT unbound->bound", g.mfpt_unbound_to_bound_s, "s");
+    if (g.censored_to_unbound > 0 || g.censored_to_bound > 0)
+      out << std::defaultfloat << "    censored first passages: " << g.censored_to_unbound << " walkers never reached unbound, "
+          << g.censored_to_bound << " never reached bound. They enter as exponential observations: with\n"
+          << "    heavy-tailed passage times (slow traps) the MFPTs come out low; compare with `solve` or raise --time.\n";
+  }
+  out << std::defaultfloat;
+}
+
+}  // namespace
+
+void add_kmc_options(po::options_description& desc) {
+  network::add_network_options(desc);
+  desc.add_options()
+      ("replicas", po::value<int>()->default_value(64), "replicas (independent statistical units, spread over the MPI ranks)")
+      ("walkers", po::value<int>()->default_value(4096), "walkers per replica")
+      ("seed", po::value<unsigned long>()->default_value(1), "random seed (Philox4x32-10: results depend only on seed, replica, walker, step)")
+      ("time", po::value<double>()->default_value(1e-6), "simulated-time horizon per walker, s")
+      ("max-steps", po::value<long>()->default_value(0), "step budget per walker (0: none); a walker stops at whichever comes first")
+      ("mode", po::value<std::string>()->default_value("koff"), "koff: walkers start bound; kon: walkers start unbound")
+      ("start", po::value<std::string>()->value_name("bound|unbound|ID"), "start macrostate (Boltzmann-weighted over its states) or one state id; overrides --mode")
+      ("replica-temperatures", po::value<std::string>()->default_value(""), "comma-separated temperatures in K cycled over replicas (default: --temperature for all)")
+      ("replica-concentrations", po::value<std::string>()->default_value(""), "comma-separated ligand concentrations in M cycled over replicas (default: --concentration)")
+      ("time-grid-points", po::value<int>()->default_value(100), "points of the occupancy time grid t_k = k * time / points")
+      ("keep-trajectories", po::value<int>()->default_value(4), "walkers per replica whose full trajectory (time, state) is kept")
+      ("trajectory-length", po::value<int>()->default_value(1000), "events kept per trajectory")
+      ("no-transition-counts", po::bool_switch()->default_value(false), "do not count transitions per edge (saves one atomic per step)")
+      ("output", po::value<std::string>()->default_value("run.h5"), "HDF5 result file, written by all ranks, replaced atomically")
+      ("summary", po::value<std::string>()->value_name("FILE.json"), "also write the estimates as JSON")
+      ("checkpoint", po::value<std::string>()->value_name("FILE.h5"), "checkpoint file (default: OUTPUT.ckpt.h5)")
+      ("checkpoint-every", po::value<std::string>()->value_name("SECONDS|sim:SECONDS"), "write a checkpoint every SECONDS of wall clock, or every SECONDS of simulated time; SIGUSR1/SIGTERM always checkpoint and exit")
+      ("restart", po::value<std::string>()->value_name("FILE.h5"), "continue from a checkpoint (same network and options): results are bitwise those of an uninterrupted run")
+      ("segments", po::value<long>()->default_value(100), "the horizon is run in this many simulated-time segments (progress, checkpoints)")
+      ("steps-per-launch", po::value<long>()->default_value(100000), "most steps a walker takes per kernel launch")
+      ("progress-every", po::value<double>()->default_value(10.0), "seconds of wall clock between progress lines");
+}
+
+namespace {
+
+void check_start_reachable(const network::Network& net, const StartSpec& start, double temperature_K) {
+  const std::vector<double> p0 = start_probabilities(net, start, temperature_K);
+  std::vector<std::int32_t> starts;
+  for (std::size_t i = 0; i < p0.size(); ++i)
+    if (p0[i] > 0) starts.push_back(static_cast<std::int32_t>(i));
+  if (starts.empty()) throw InputError(net.source, 0, "no state to start from for --start " + start.text);
+  network::check_reachable(net, starts);
+}
+
+KmcParams make_params(const Settings& s, const network::Network& net, std::int32_t first, std::int32_t count) {
+  KmcParams P;
+  P.seed = s.seed;
+  P.first_replica = first;
+  P.replicas = count;
+  P.walkers = s.walkers;
+  P.horizon_s = s.horizon_s;
+  P.lag_s = net.lag_time_s;
+  P.max_steps = s.max_steps;
+  P.grid_points = s.grid_points;
+  P.traj_walkers = s.traj_walkers;
+  P.traj_length = s.traj_length;
+  P.count_transitions = s.count_transitions;
+  return P;
+}
+
+RunLayout make_layout(const Settings& s, const KmcParams& P, std::int32_t n, std::int64_t nnz) {
+  RunLayout L;
+  L.replicas_total = s.replicas;
+  L.first_replica = P.first_replica;
+  L.replicas_local = P.replicas;
+  L.walkers = s.walkers;
+  L.n = n;
+  L.nnz = nnz;
+  L.grid_points = s.grid_points;
+  L.traj_walkers = s.traj_walkers;
+  L.traj_length = s.traj_length;
+  L.horizon_s = s.horizon_s;
+  L.count_transitions = s.count_transitions;
+  L.dwell_bins = P.dwell_bins;
+  L.dwell_log10_min = P.dwell_log10_min;
+  L.dwell_bins_per_decade = P.dwell_bins_per_decade;
+  return L;
+}
+
+/// The segment loop: advances the engine segment by segment, printing
+/// progress and writing checkpoints; returns false when a signal stopped it
+/// (a checkpoint has then been written).
+struct SegmentLoop {
+  const Settings& s;
+  KmcEngine& engine;
+  const comm::Communicator& comm;
+  const RunLayout& layout;
+  const std::string& fingerprint;
+  cli::Context& ctx;
+  double wall_start = 0;
+  double last_progress = 0, last_checkpoint = 0;
+
+  void checkpoint(std::int64_t completed) {
+    write_checkpoint(s.checkpoint, comm.get(), engine.snapshot(), layout, fingerprint,
+                     s.horizon_s * static_cast<double>(completed) / s.segments, completed);
+    last_checkpoint = wall_seconds();
+  }
+
+  bool run(std::int64_t first_segment) {
+    g_signal = 0;
+    std::signal(SIGUSR1, on_signal);
+    std::signal(SIGTERM, on_signal);
+    const std::int64_t steps_before = engine.total_steps();
+    last_progress = last_checkpoint = wall_seconds();
+    for (std::int64_t k = first_segment; k <= s.segments; ++k) {
+      const double t_stop = k == s.segments ? s.horizon_s : s.horizon_s * static_cast<double>(k) / s.segments;
+      if (!advance_segment(k, t_stop)) return false;
+      const double t_prev = s.horizon_s * static_cast<double>(k - 1) / s.segments;
+      if (s.checkpoint_sim_s > 0 && k < s.segments &&
+          std::floor(t_stop / s.checkpoint_sim_s) > std::floor(t_prev / s.checkpoint_sim_s))
+        checkpoint(k);
+      if (wall_seconds() - last_progress >= s.progress_every_s || k == s.segments) progress(k, t_stop, steps_before);
+    }
+    return true;
+  }
+
+  bool advance_segment(std::int64_t k, double t_stop) {
+    for (;;) {
+      std::int64_t flags[3] = {engine.advance(t_stop, s.steps_per_launch), static_cast<std::int64_t>(g_signal),
+                               s.checkpoint_wall_s > 0 && wall_seconds() - last_checkpoint > s.checkpoint_wall_s};
+      comm::check_mpi(MPI_Allreduce(MPI_IN_PLACE, flags, 3, MPI_INT64_T, MPI_MAX, comm.get()), "MPI_Allreduce");
+      if (flags[1] != 0) {
+        checkpoint(k - 1);
+        ctx.out << "kmc: received signal " << flags[1] << ": checkpoint written to " << s.checkpoint
+                << "; continue with --restart " << s.checkpoint << "\n";
+        return false;
+      }
+      if (flags[2] != 0) checkpoint(k - 1);
+      if (flags[0] == 0) return true;
+    }
+  }
+
+  void progress(std::int64_t k, double t_stop, std::int64_t steps_before) {
+    std::int64_t steps = engine.total_steps() - steps_before;
+    comm::check_mpi(MPI_Allreduce(MPI_IN_PLACE, &steps, 1, MPI_INT64_T, MPI_SUM, comm.get()), "MPI_Allreduce");
+    const double elapsed = wall_seconds() - wall_start;
+    ctx.out << "kmc: t = " << std::scientific << std::setprecision(3) << t_stop << " s of " << s.horizon_s
+            << " s (segment " << k << "/" << s.segments << "), " << static_cast<double>(steps) << " steps, "
+            << static_cast<double>(steps) / elapsed << " steps/s, wall " << std::fixed << std::setprecision(1)
+            << elapsed << " s\n"
+            << std::defaultfloat;
+    last_progress = wall_seconds();
+  }
+};
+
+/// Every replica's totals on every rank, in replica order.
+std::vector<ReplicaTotals> gather_totals(const std::vector<ReplicaTotals>& local, std::int32_t replicas,
+                                         const comm::Communicator& comm) {
+  const int F = ReplicaTotals::kFields;
+  std::vector<double> mine(local.size() * F), all(static_cast<std::size_t>(replicas) * F);
+  for (std::size_t r = 0; r < local.size(); ++r) local[r].to_array(&mine[r * F]);
+  std::vector<int> counts(comm.size()), displs(comm.size());
+  for (int p = 0; p < comm.size(); ++p) {
+    const auto [first, count] = replica_share(replicas, p, comm.size());
+    counts[p] = count * F;
+    displs[p] = first * F;
+  }
+  comm::check_mpi(MPI_Allgatherv(mine.data(), static_cast<int>(mine.size()), MPI_DOUBLE, all.data(), counts.data(),
+                                 displs.data(), MPI_DOUBLE, comm.get()), "MPI_Allgatherv");
+  std::vector<ReplicaTotals> totals;
+  for (std::int32_t r = 0; r < replicas; ++r) totals.push_back(ReplicaTotals::from_array(&all[r * F]));
+  return totals;
+}
+
+std::string summary_json(const Settings& s, const network::Network& net, double kappa, double steps, double wall,
+                         const std::string& fingerprint, const std::vector<ConditionEstimates>& groups) {
+  io::JsonWriter j;
+  j.begin_object().value("program", "pandakinetics kmc").value("network", net.source);
+  j.value("replicas", s.replicas).value("walkers_per_replica", s.walkers).value("seed", static_cast<long long>(s.seed));
+  j.value("time_horizon_s", s.horizon_s).value("start", s.start).value("kappa", kappa);
+  j.value("steps", steps).value("wall_time_s", wall).value("steps_per_s", steps / wall);
+  j.value("output", s.output).value("fingerprint", fingerprint);
+  write_estimates_json(j, groups);
+  j.end_object();
+  return j.str();
+}
+
+}  // namespace
+
+int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
+  const double wall_start = wall_seconds();
+  const Settings s = read_settings(vm);
+  {  // outputs over inputs; the checkpoint may be the --restart file (read whole, then replaced)
+    const std::vector<io::NamedPath> net_in = cli::input_paths(vm, {"network", "states", "edges", "transition-matrix"});
+    std::vector<io::NamedPath> in = net_in, out = cli::paths_of(vm, {"output", "summary"});
+    if (!s.restart.empty()) in.push_back({"--restart", s.restart});
+    cli::check_paths("kmc", in, out);
+    out.push_back({vm.count("checkpoint") ? "--checkpoint" : "--checkpoint (default OUTPUT.ckpt.h5)", s.checkpoint});
+    cli::check_paths("kmc", net_in, out);
+  }
+  const network::Conditions base = network::conditions_from_options(vm);
+  const network::Network net = network::load_network_from_options(vm);
+  const StartSpec start = parse_start(s.start, net);
+  const std::vector<double> temps = per_replica(s.temperatures, base.temperature_K, s.replicas);
+  const std::vector<double> concs = per_replica(s.concentrations, base.concentration_M, s.replicas);
+  check_start_reachable(net, start, temps[0]);
+
+  comm::Communicator comm;
+  const auto [first, count] = replica_share(s.replicas, comm.rank(), comm.size());
+  const KmcParams P = make_params(s, net, first, count);
+  const KmcTables tables = build_tables(net, start, first, count, temps, concs, base.kappa);
+  const RunLayout L = make_layout(s, P, static_cast<std::int32_t>(net.states.size()),
+                                  static_cast<std::int64_t>(tables.targets.size()));
+  const std::string print = fingerprint(net, trajectory_settings(s, base, s.start));
+
+  KmcEngine engine(tables, P);
+  engine.enable_device_reduction(comm.get());
+  std::int64_t segment = 0;
+  if (!s.restart.empty()) {
+    engine.restore(read_checkpoint(s.restart, L, print, segment));
+    ctx.out << "kmc: restarting from " << s.restart << " at segment " << segment << " of " << s.segments << "\n";
+  } else {
+    engine.initialize();
+  }
+  ctx.out << "kmc: " << net.states.size() << " states, " << L.nnz << " edges from " << net.source << "; "
+          << s.replicas << " replicas x " << s.walkers << " walkers on " << comm.size() << " rank(s); horizon "
+          << s.horizon_s << " s; reductions via " << engine.reduction_backend() << "\n";
+  SegmentLoop loop{s, engine, comm, L, print, ctx, wall_start};
+  if (!loop.run(segment + 1)) return kExitOk;  // interrupted: checkpoint written
+
+  // Results: per-replica totals on every rank (same bits for any rank count).
+  const KmcSnapshot snap = engine.snapshot();
+  const std::vector<ReplicaTotals> local =
+      replica_totals(snap, count, s.walkers, s.horizon_s,
+                     std::vector<double>(temps.begin() + first, temps.begin() + first + count),
+                     std::vector<double>(concs.begin() + first, concs.begin() + first + count));
+  const std::vector<ReplicaTotals> totals = gather_totals(local, s.replicas, comm);
+  const std::vector<ConditionEstimates> groups = estimate(totals);
+  const std::vector<std::int64_t> occupancy_total = engine.occupancy_total(comm.get());
+  double total_steps = 0;
+  for (const auto& t : totals) total_steps += t.steps;
+  const double wall = wall_seconds() - wall_start;
+
+  io::PendingFile pending(s.output, comm.get());
+  {
+    io::File f = io::File::create(pending.temporary(), comm.get());
+    io::write_h5md_header(f, "pandakinetics kmc");
+    for (const auto& [name, value] : cli::option_values(vm)) io::write_attribute(f, "/parameters", name, value);
+    io::write_attribute(f, "/parameters", "command_line", ctx.command_line);
+    io::write_attribute(f, "/parameters", "fingerprint", print);
+    io::write_replicated(f, "/parameters/seed", std::vector<std::uint64_t>{s.seed}, "1");
+    network::write_network_h5(f, net, "/network");
+    std::vector<std::int32_t> edge_from;
+    for (std::int32_t i = 0; i < tables.n; ++i)
+      edge_from.insert(edge_from.end(), tables.row_offsets[i + 1] - tables.row_offsets[i], i);
+    io::write_replicated(f, "/results/edge_from", edge_from, "state index");
+    io::write_replicated(f, "/results/edge_to", tables.targets, "state index");
+    write_results(f, snap, L, local, occupancy_total);
+    write_estimates_h5(f, groups);
+    io::write_attribute(f, "/run_info", "ranks", static_cast<double>(comm.size()));
+    io::write_attribute(f, "/run_info", "reduction_backend", engine.reduction_backend());
+    io::write_attribute(f, "/run_info", "kmc_kernel", engine.variant());
+    io::write_attribute(f, "/run_info", "wall_time_s", wall);
+    io::write_attribute(f, "/run_info", "steps_per_s", total_steps / wall);
+    f.close();  // a failed flush (full disk) throws here, before the commit
+  }
+  std::optional<io::PendingFile> summary;  // both outputs complete on disk before either replaces a file
+  if (comm.is_root() && !s.summary.empty()) {
+    summary.emplace(s.summary);
+    summary->write(summary_json(s, net, base.kappa, total_steps, wall, print, groups));
+  }
+  pending.commit();
+  if (summary) summary->commit();
+
+  if (comm.is_root()) {
+    ctx.out << "kmc: " << std::setprecision(4) << total_steps << " steps in " << wall << " s wall ("
+            << total_steps / wall << " steps/s); wrote " << s.output << "\n";
+    print_estimates(ctx.out, groups);
+  }
+  return kExitOk;
+}
+
+}  // namespace pk::kmc

@@ -1,8 +1,0 @@
-#pragma once
-
-#include "cli/cli.hpp"
-
-namespace pk::kmc {
-void add_kmc_options(cli::po::options_description& desc);
-int run_kmc(const cli::po::variables_map& vm, cli::Context& ctx);
-}  // namespace pk::kmc
