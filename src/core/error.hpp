@@ -1,5 +1,5 @@
 // Typed errors. Host code throws these; main turns them into a one-line
-// message and an exit code (see runtime/guarded_main.hpp).
+// message and an exit code (runtime::guarded_main, runtime/guard.hpp).
 #pragma once
 
 #include <stdexcept>

@@ -18,7 +18,7 @@ layer_of() {
     comm | runtime) echo 1 ;;
     io) echo 2 ;;
     network | bench) echo 3 ;;
-    solve | kmc | dock) echo 4 ;;
+    prep | solve | kmc | dock) echo 4 ;;
     landscape | analysis | run) echo 5 ;;
     app) echo 9 ;;
     *) echo 5 ;;
