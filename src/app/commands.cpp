@@ -5,6 +5,7 @@
 #include "app/bench_gemm.hpp"
 #include "app/bench_io.hpp"
 #include "app/solve_cmd.hpp"
+#include "app/prepare_cmd.hpp"
 #include "app/bench_dock.hpp"
 #include "app/dock_cmd.hpp"
 #include "app/bench_kmc.hpp"
@@ -16,6 +17,11 @@ namespace pk::cli {
 
 const std::vector<Subcommand>& subcommands() {
   static const std::vector<Subcommand> table = {
+      Subcommand{"prepare",
+                 "ligands from SMILES, SDF/MOL or MOL2 (gzipped too) to PDBQT with RDKit: hydrogens added, 3-D by "
+                 "ETKDG where none is given, Gasteiger charges, AutoDock types and Vina torsion tree by Meeko's rules "
+                 "(docs/prepare.md); bad records are logged and skipped",
+                 true, add_prepare_options, run_prepare, "ligand", {}},
       Subcommand{"dock",
                  "dock ligands into a receptor with the AutoDock Vina scoring function (Vina's options and config "
                  "files; --score_only scores input poses)",
