@@ -1,6 +1,8 @@
 #include "solve/exact.hpp"
 
 #include <algorithm>
+#include <future>
+#include <string>
 
 #include "core/error.hpp"
 #include "core/units.hpp"
@@ -32,10 +34,11 @@ Moments averaged(const PassageTimes& times, const std::vector<double>& start) {
 
 namespace {
 // Renewal rates from the stationary flux between the bound and unbound
-// phases (see ExactKinetics::koff_renewal_per_s).
-void renewal_rates(const network::RateMatrix& m, const std::vector<double>& pi, const StateSet& bound,
+// phases (see ExactKinetics::koff_renewal_per_s). `last_bound` is the
+// backward committor: the forward one of the time-reversed chain, which is
+// the chain itself under detailed balance.
+void renewal_rates(const network::RateMatrix& m, const std::vector<double>& pi, const std::vector<double>& last_bound,
                    const StateSet& unbound, double concentration_M, ExactKinetics& ex) {
-  const std::vector<double> last_bound = committor(detail::time_reversed(m, pi), unbound, bound);
   std::vector<char> in_unbound(m.n, 0);
   for (auto u : unbound) in_unbound[u] = 1;
   double p_bound = 0, p_unbound = 0, flux = 0;
@@ -51,10 +54,21 @@ void renewal_rates(const network::RateMatrix& m, const std::vector<double>& pi, 
   ex.koff_renewal_per_s = flux / p_bound;
   ex.kon_renewal_per_M_per_s = flux / (p_unbound * concentration_M);
 }
+
+/// The sparse solver's loss-of-accuracy error, prefixed with the binding
+/// quantity it was computing.
+template <class F>
+auto naming(const char* quantity, F&& f) {
+  try {
+    return f();
+  } catch (const SystemError& e) {
+    throw SystemError(std::string(quantity) + ": " + e.what());
+  }
+}
 }  // namespace
 
 ExactKinetics exact_kinetics(const network::Network& net, const network::Conditions& cond,
-                             const std::vector<double>& times_s) {
+                             const std::vector<double>& times_s, std::int32_t max_time_dependent_states) {
   using network::Macrostate;
   const StateSet bound = network::states_in(net, Macrostate::Bound);
   const StateSet unbound = network::states_in(net, Macrostate::Unbound);
@@ -70,14 +84,32 @@ ExactKinetics exact_kinetics(const network::Network& net, const network::Conditi
   ex.concentration_M = cond.concentration_M;
   ex.lag_time_s = rates.lag_time_s;
 
-  const PassageTimes to_unbound = mfpt_to_set(rates, unbound);
+  // The three factorisations are independent: the MFPTs both ways and the
+  // committor run concurrently (on the host's cores; each is one sparse LU
+  // above kDenseExactStates states).
+  auto off_task = std::async(std::launch::async, [&] {
+    return naming("koff (MFPT to the unbound states)", [&] { return mfpt_to_set(rates, unbound); });
+  });
+  auto on_task = std::async(std::launch::async, [&] {
+    return naming("kon (MFPT to the bound states)", [&] { return mfpt_to_set(rates, bound); });
+  });
+  ex.committor_to_bound = naming("committor to the bound states", [&] { return committor(rates, unbound, bound); });
+  ex.stationary = naming("stationary distribution", [&] { return stationary_distribution(rates); });
+  const std::vector<double> last_bound =
+      satisfies_detailed_balance(rates)
+          ? ex.committor_to_bound
+          : naming("renewal rates (backward committor)",
+                   [&] { return committor(detail::time_reversed(rates, ex.stationary), unbound, bound); });
+  renewal_rates(rates, ex.stationary, last_bound, unbound, cond.concentration_M, ex);
+
+  const PassageTimes to_unbound = off_task.get();
   const Moments off = averaged(to_unbound, from_bound);
   ex.mfpt_to_unbound_s = to_unbound.mean_s;
   ex.residence_time_s = off.mean;
   ex.residence_time_second_moment_s2 = off.second;
   ex.koff_per_s = 1.0 / off.mean;
 
-  const PassageTimes to_bound = mfpt_to_set(rates, bound);
+  const PassageTimes to_bound = on_task.get();
   const Moments on = averaged(to_bound, from_unbound);
   ex.mfpt_to_bound_s = to_bound.mean_s;
   ex.mfpt_unbound_to_bound_s = on.mean;
@@ -86,9 +118,12 @@ ExactKinetics exact_kinetics(const network::Network& net, const network::Conditi
   ex.kd_M = ex.koff_per_s / ex.kon_per_M_per_s;
   ex.dG_kcal_per_mol = units::rt_kcal_per_mol(cond.temperature_K) * std::log(ex.kd_M / units::kStandardConcentration_M);
 
-  ex.stationary = stationary_distribution(rates);
-  renewal_rates(rates, ex.stationary, bound, unbound, cond.concentration_M, ex);
-  ex.committor_to_bound = committor(rates, unbound, bound);
+  if (rates.n > max_time_dependent_states) {
+    ex.time_dependent_note = "time-dependent curves are computed only up to " +
+                             std::to_string(max_time_dependent_states) + " states (this network has " +
+                             std::to_string(rates.n) + "): relaxation times, S(t), F(t) and P(t) left empty";
+    return ex;
+  }
   ex.relaxation_times_s = relaxation_times(rates);
   ex.times_s = times_s;
   ex.bound_survival = survival_probability(rates, from_bound, unbound, times_s);

@@ -47,12 +47,24 @@ struct ExactKinetics {
   std::vector<double> bound_survival;       ///< S(t): not yet unbound, from the bound start
   std::vector<double> binding_cdf;          ///< F(t): bound by t, from the unbound start
   std::vector<double> occupancy;            ///< P(t) from the unbound start, row-major times x n_states
+
+  /// Empty when the relaxation times and curves were computed; otherwise why
+  /// they are empty ("time-dependent curves are computed only up to N states").
+  std::string time_dependent_note;
 };
 
+/// Largest network whose relaxation times, P(t), S(t) and F(t)
+/// exact_kinetics computes by default: they are dense (n^2 memory, n^3 time).
+/// First-moment quantities have no size limit (sparse above kDenseExactStates).
+inline constexpr std::int32_t kMaxTimeDependentStates = 3000;
+
 /// Throws pk::InputError when the network has no bound or no unbound state,
-/// or is reducible.
+/// or is reducible; pk::SystemError, naming the quantity, when a sparse solve
+/// loses accuracy. Networks above max_time_dependent_states get no relaxation
+/// times or curves (time_dependent_note says so).
 ExactKinetics exact_kinetics(const network::Network& net, const network::Conditions& cond,
-                             const std::vector<double>& times_s);
+                             const std::vector<double>& times_s,
+                             std::int32_t max_time_dependent_states = kMaxTimeDependentStates);
 
 /// Collective: every rank of the file's communicator calls it with the same
 /// values; rank 0 writes. Every dataset has a `unit` attribute; scalars are

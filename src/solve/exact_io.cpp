@@ -59,6 +59,7 @@ void write_exact_json(io::JsonWriter& json, const ExactKinetics& ex) {
   json.value("times_s", ex.times_s);
   json.value("bound_survival", ex.bound_survival);
   json.value("binding_cdf", ex.binding_cdf);
+  if (!ex.time_dependent_note.empty()) json.value("time_dependent_note", ex.time_dependent_note);
 }
 
 }  // namespace pk::solve

@@ -26,10 +26,10 @@ double finite_or_zero(double x) { return std::isfinite(x) ? x : 0.0; }
 struct Solvers {
   bool dense;
   std::vector<double> stationary(const network::RateMatrix& m) const {
-    return dense ? stationary_distribution(m) : detail::sparse_stationary(m);
+    return dense ? stationary_distribution(m, LinearAlgebra::Dense) : detail::sparse_stationary(m);
   }
   std::vector<double> committor(const network::RateMatrix& m, const StateSet& from, const StateSet& to) const {
-    if (dense) return solve::committor(m, from, to);
+    if (dense) return solve::committor(m, from, to, LinearAlgebra::Dense);
     return detail::sparse_committor(m, detail::mask_of(from, m.n, "committor 'from' set"),
                                     detail::mask_of(to, m.n, "committor 'to' set"));
   }

@@ -34,14 +34,9 @@
 
 namespace pk::solve {
 
-/// Largest network solved densely by LinearAlgebra::Automatic.
+/// Largest network whose TPT LinearAlgebra::Automatic solves densely (above:
+/// sparse state reduction in minimum-degree order; LinearAlgebra is in solver.hpp).
 inline constexpr std::int32_t kDenseTptStates = 200;
-
-enum class LinearAlgebra : std::int8_t {
-  Automatic = 0,  ///< Dense up to kDenseTptStates states, Sparse above
-  Dense = 1,      ///< the GTH solvers of solver.hpp (n^2 memory, n^3 time)
-  Sparse = 2,     ///< sparse state reduction in minimum-degree order
-};
 
 /// When the pathway decomposition stops: after max_pathways paths, or once
 /// the paths found carry flux_fraction of the total flux F, or when no
