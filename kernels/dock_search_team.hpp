@@ -426,7 +426,22 @@ SearchState<ExecSpace> run_mc_chains_team(const Tree& tree, const EnergyIn& ener
         }
         if (lead) saved_count(c) = count;
       };
-  if (params.launch_bounds)
+  // A large ligand's scratch can leave an SM room for fewer than kDockTeamsPerSM teams: the launch-bounded
+  // kernel then cannot start at any team size (Kokkos: "requested too large team size"; the 47-atom
+  // thrombin ligands on an H100/H200). Such a ligand runs the kernel without launch bounds, with fewer
+  // threads per team if even that has no room for `team_size`.
+  const int bounded_max =
+      Policy(n_chains, 1).set_scratch_size(level, Kokkos::PerTeam(bytes)).team_size_max(body, Kokkos::ParallelForTag());
+  const bool bounded = params.launch_bounds && bounded_max >= team_size;
+  if (!bounded) {
+    const int free_max =
+        FreePolicy(n_chains, 1).set_scratch_size(level, Kokkos::PerTeam(bytes)).team_size_max(body, Kokkos::ParallelForTag());
+    while (team_size > 1 && team_size > free_max) team_size /= 2;
+    if (team_size > free_max)
+      throw std::runtime_error("docking: the ligand's search state (" + std::to_string(bytes) +
+                               " bytes per chain) fits no team on this device; run the thread kernel (PK_DOCK_TEAM_SIZE=0)");
+  }
+  if (bounded)
     Kokkos::parallel_for("pk::dock::mc_chains_team",
                          Policy(n_chains, team_size).set_scratch_size(level, Kokkos::PerTeam(bytes)), body);
   else

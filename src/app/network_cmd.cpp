@@ -59,6 +59,10 @@ void add_network_options(po::options_description& desc) {
       ("patch-radius", po::value<double>()->default_value(d.patch_radius_angstrom),
        "landscape mode: each surface state is an absorbing patch of this radius (Å) on the encounter sphere "
        "(receptor + ligand radii): association k_D a / (n a + pi R) per patch (Berg & Purcell 1977)")
+      ("ligand-orientation", po::value<bool>()->default_value(d.ligand_orientation),
+       "landscape mode: the ligand must also turn a contact patch of --patch-radius toward the receptor: every "
+       "patch rate times a / (a + pi r_L), r_L the ligand's equivalent-sphere radius (docs/landscape.md; false: any "
+       "orientation binds)")
       ("temperature", po::value<double>()->default_value(d.temperature_K),
        "K: the bulk-exchange transition state reproduces k_D at this temperature and kappa")
       ("kappa", po::value<double>()->default_value(d.kappa), "Eyring transmission coefficient in (0, 1]")
@@ -112,6 +116,7 @@ NetworkSettings settings_from(const po::variables_map& vm) {
   s.channels.max_energy_kcal_per_mol = vm["channel-max-energy"].as<double>();
   s.channels.relax_steps = vm["relax-steps"].as<int>();
   s.patch_radius_angstrom = vm["patch-radius"].as<double>();
+  s.ligand_orientation = vm["ligand-orientation"].as<bool>();
   s.temperature_K = vm["temperature"].as<double>();
   s.kappa = vm["kappa"].as<double>();
   s.diffusion_m2_per_s = vm["diffusion"].as<double>();
@@ -142,7 +147,9 @@ std::string num(double v, const char* f = "%.3f") {
 void print(std::ostream& out, const BuiltNetwork& b, const std::string& method, double rt) {
   out << "network: " << b.states.size() << " states + unbound, " << b.exposed << " solvent-exposed, " << b.edges.size()
       << " connections; k_D = " << num(b.k_diffusion_per_M_per_s, "%.4e") << " 1/(M s)";
-  if (b.landscape) out << " (encounter radius " << num(b.encounter_radius_angstrom, "%.1f") << " Å)";
+  if (b.landscape)
+    out << " (encounter radius " << num(b.encounter_radius_angstrom, "%.1f") << " Å; ligand orientation factor "
+        << num(b.ligand_orientation_factor, "%.4f") << ")";
   out << "\n  barriers: " << method << "\n";
   if (b.landscape) {
     int count[3] = {0, 0, 0};

@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <queue>
+#include <set>
 #include <sstream>
 
 namespace pk::pipeline {
@@ -130,6 +132,10 @@ std::string fmt(double v, int prec = 2) {
 double diffusion_limited_rate_per_M_per_s(double diffusion_m2_per_s, double radius_angstrom) {
   constexpr double kLitresPerCubicMetre = 1000.0;
   return 4.0 * M_PI * diffusion_m2_per_s * (radius_angstrom * 1e-10) * units::kAvogadro_per_mol * kLitresPerCubicMetre;
+}
+
+double ligand_orientation_factor(double patch_radius_angstrom, double ligand_radius_angstrom) {
+  return patch_radius_angstrom / (patch_radius_angstrom + M_PI * ligand_radius_angstrom);
 }
 
 double patch_association_rate_per_M_per_s(double k_diffusion, double patch_radius_angstrom, int patches,
@@ -293,6 +299,40 @@ std::vector<BuiltEdge> path_edges(const LigandPoses& lig, const std::vector<Coor
       candidates.push_back(e);
       pairs.emplace_back(pa, pb);
     }
+  // Landscape mode: a ray is a path by construction, from the docked pose it starts at through its images
+  // in order, so consecutive states along a ray are neighbours whatever the RMSD and centroid cut-offs
+  // (a relaxed image can turn or slide more than the cut-offs allow between two 2 Å steps).
+  if (!lig.ray.empty()) {
+    std::set<std::pair<int, int>> have;
+    for (const auto& e : candidates) have.emplace(e.a, e.b);
+    std::vector<int> state_of(lig.n_poses(), -1);
+    for (std::size_t i = 0; i < states.size(); ++i)
+      for (int p : states[i].members) state_of[p] = static_cast<int>(i);
+    int origin = -1;
+    for (int p = 0; p < lig.n_poses(); ++p)
+      if (!lig.is_channel(p) && (origin < 0 || lig.score_kcal_per_mol[p] < lig.score_kcal_per_mol[origin])) origin = p;
+    std::map<int, std::vector<std::pair<int, int>>> rays;  // ray -> (depth, pose)
+    for (int p = 0; p < lig.n_poses(); ++p)
+      if (lig.is_channel(p)) rays[lig.ray[p]].emplace_back(lig.depth[p], p);
+    for (auto& [ray, images] : rays) {
+      std::sort(images.begin(), images.end());
+      int prev = origin < 0 ? -1 : state_of[origin];
+      for (const auto& [depth, p] : images) {
+        const int s = state_of[p];
+        if (prev >= 0 && s >= 0 && s != prev && have.emplace(std::min(prev, s), std::max(prev, s)).second) {
+          BuiltEdge e;
+          e.a = std::min(prev, s);
+          e.b = std::max(prev, s);
+          const int pa = states[e.a].representative, pb = states[e.b].representative;
+          e.rmsd_angstrom = rmsd(hc[pa], hc[pb]);
+          e.centroid_distance_angstrom = distance(states[e.a].centroid_angstrom, states[e.b].centroid_angstrom);
+          candidates.push_back(e);
+          pairs.emplace_back(pa, pb);
+        }
+        prev = s;
+      }
+    }
+  }
   const std::vector<std::vector<double>> energies =
       pairs.empty() ? std::vector<std::vector<double>>{} : path_energy(lig, pairs, cfg.images);
   for (std::size_t k = 0; k < candidates.size(); ++k) {
@@ -322,14 +362,16 @@ std::vector<BuiltEdge> path_edges(const LigandPoses& lig, const std::vector<Coor
 /// rate at the build temperature and kappa: k_D split evenly over the exposed states, or in the landscape
 /// mode one Berg-Purcell patch of the encounter sphere per surface state.
 void add_bulk_edges(const std::vector<BuiltState>& states, const NetworkSettings& cfg, double k_diffusion,
-                    bool landscape, double encounter_radius_angstrom, std::vector<BuiltEdge>& edges) {
+                    bool landscape, double encounter_radius_angstrom, double orientation_factor,
+                    std::vector<BuiltEdge>& edges) {
   int exposed = 0;
   for (const auto& s : states) exposed += s.exposed;
   if (exposed == 0) return;
   const double rt = units::rt_kcal_per_mol(cfg.temperature_K);
   const double prefactor_per_s = cfg.kappa * units::eyring_prefactor_per_s(cfg.temperature_K);
-  const double k_state = landscape ? patch_association_rate_per_M_per_s(k_diffusion, cfg.patch_radius_angstrom, exposed,
-                                                                        encounter_radius_angstrom)
+  const double k_state = landscape ? orientation_factor * patch_association_rate_per_M_per_s(
+                                                              k_diffusion, cfg.patch_radius_angstrom, exposed,
+                                                              encounter_radius_angstrom)
                                    : k_diffusion / exposed;
   const double ts = kUnboundFreeEnergy - rt * std::log(k_state * units::kStandardConcentration_M / prefactor_per_s);
   for (std::size_t i = 0; i < states.size(); ++i) {
@@ -434,9 +476,12 @@ BuiltNetwork build_network(const LigandPoses& lig, const std::vector<SearchBox>&
   std::vector<BuiltEdge> edges = path_edges(lig, hc, states, cfg, path_energy, source, out.edges_over_max_barrier);
   // Landscape mode: the encounter sphere holds receptor and ligand (their equivalent-sphere radii).
   out.encounter_radius_angstrom = equivalent_sphere_radius(receptor) + equivalent_sphere_radius(hc.front());
+  if (out.landscape && cfg.ligand_orientation)
+    out.ligand_orientation_factor = ligand_orientation_factor(cfg.patch_radius_angstrom, equivalent_sphere_radius(hc.front()));
   const double radius = out.landscape ? out.encounter_radius_angstrom : cfg.capture_radius_angstrom;
   out.k_diffusion_per_M_per_s = diffusion_limited_rate_per_M_per_s(cfg.diffusion_m2_per_s, radius);
-  add_bulk_edges(states, cfg, out.k_diffusion_per_M_per_s, out.landscape, out.encounter_radius_angstrom, edges);
+  add_bulk_edges(states, cfg, out.k_diffusion_per_M_per_s, out.landscape, out.encounter_radius_angstrom,
+                 out.ligand_orientation_factor, edges);
   keep_connected(states, edges, lig, cfg, source, out);
   lay_out_network(out, source);
   return out;

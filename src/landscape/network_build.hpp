@@ -35,6 +35,7 @@ struct NetworkSettings {
   landscape::ModelParameters model;      ///< free energies: G = offset + scale * score (+ burial terms)
   landscape::ChannelSettings channels;   ///< channel states (rays > 0: the landscape mode, see below)
   double patch_radius_angstrom = 1.0;    ///< landscape mode: Berg-Purcell patch radius of a surface state
+  bool ligand_orientation = true;        ///< landscape mode: the ligand's contact patch must face the receptor too
   double temperature_K = 300.0, kappa = 1.0;  ///< for the bulk transition state (Eyring form)
   double diffusion_m2_per_s = 6e-10;     ///< relative diffusion coefficient ligand/receptor
   double capture_radius_angstrom = 5.0;  ///< encounter radius R of k_D = 4 pi D R N_A
@@ -93,6 +94,7 @@ struct BuiltNetwork {
   bool landscape = false;              ///< channel states present: pocket states are `bound`, the others `other`
   int heavy_atoms = 0;                 ///< the ligand's heavy atoms
   double encounter_radius_angstrom = 0;  ///< landscape mode: R of k_D (receptor + ligand radii)
+  double ligand_orientation_factor = 1;  ///< landscape mode: a / (a + pi r_L), or 1 (see ligand_orientation_factor)
 };
 
 /// Free energy of the unbound state: the 1 M standard state is the reference.
@@ -119,6 +121,13 @@ double rmsd(const Coords& a, const Coords& b);
 /// Berg & Purcell (Biophys. J. 20, 193 (1977)): n absorbing disks of radius a on
 /// a reflecting sphere of radius R take k_D n a / (n a + pi R) together, so
 /// k_D a / (n a + pi R) each (1/(M s)).
+/// The share of encounters in which a ligand of equivalent-sphere radius r_L turns its contact patch of
+/// radius a toward the receptor: Berg & Purcell's one-patch factor a / (a + pi r_L) on the ligand's sphere,
+/// the orientational constraint of the ligand side taken as independent of the receptor side (the product
+/// approximation of two-sided orientation-constrained association; Shoup, Lipari & Szabo, Biophys. J. 36,
+/// 697 (1981) treat it with rotational diffusion, which makes the true rate somewhat larger).
+double ligand_orientation_factor(double patch_radius_angstrom, double ligand_radius_angstrom);
+
 double patch_association_rate_per_M_per_s(double k_diffusion, double patch_radius_angstrom, int patches,
                                           double sphere_radius_angstrom);
 

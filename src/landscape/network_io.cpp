@@ -48,6 +48,7 @@ void write_network_file(const std::string& path, const BuiltNetwork& b, const Ne
     io::write_attribute(f, "/builder", "kappa", cfg.kappa);
     io::write_attribute(f, "/builder", "landscape", b.landscape ? 1.0 : 0.0);
     io::write_attribute(f, "/builder", "encounter_radius_angstrom", b.encounter_radius_angstrom);
+    io::write_attribute(f, "/builder", "ligand_orientation_factor", b.ligand_orientation_factor);
     io::write_attribute(f, "/builder", "heavy_atoms", static_cast<double>(b.heavy_atoms));
     io::write_attribute(f, "/builder", "n_rot", b.states.empty() ? 0.0 : b.states.front().features.n_rot);
     io::write_attribute(f, "/builder", "k_diffusion_per_M_per_s", b.k_diffusion_per_M_per_s);

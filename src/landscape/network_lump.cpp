@@ -60,6 +60,7 @@ LumpResult lump_fast_states(const BuiltNetwork& full, double barrier, double tem
   L.landscape = full.landscape;
   L.heavy_atoms = full.heavy_atoms;
   L.encounter_radius_angstrom = full.encounter_radius_angstrom;
+  L.ligand_orientation_factor = full.ligand_orientation_factor;
   for (std::size_t gi = 0; gi < ordered.size(); ++gi) {
     const auto& g = ordered[gi];
     BuiltState s = full.states[lowest(g)];

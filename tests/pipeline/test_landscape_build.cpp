@@ -129,6 +129,16 @@ TEST(Landscape, BergPurcellPatchRates) {
   EXPECT_LT(pipeline::patch_association_rate_per_M_per_s(kD, 1.0, 10, 20.0) * 10, kD);
 }
 
+TEST(Landscape, LigandOrientationFactorIsOnePatchOnTheLigandSphere) {
+  // The same Berg-Purcell formula on the ligand's sphere with one patch: a / (a + pi r).
+  const double kD = pipeline::diffusion_limited_rate_per_M_per_s(1e-9, 6.0);
+  EXPECT_NEAR(pipeline::ligand_orientation_factor(1.0, 6.0), pipeline::patch_association_rate_per_M_per_s(kD, 1.0, 1, 6.0) / kD,
+              1e-15);
+  EXPECT_NEAR(pipeline::ligand_orientation_factor(1.0, 6.0), 1.0 / (1.0 + 6.0 * M_PI), 1e-15);
+  // A patch much larger than the ligand: every orientation binds.
+  EXPECT_NEAR(pipeline::ligand_orientation_factor(1e9, 6.0), 1.0, 1e-7);
+}
+
 TEST(Landscape, ModelFreeEnergiesAndParameterFile) {
   landscape::ModelParameters p;
   p.scale = 0.5;
