@@ -56,7 +56,6 @@ struct EyringFit {
 struct AnalyzeSettings {
   std::vector<std::string> inputs, labels;
   std::string exact = "auto";   ///< "auto" (solve the file's network), "none", or a solve output file
-  int max_exact_states = 3000;
   BootstrapSettings bootstrap;
 };
 

@@ -25,7 +25,6 @@ void add_analyze_options(po::options_description& desc) {
       ("exact", po::value<std::string>()->default_value("auto"),
        "exact values to compare with: auto (solve each file's /network at each replica group's temperature and "
        "concentration), none, or a `pandakinetics solve --output` file (used where its conditions match)")
-      ("max-exact-states", po::value<int>()->default_value(3000), "with --exact auto, skip networks larger than this (dense solver)")
       ("bootstrap", po::value<int>()->default_value(2000), "bootstrap resamples of the replicas (>= 100)")
       ("seed", po::value<unsigned long>()->default_value(1), "seed of the bootstrap resampling")
       ("output", po::value<std::string>()->default_value("analysis.json"),
@@ -108,7 +107,6 @@ int run_analyze(const po::variables_map& vm, cli::Context& ctx) {
   if (vm.count("input")) cfg.inputs = vm["input"].as<std::vector<std::string>>();
   if (vm.count("labels")) cfg.labels = split_commas(vm["labels"].as<std::string>());
   cfg.exact = vm["exact"].as<std::string>();
-  cfg.max_exact_states = vm["max-exact-states"].as<int>();
   cfg.bootstrap.resamples = vm["bootstrap"].as<int>();
   cfg.bootstrap.seed = vm["seed"].as<unsigned long>();
   const std::string output = vm["output"].as<std::string>();

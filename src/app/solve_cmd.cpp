@@ -81,7 +81,7 @@ int run_solve(const po::variables_map& vm, Context& ctx) {
   network::check_reachable(net, all);
 
   if (t_max == 0.0) {
-    const solve::ExactKinetics first = solve::exact_kinetics(net, cond, {});
+    const solve::ExactKinetics first = solve::exact_kinetics(net, cond, {}, 0);  // first moments only
     t_max = 10.0 * std::max(first.residence_time_s, first.mfpt_unbound_to_bound_s);
     if (!std::isfinite(t_max) || t_max <= t_min) t_max = 1e3 * t_min;
   }
@@ -132,6 +132,7 @@ int run_solve(const po::variables_map& vm, Context& ctx) {
           << std::scientific << std::setprecision(4) << "  slowest relaxation times:";
   for (std::size_t i = 0; i < std::min<std::size_t>(3, x.relaxation_times_s.size()); ++i)
     ctx.out << " " << x.relaxation_times_s[i] << " s";
+  if (!x.time_dependent_note.empty()) ctx.out << " none\n  " << x.time_dependent_note;
   print_pathways(ctx.out, tpt, net);
   ctx.out << "  wrote " << output << " (" << points << " time points " << t_min << " .. " << t_max << " s)\n"
           << std::defaultfloat;
