@@ -23,17 +23,28 @@ double weight(const network::RateMatrix& m, std::int32_t i, std::int32_t j) {
 
 double finite_or_zero(double x) { return std::isfinite(x) ? x : 0.0; }
 
+/// Dense GTH, sparse state reduction, or (Automatic above
+/// kReductionTptStates) the scaled sparse LU of solver.hpp.
 struct Solvers {
-  bool dense;
+  enum class Kind { Dense, Reduction, Lu } kind;
   std::vector<double> stationary(const network::RateMatrix& m) const {
-    return dense ? stationary_distribution(m, LinearAlgebra::Dense) : detail::sparse_stationary(m);
+    if (kind == Kind::Reduction) return detail::sparse_stationary(m);
+    return stationary_distribution(m, kind == Kind::Dense ? LinearAlgebra::Dense : LinearAlgebra::Sparse);
   }
   std::vector<double> committor(const network::RateMatrix& m, const StateSet& from, const StateSet& to) const {
-    if (dense) return solve::committor(m, from, to, LinearAlgebra::Dense);
-    return detail::sparse_committor(m, detail::mask_of(from, m.n, "committor 'from' set"),
-                                    detail::mask_of(to, m.n, "committor 'to' set"));
+    if (kind == Kind::Reduction)
+      return detail::sparse_committor(m, detail::mask_of(from, m.n, "committor 'from' set"),
+                                      detail::mask_of(to, m.n, "committor 'to' set"));
+    return solve::committor(m, from, to, kind == Kind::Dense ? LinearAlgebra::Dense : LinearAlgebra::Sparse);
   }
 };
+
+Solvers::Kind solver_kind(LinearAlgebra method, std::int32_t n) {
+  if (method == LinearAlgebra::Dense) return Solvers::Kind::Dense;
+  if (method == LinearAlgebra::Sparse) return Solvers::Kind::Reduction;
+  if (n <= kDenseTptStates) return Solvers::Kind::Dense;
+  return n <= kReductionTptStates ? Solvers::Kind::Reduction : Solvers::Kind::Lu;
+}
 
 /// Net flux f+_ij = max(f_ij - f_ji, 0) on every edge where it is positive,
 /// per second. Each unordered pair yields at most one edge.
@@ -72,8 +83,7 @@ TransitionPaths transition_paths(const network::RateMatrix& rates, const StateSe
     if (in_source[i] && in_sink[i])
       throw UsageError("state " + std::to_string(i) + " is in both the source and the sink set of TPT");
 
-  const Solvers solvers{method == LinearAlgebra::Dense ||
-                        (method == LinearAlgebra::Automatic && rates.n <= kDenseTptStates)};
+  const Solvers solvers{solver_kind(method, rates.n)};
   TransitionPaths tp;
   tp.source = source;
   tp.sink = sink;

@@ -19,11 +19,13 @@
 // is then removed along it. Discrete-time models use P_ij in place of k_ij and
 // report fluxes per second (per lag / tau).
 //
-// Linear algebra: subtraction-free elimination throughout (stationary
-// distribution and committors keep full relative accuracy on stiff
-// networks): dense for up to kDenseTptStates states, sparse in minimum-degree
-// order above, finishing densely once the fill makes the remaining block
-// dense (a 2000-state 3-D lattice landscape: ~0.3 s on one core).
+// Linear algebra: subtraction-free elimination (stationary distribution and
+// committors keep full relative accuracy on stiff networks), dense for up to
+// kDenseTptStates states, sparse in minimum-degree order above, finishing
+// densely once the fill makes the remaining block dense (a 2000-state 3-D
+// lattice landscape: ~0.3 s on one core); above kReductionTptStates, the
+// scaled sparse LU of solver.hpp (refined, a clear error where it loses
+// accuracy).
 #pragma once
 
 #include "network/network.hpp"
@@ -35,8 +37,13 @@
 namespace pk::solve {
 
 /// Largest network whose TPT LinearAlgebra::Automatic solves densely (above:
-/// sparse state reduction in minimum-degree order; LinearAlgebra is in solver.hpp).
+/// sparse state reduction in minimum-degree order, which LinearAlgebra::Sparse
+/// always uses; LinearAlgebra is in solver.hpp).
 inline constexpr std::int32_t kDenseTptStates = 200;
+/// Largest network whose TPT LinearAlgebra::Automatic solves by state
+/// reduction; above, by the scaled sparse LU of solver.hpp (a 10^4-state
+/// landscape: ~40 s by reduction, ~1 s by LU; docs/exact-solver.md).
+inline constexpr std::int32_t kReductionTptStates = 2000;
 
 /// When the pathway decomposition stops: after max_pathways paths, or once
 /// the paths found carry flux_fraction of the total flux F, or when no

@@ -5,15 +5,19 @@
 //       times every first-moment quantity of exact_kinetics (stationary
 //       distribution, MFPTs and second moments both ways, committor, renewal
 //       rates; no curves) on a random network of about n states; prints one
-//       line of key=value pairs (median seconds, peak resident memory).
+//       line of key=value pairs (median wall and CPU seconds, peak resident
+//       memory).
 //   solve_sparse_tool crossover <landscape|random> <n>
 //       the same linear solves, LinearAlgebra::Dense against ::Sparse.
+//   solve_sparse_tool tpt <landscape|random> <n>
+//       times unbinding_paths (transition-path theory, as `solve` runs it).
 //   solve_sparse_tool dump <landscape|random> <n> <seed> <dir>
 //       writes the rate matrix, start distributions and the solver's results
 //       as text for an independent check.
 #include "random_networks.hpp"
 #include "solve/exact.hpp"
 #include "solve/solver.hpp"
+#include "solve/tpt.hpp"
 
 #include <sys/resource.h>
 
@@ -46,6 +50,15 @@ double seconds(const std::function<void()>& f) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+/// CPU seconds of all threads of this process so far (wall time depends on
+/// the load of a shared machine; this does much less).
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
 double peak_rss_mb() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -56,13 +69,19 @@ std::size_t edge_count(const network::Network& net) { return net.edges.size(); }
 
 int bench(const std::string& family, int n, int repeats) {
   const network::Network net = make(family, n, 12345);
-  std::vector<double> t;
+  std::vector<double> t, cpu;
   solve::ExactKinetics x;
-  for (int r = 0; r < repeats; ++r) t.push_back(seconds([&] { x = solve::exact_kinetics(net, kConditions, {}, 0); }));
+  for (int r = 0; r < repeats; ++r) {
+    const double c0 = cpu_seconds();
+    t.push_back(seconds([&] { x = solve::exact_kinetics(net, kConditions, {}, 0); }));
+    cpu.push_back(cpu_seconds() - c0);
+  }
   std::sort(t.begin(), t.end());
-  std::printf("family=%s states=%zu edges=%zu seconds=%.4g min_seconds=%.4g peak_rss_MB=%.0f koff_per_s=%.6g "
-              "kon_per_M_per_s=%.6g kd_M=%.6g koff_renewal_per_s=%.6g\n",
-              family.c_str(), net.states.size(), edge_count(net), t[t.size() / 2], t.front(), peak_rss_mb(),
+  std::sort(cpu.begin(), cpu.end());
+  std::printf("family=%s states=%zu edges=%zu seconds=%.4g min_seconds=%.4g cpu_seconds=%.4g peak_rss_MB=%.0f "
+              "koff_per_s=%.6g kon_per_M_per_s=%.6g kd_M=%.6g koff_renewal_per_s=%.6g\n",
+              family.c_str(), net.states.size(), edge_count(net), t[t.size() / 2], t.front(), cpu[cpu.size() / 2],
+              peak_rss_mb(),
               x.koff_per_s, x.kon_per_M_per_s, x.kd_M, x.koff_renewal_per_s);
   return 0;
 }
@@ -83,6 +102,15 @@ int crossover(const std::string& family, int n) {
     std::printf(" %s_seconds=%.4g", method == solve::LinearAlgebra::Dense ? "dense" : "sparse", s);
   }
   std::printf("\n");
+  return 0;
+}
+
+int tpt(const std::string& family, int n) {
+  const network::Network net = make(family, n, 12345);
+  solve::TransitionPaths tp;
+  const double s = seconds([&] { tp = solve::unbinding_paths(net, kConditions); });
+  std::printf("family=%s states=%zu tpt_seconds=%.4g rate_per_s=%.6g pathways=%zu\n", family.c_str(),
+              net.states.size(), s, tp.rate_per_s, tp.pathways.size());
   return 0;
 }
 
@@ -129,6 +157,7 @@ int main(int argc, char** argv) {
     const std::vector<std::string> a(argv + 1, argv + argc);
     if (a.size() >= 3 && a[0] == "bench") return bench(a[1], std::stoi(a[2]), a.size() > 3 ? std::stoi(a[3]) : 3);
     if (a.size() == 3 && a[0] == "crossover") return crossover(a[1], std::stoi(a[2]));
+    if (a.size() == 3 && a[0] == "tpt") return tpt(a[1], std::stoi(a[2]));
     if (a.size() == 5 && a[0] == "dump")
       return dump(a[1], std::stoi(a[2]), static_cast<unsigned>(std::stoul(a[3])), a[4]);
     std::cerr << "usage: solve_sparse_tool bench|crossover|dump (see the source's header)\n";

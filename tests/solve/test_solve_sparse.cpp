@@ -7,6 +7,7 @@
 #include "solve/detail/dissection.hpp"
 #include "solve/exact.hpp"
 #include "solve/solver.hpp"
+#include "solve/tpt.hpp"
 #include "solve_test_support.hpp"
 
 #include "core/error.hpp"
@@ -176,6 +177,21 @@ TEST(SolveSparse, ExactKineticsAboveTheDenseLimit) {
   EXPECT_TRUE(full.time_dependent_note.empty());
   EXPECT_EQ(full.bound_survival.size(), times.size());
   EXPECT_EQ(full.koff_per_s, x.koff_per_s);
+}
+
+TEST(SolveSparse, TransitionPathsAboveTheReductionLimitUseTheLu) {
+  // Above kReductionTptStates the Automatic TPT takes the sparse LU: its
+  // rate, flux and committors against the state reduction (Sparse).
+  const network::Network net = test::landscape_network(kReductionTptStates + 200, 6);
+  const network::RateMatrix rates = network::build_rates(net, kConditions);
+  const StateSet bound = network::states_in(net, network::Macrostate::Bound);
+  const StateSet unbound = network::states_in(net, network::Macrostate::Unbound);
+  const TransitionPaths lu = transition_paths(rates, bound, unbound);
+  const TransitionPaths reduction = transition_paths(rates, bound, unbound, {}, LinearAlgebra::Sparse);
+  EXPECT_NEAR(lu.rate_per_s, reduction.rate_per_s, kTolerance * reduction.rate_per_s);
+  EXPECT_NEAR(lu.total_flux_per_s, reduction.total_flux_per_s, kTolerance * reduction.total_flux_per_s);
+  expect_close(lu.forward_committor, reduction.forward_committor, "q+", 1e-14);
+  expect_close(lu.backward_committor, reduction.backward_committor, "q-", 1e-14);
 }
 
 TEST(SolveSparse, ThousandStatesWithinTheTarget) {

@@ -96,9 +96,21 @@ class Dissection {
       for (int v : part) (part_[static_cast<std::size_t>(v)] == -tag ? low : high).push_back(v);
       return;
     }
-    // The middle level (by count) separates; only its vertices adjacent to
-    // the next level need to be in the separator.
-    const int middle = level_[static_cast<std::size_t>(seen[seen.size() / 2])];
+    // The smallest level whose removal leaves both sides with at least 30%
+    // of the part separates (the middle level by count if none); only its
+    // vertices adjacent to the next level need to be in the separator.
+    const int depth = level_[static_cast<std::size_t>(seen.back())];
+    std::vector<std::size_t> count(static_cast<std::size_t>(depth) + 1, 0);
+    for (int v : seen) ++count[static_cast<std::size_t>(level_[static_cast<std::size_t>(v)])];
+    int middle = level_[static_cast<std::size_t>(seen[seen.size() / 2])];
+    std::size_t below = 0;
+    for (int l = 0; l <= depth; ++l) {
+      const std::size_t c = count[static_cast<std::size_t>(l)];
+      if (10 * below >= 3 * seen.size() && 10 * (seen.size() - below - c) >= 3 * seen.size() &&
+          c < count[static_cast<std::size_t>(middle)])
+        middle = l;
+      below += c;
+    }
     for (int v : seen) {
       const int l = level_[static_cast<std::size_t>(v)];
       if (l < middle) {

@@ -11,14 +11,18 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <new>
 #include <utility>
 
 namespace pk::solve::detail {
 namespace {
 
-using SparseMatrix = Eigen::SparseMatrix<double, Eigen::ColMajor, int>;
-using Lu = Eigen::SparseLU<SparseMatrix, NestedDissectionOrdering<int>>;
-using Triplet = Eigen::Triplet<double, int>;
+// 64-bit indices: the supernodal factors of a 10^5-state 3-D network pass
+// 2^31 stored entries during Eigen's memory expansion.
+using Index = std::int64_t;
+using SparseMatrix = Eigen::SparseMatrix<double, Eigen::ColMajor, Index>;
+using Lu = Eigen::SparseLU<SparseMatrix, NestedDissectionOrdering<Index>>;
+using Triplet = Eigen::Triplet<double, Index>;
 
 constexpr int kMaxRefinements = 8;
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -72,10 +76,10 @@ JumpRows jump_rows(const network::RateMatrix& m, const std::vector<std::int32_t>
 
 /// I - J (or its transpose) as a compressed column-major matrix.
 SparseMatrix unit_minus_jumps(const JumpRows& r, bool transposed) {
-  const auto size = static_cast<int>(r.total.size());
+  const auto size = static_cast<Index>(r.total.size());
   std::vector<Triplet> t;
   t.reserve(r.probs.size() + static_cast<std::size_t>(size));
-  for (int a = 0; a < size; ++a) {
+  for (Index a = 0; a < size; ++a) {
     t.emplace_back(a, a, 1.0);
     for (std::int64_t k = r.offsets[a]; k < r.offsets[a + 1]; ++k)
       t.emplace_back(transposed ? r.cols[k] : a, transposed ? a : r.cols[k], -r.probs[k]);
@@ -90,8 +94,13 @@ void factorize(Lu& lu, const SparseMatrix& a, const std::string& what) {
   // Rows of I - J are diagonally dominant (an M-matrix), so diagonal pivots
   // are stable; preferring them keeps the dissection's fill-reducing order.
   lu.setPivotThreshold(1e-3);
-  lu.analyzePattern(a);
-  lu.factorize(a);
+  try {
+    lu.analyzePattern(a);
+    lu.factorize(a);
+  } catch (const std::bad_alloc&) {
+    throw SystemError("sparse exact solver: out of memory in the LU factorisation for the " + what + " (" +
+                      std::to_string(a.rows()) + " unknowns, " + std::to_string(a.nonZeros()) + " non-zeros)");
+  }
   if (lu.info() != Eigen::Success)
     throw SystemError("sparse exact solver: the LU factorisation for the " + what + " failed (" +
                       lu.lastErrorMessage() + "); the matrix is singular to working precision");
