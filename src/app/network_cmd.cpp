@@ -12,6 +12,7 @@
 #include "landscape/receptor.hpp"
 #include "solve/exact.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <ostream>
 
@@ -189,6 +190,9 @@ void print(std::ostream& out, const BuiltNetwork& b, const std::string& method, 
 }  // namespace
 
 int run_network(const po::variables_map& vm, cli::Context& ctx) {
+  using Clock = std::chrono::steady_clock;
+  const auto since = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+  const Clock::time_point t_start = Clock::now();
   if (!vm.count("poses")) throw UsageError("pandakinetics network: no poses file given (--poses POSES.h5)");
   const NetworkSettings cfg = settings_from(vm);
   const std::string poses_path = vm["poses"].as<std::string>();
@@ -202,6 +206,7 @@ int run_network(const po::variables_map& vm, cli::Context& ctx) {
     out.insert(out.end(), {{"--csv-dir (states.csv)", dir + "/states.csv"}, {"--csv-dir (edges.csv)", dir + "/edges.csv"}});
     cli::check_paths("network", in, out);
   }
+  double t_scorer = 0, t_channels = 0, t_paths = 0;
   const Coords receptor_atoms = read_receptor_heavy_atoms(receptor);
   // The channel states reach `channel-length` from the best pose's root: the scorer's grid covers that too.
   const int best = best_pose(lig);
@@ -211,6 +216,7 @@ int run_network(const po::variables_map& vm, cli::Context& ctx) {
     channel_region.push_back({lig.position_angstrom[best], {2 * r, 2 * r, 2 * r}});
   }
   PathEnergyModel model;
+  Clock::time_point t0 = Clock::now();
   try {
     model = make_path_energy(poses, lig, receptor, cfg.images, vm["relax-steps"].as<int>(),
                              vm["path-scorer"].as<std::string>(), channel_region);
@@ -218,6 +224,8 @@ int run_network(const po::variables_map& vm, cli::Context& ctx) {
     ctx.err << e.what() << "\n";
     return kExitUsage;
   }
+  t_scorer = since(t0);
+  t0 = Clock::now();
   LigandPoses landscape_poses;
   if (cfg.channels.rays > 0) {
     const std::vector<int> heavy = heavy_atom_indices(lig);
@@ -231,8 +239,11 @@ int run_network(const po::variables_map& vm, cli::Context& ctx) {
     landscape_poses = with_channel_poses(lig, images, model.coordinates);
   }
   const LigandPoses& source_poses = cfg.channels.rays > 0 ? landscape_poses : lig;
+  t_channels = since(t0);
+  t0 = Clock::now();
   const BuiltNetwork full =
       build_network(source_poses, poses.boxes, receptor_atoms, cfg, model.energy, poses_path, model.n_rot);
+  t_paths = since(t0);
   const double lump = vm["lump-barrier"].as<double>();
   if (!(lump >= 0) || !std::isfinite(lump)) throw UsageError("pandakinetics network: --lump-barrier must be >= 0 kcal/mol");
   const LumpResult lumped = lump_fast_states(full, lump, cfg.temperature_K);
@@ -284,6 +295,9 @@ int run_network(const po::variables_map& vm, cli::Context& ctx) {
     ctx.out << "\n";
   }
   ctx.out << "  wrote " << output << ", " << csv << "/states.csv, " << csv << "/edges.csv\n";
+  ctx.out << "  wall times: scorer set-up (receptor, grid maps) " << num(t_scorer, "%.2f") << " s";
+  if (cfg.channels.rays > 0) ctx.out << ", channel march " << num(t_channels, "%.2f") << " s";
+  ctx.out << ", states and barriers " << num(t_paths, "%.2f") << " s, total " << num(since(t_start), "%.2f") << " s\n";
   return kExitOk;
 }
 
