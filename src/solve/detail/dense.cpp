@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <deque>
 #include <string>
@@ -115,7 +116,14 @@ bool irreducible(const network::RateMatrix& rm) {
 }
 
 std::optional<std::vector<double>> reversible_log_weights(const network::RateMatrix& rm) {
-  const RowMatrix w = offdiagonal_weights(rm);
+  // W_ij from the sorted row (no dense copy: the sparse solver asks this of
+  // 10^5-state networks).
+  const auto w = [&rm](std::int32_t i, std::int32_t j) {
+    const auto first = rm.targets.begin() + rm.row_offsets[i];
+    const auto last = rm.targets.begin() + rm.row_offsets[i + 1];
+    const auto at = std::lower_bound(first, last, j);
+    return at != last && *at == j ? rm.values[static_cast<std::size_t>(at - rm.targets.begin())] : 0.0;
+  };
   const Adjacency adj = adjacency(rm, false);
   std::vector<double> log_w(static_cast<std::size_t>(rm.n), 0.0);
   Mask seen(static_cast<std::size_t>(rm.n), 0);
