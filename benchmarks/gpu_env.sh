@@ -1,4 +1,4 @@
-# Sourced by the GPU-node scripts: the repository root, the output folder
+# Sourced by benchmarks/gpu_node.sh: the repository root, the output folder
 # ($OUT, default ./out) and the run-time paths of the Debian packages unpacked
 # by scripts/gpu-node-build.sh (docs/gpu-build.md).
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -27,7 +27,8 @@ using Data = kernels::KmcData<Mem>;
 // Team path limits: 48 KiB of scratch is available per team on every backend.
 // Large teams with a small shared-memory carveout: few blocks per SM need
 // little shared memory, so the rest stays L1 for the network tables (3.9x
-// faster on the H100 than 128-walker teams, benchmarks/gpu_kmc_carveout.sh).
+// faster on the H100 than 128-walker teams, benchmarks/RESULTS.md, the carveout sweep;
+// `benchmarks/gpu_node.sh bench kmc-launch`).
 constexpr std::int32_t kWalkersPerTeam = 1024;
 constexpr long kDefaultCarveoutPercent = 25;
 constexpr std::int64_t kMaxTeamScratchBytes = 40 * 1024;

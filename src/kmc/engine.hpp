@@ -42,7 +42,7 @@ struct KmcParams {
   bool count_transitions = true;
   std::int32_t dwell_bins = 200;
   double dwell_log10_min = -15.0, dwell_bins_per_decade = 10.0;
-  /// Kernel variant (speed only; benchmarks/gpu_kmc_variants.sh compares them):
+  /// Kernel variant (speed only; `benchmarks/gpu_node.sh bench kmc` compares them):
   /// "baseline" (separate tables), "packed" (one 16-byte record per state and
   /// per alias slot, walks bitwise identical to baseline), "packed-int" (the
   /// same tables, slot and alias choice from the same random bits in exact
