@@ -65,6 +65,29 @@ void store_config_entry(const io::IniEntry& e, const std::string& file, const po
   }
 }
 
+/// The config file's sections name subcommands ("bench kmc" for a target);
+/// a key may repeat only where its option collects values (--box, --input).
+void check_config(const std::vector<io::IniEntry>& entries, const std::string& file) {
+  std::vector<const Subcommand*> commands;
+  for (const auto& c : subcommands()) {
+    if (c.targets.empty()) commands.push_back(&c);
+    for (const auto& t : c.targets) commands.push_back(&t);
+  }
+  std::vector<std::string> names;
+  for (const auto* c : commands) names.push_back(c->name);
+  const auto repeatable = [&](const std::string& section, const std::string& key) {
+    for (const auto* c : commands) {
+      if (!c->add_options || !(section.empty() || section == c->name)) continue;
+      po::options_description d;
+      c->add_options(d);
+      const po::option_description* opt = d.find_nothrow(key, false);
+      if (opt && opt->semantic()->is_composing()) return true;
+    }
+    return false;
+  };
+  io::check_ini(entries, file, names, repeatable);
+}
+
 }  // namespace
 
 po::variables_map parse_options(const Subcommand& cmd, const po::options_description& desc,
@@ -81,7 +104,9 @@ po::variables_map parse_options(const Subcommand& cmd, const po::options_descrip
   if (vm.count("help")) return vm;
   if (vm.count("config")) {
     const std::string file = vm["config"].as<std::string>();
-    for (const auto& e : io::read_ini(file))
+    const std::vector<io::IniEntry> entries = io::read_ini(file);
+    check_config(entries, file);
+    for (const auto& e : entries)
       if (e.section.empty() || e.section == cmd.name) store_config_entry(e, file, desc, vm);
   }
   try {

@@ -157,9 +157,12 @@ DockConfig dock_config_from(const po::variables_map& vm) {
   if (given != 0 && given != 6)
     throw UsageError("pandakinetics dock: the box needs all of --center_x/_y/_z and --size_x/_y/_z (Å)");
   c.have_box = given == 6;
-  for (int d = 0; d < 3; ++d)
-    if (c.have_box && !(c.size[d] > 0))
-      throw UsageError(std::string("pandakinetics dock: --") + size[d] + " must be positive (Å)");
+  for (int d = 0; d < 3; ++d) {
+    if (c.have_box && !std::isfinite(c.center[d]))
+      throw UsageError(std::string("pandakinetics dock: --") + centre[d] + " must be a finite number (Å)");
+    if (c.have_box && !(c.size[d] > 0 && std::isfinite(c.size[d])))
+      throw UsageError(std::string("pandakinetics dock: --") + size[d] + " must be a finite number > 0 (Å)");
+  }
   if (c.have_box) c.boxes.push_back(DockBox{c.center, c.size, "--center/--size"});
   if (vm.count("box"))
     for (const auto& b : get<std::vector<BoxOption>>(vm, "box")) c.boxes.push_back(b.box);
@@ -183,7 +186,7 @@ DockConfig dock_config_from(const po::variables_map& vm) {
     throw UsageError("pandakinetics dock: give the search box (--center_x/_y/_z, --size_x/_y/_z in Å, or --box "
                      "cx,cy,cz,sx,sy,sz), --blind, or --autobox");
   c.spacing = get<double>(vm, "spacing");
-  if (!(c.spacing > 0)) throw UsageError("pandakinetics dock: --spacing must be positive (Å)");
+  if (!(c.spacing > 0) || !std::isfinite(c.spacing)) throw UsageError("pandakinetics dock: --spacing must be positive (Å)");
   c.exhaustiveness = get<int>(vm, "exhaustiveness");
   if (c.exhaustiveness < 1) throw UsageError("pandakinetics dock: --exhaustiveness must be at least 1");
   if (vm.count("seed")) c.seed = static_cast<std::uint64_t>(get<long long>(vm, "seed")), c.seed_given = true;

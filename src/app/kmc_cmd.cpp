@@ -5,6 +5,7 @@
 #include "app/path_options.hpp"
 #include "comm/communicator.hpp"
 #include "core/error.hpp"
+#include "core/units.hpp"
 #include "io/atomic_file.hpp"
 #include "io/hdf5.hpp"
 #include "io/json.hpp"
@@ -77,6 +78,15 @@ Settings read_settings(const po::variables_map& vm) {
   s.restart = vm.count("restart") ? vm["restart"].as<std::string>() : "";
   s.temperatures = parse_list(vm["replica-temperatures"].as<std::string>(), "--replica-temperatures");
   s.concentrations = parse_list(vm["replica-concentrations"].as<std::string>(), "--replica-concentrations");
+  const auto out_of_range = [](const char* option, double v, const char* range) {
+    char text[160];
+    std::snprintf(text, sizeof text, "pandakinetics kmc: %s: %g is outside %s", option, v, range);
+    return UsageError(text);
+  };
+  for (double t : s.temperatures)
+    if (!units::temperature_in_range(t)) throw out_of_range("--replica-temperatures", t, "(0, 1e4] K");
+  for (double c : s.concentrations)
+    if (!units::concentration_in_range(c)) throw out_of_range("--replica-concentrations", c, "(0, 1e3] M");
   if (vm.count("checkpoint-every")) {
     const std::string every = vm["checkpoint-every"].as<std::string>();
     const bool sim = every.rfind("sim:", 0) == 0;
@@ -310,6 +320,12 @@ std::string summary_json(const Settings& s, const network::Network& net, double 
 int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
   const double wall_start = wall_seconds();
   const Settings s = read_settings(vm);
+  // Every rank holds whole replicas; a rank without one would enter the
+  // collective reductions and writes with nothing (issue 19: 3 ranks, 2 replicas crashed).
+  if (ctx.size > s.replicas)
+    throw UsageError("pandakinetics kmc: " + std::to_string(ctx.size) + " MPI ranks for " +
+                     std::to_string(s.replicas) + " replicas: every rank needs at least one replica (use --replicas " +
+                     std::to_string(ctx.size) + " or more, or at most " + std::to_string(s.replicas) + " ranks)");
   {  // outputs over inputs; the checkpoint may be the --restart file (read whole, then replaced)
     const std::vector<io::NamedPath> net_in = cli::input_paths(vm, {"network", "states", "edges", "transition-matrix"});
     std::vector<io::NamedPath> in = net_in, out = cli::paths_of(vm, {"output", "summary"});
@@ -338,6 +354,9 @@ int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
   std::int64_t segment = 0;
   if (!s.restart.empty()) {
     engine.restore(read_checkpoint(s.restart, L, print, segment));
+    if (segment > s.segments)
+      throw InputError(s.restart, 0, "tampered or damaged checkpoint: segment " + std::to_string(segment) +
+                                         " is beyond the run's " + std::to_string(s.segments) + " segments");
     ctx.out << "kmc: restarting from " << s.restart << " at segment " << segment << " of " << s.segments << "\n";
   } else {
     engine.initialize();

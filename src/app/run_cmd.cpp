@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "dock/poses_in.hpp"
 #include "io/ini.hpp"
+#include "network/validate.hpp"
 #include "run/report_server.hpp"
 
 #include <mpi.h>
@@ -414,6 +415,8 @@ void print_summary(Runner& r, const std::string& dir, const std::vector<std::str
 int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
   if (!vm.count("output")) throw UsageError("pandakinetics run: no output folder given (--output DIR)");
   const std::string dir = vm["output"].as<std::string>();
+  // Checked before any stage, which a resume may skip.
+  network::check_conditions({vm["temperature"].as<double>(), vm["kappa"].as<double>(), vm["concentration"].as<double>()});
   Runner r{ctx, vm.count("config") ? vm["config"].as<std::string>() : "", 0, 6, false, {}};
   check_run_inputs(vm, r.config, dir, true);
   if (ctx.rank == 0 && !exists(dir) && ::mkdir(dir.c_str(), 0777) != 0)

@@ -12,6 +12,19 @@ inline constexpr double kGas_kcal_per_mol_K = kBoltzmann_J_per_K * kAvogadro_per
 /// Standard-state concentration for binding free energies.
 inline constexpr double kStandardConcentration_M = 1.0;
 
+/// The physical range every input temperature and ligand concentration is
+/// checked against where it is read (issue 19): (0, 1e4] K covers any
+/// experiment and keeps exp(-dG/RT) meaningful; (0, 1e3] M is beyond any
+/// solution (pure water is 55 M), so a larger value is a typo or a unit slip.
+inline constexpr double kMaxTemperature_K = 1e4;
+inline constexpr double kMaxConcentration_M = 1e3;
+constexpr bool temperature_in_range(double temperature_K) {
+  return temperature_K > 0 && temperature_K <= kMaxTemperature_K;  // false for NaN
+}
+constexpr bool concentration_in_range(double concentration_M) {
+  return concentration_M > 0 && concentration_M <= kMaxConcentration_M;
+}
+
 /// k_B T / h in 1/s (6.25e12 s^-1 at 300 K).
 constexpr double eyring_prefactor_per_s(double temperature_K) {
   return kBoltzmann_J_per_K * temperature_K / kPlanck_J_s;

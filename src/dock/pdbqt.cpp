@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -46,6 +47,16 @@ double parse_number(const std::string& field, const std::string& what, const std
   const double v = t.empty() ? 0.0 : std::strtod(t.c_str(), &end);
   if (t.empty() || end != t.c_str() + t.size())
     throw InputError(file, line, "expected a number for " + what + ", got '" + t + "'");
+  if (!std::isfinite(v)) throw InputError(file, line, "expected a finite number for " + what + ", got '" + t + "'");
+  return v;
+}
+
+/// A coordinate: finite and within the ±1e5 Å the fixed columns can write
+/// (a larger one would size the grids and neighbour cells from nonsense).
+double parse_coordinate(const std::string& field, const std::string& what, const std::string& file, long line) {
+  const double v = parse_number(field, what, file, line);
+  if (std::abs(v) > 1e5)
+    throw InputError(file, line, "coordinate " + what + " = '" + trim(field) + "' is beyond ±1e5 Å");
   return v;
 }
 
@@ -67,9 +78,9 @@ Atom parse_atom(const std::string& s, const std::string& file, long line) {
   a.line = line;
   a.serial = static_cast<int>(parse_integer(columns(s, 7, 11), "the atom serial number (columns 7-11)", file, line));
   a.name = trim(columns(s, 13, 16));
-  a.xyz[0] = parse_number(columns(s, 31, 38), "x (columns 31-38, Å)", file, line);
-  a.xyz[1] = parse_number(columns(s, 39, 46), "y (columns 39-46, Å)", file, line);
-  a.xyz[2] = parse_number(columns(s, 47, 54), "z (columns 47-54, Å)", file, line);
+  a.xyz[0] = parse_coordinate(columns(s, 31, 38), "x (columns 31-38, Å)", file, line);
+  a.xyz[1] = parse_coordinate(columns(s, 39, 46), "y (columns 39-46, Å)", file, line);
+  a.xyz[2] = parse_coordinate(columns(s, 47, 54), "z (columns 47-54, Å)", file, line);
   const std::string q = trim(columns(s, 69, 76));
   if (!q.empty()) a.charge = parse_number(q, "the partial charge (columns 69-76)", file, line);
   a.ad_type = trim(columns(s, 78, 79));

@@ -192,8 +192,12 @@ PosesFile read_poses_h5(const std::string& path) {
   expect_dims(f, "/boxes/center_angstrom", d, {B, 3});
   const auto s = read_nd<double>(f, "/boxes/size_angstrom", d, H5T_NATIVE_DOUBLE);
   expect_dims(f, "/boxes/size_angstrom", d, {B, 3});
-  for (hsize_t b = 0; b < B; ++b)
+  for (hsize_t b = 0; b < B; ++b) {
+    for (int k = 0; k < 3; ++k)
+      if (!std::isfinite(c[b * 3 + k]) || !std::isfinite(s[b * 3 + k]) || !(s[b * 3 + k] > 0))
+        throw InputError(path, 0, "/boxes[" + std::to_string(b) + "]: expected a finite centre and a finite size > 0 Å");
     out.boxes.push_back({{c[b * 3], c[b * 3 + 1], c[b * 3 + 2]}, {s[b * 3], s[b * 3 + 1], s[b * 3 + 2]}});
+  }
   for (const auto& lig : out.ligands)
     for (int p = 0; p < lig.n_poses(); ++p)
       if (lig.site[p] < 0 || static_cast<hsize_t>(lig.site[p]) >= B)

@@ -4,6 +4,8 @@
 #include "io/atomic_file.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <sstream>
 
 namespace pk::kmc {
 
@@ -107,6 +109,61 @@ void write_checkpoint(const std::string& path, MPI_Comm comm, const KmcSnapshot&
   pending.commit();
 }
 
+namespace {
+/// Every value of a checkpoint that the kernel indexes with or steps from
+/// (issue 19: a tampered state index crashed the kernel, a NaN time hung it).
+/// `first` is the global index of v[0], for the message.
+template <class T, class Ok>
+void check_values(const std::string& path, const char* name, const std::vector<T>& v, std::int64_t first,
+                  const std::string& expected, Ok ok) {
+  for (std::size_t i = 0; i < v.size(); ++i)
+    if (!ok(v[i])) {
+      std::ostringstream what;
+      what << "tampered or damaged checkpoint: /checkpoint/" << name << "[" << first + static_cast<std::int64_t>(i)
+           << "] = " << +v[i] << ", expected " << expected;
+      throw InputError(path, 0, what.str());
+    }
+}
+
+void check_snapshot(const std::string& path, const KmcSnapshot& s, const RunLayout& L) {
+  const std::int64_t w0 = static_cast<std::int64_t>(L.first_replica) * L.walkers;
+  const double horizon = L.horizon_s;
+  char range[64];
+  std::snprintf(range, sizeof range, "a time in [0, %g] s", horizon);
+  const std::string in_horizon = range;
+  check_values(path, "state", s.state, w0, "a state index in [0, " + std::to_string(L.n) + ")",
+               [&](std::int32_t x) { return x >= 0 && x < L.n; });
+  check_values(path, "phase", s.phase, w0, "0, 1 or 2", [](std::int32_t x) { return x >= 0 && x <= 2; });
+  check_values(path, "done", s.done, w0, "0, 1 or 2", [](std::int32_t x) { return x >= 0 && x <= 2; });
+  check_values(path, "next_grid", s.next_grid, w0, "a grid index in [0, " + std::to_string(L.grid_points) + "]",
+               [&](std::int32_t x) { return x >= 0 && x <= L.grid_points; });
+  const auto count = [](auto x) { return x >= 0; };
+  check_values(path, "n_bind", s.n_bind, w0, "a count >= 0", count);
+  check_values(path, "n_unbind", s.n_unbind, w0, "a count >= 0", count);
+  check_values(path, "steps", s.steps, w0, "a count >= 0", count);
+  // false for NaN; the slack covers sums of dwell pieces rounded above the horizon
+  const auto time = [&](double x) { return x >= 0 && x <= horizon * (1 + 1e-9); };
+  check_values(path, "time", s.time, w0, in_horizon, time);
+  check_values(path, "phase_start", s.phase_start, w0, in_horizon, time);
+  check_values(path, "bound_time", s.bound_time, w0, in_horizon, time);
+  check_values(path, "unbound_time", s.unbound_time, w0, in_horizon, time);
+  const auto passage = [&](double x) { return x == -1.0 || time(x); };
+  check_values(path, "fpt_bound", s.fpt_bound, w0, "-1 (not reached) or " + in_horizon, passage);
+  check_values(path, "fpt_unbound", s.fpt_unbound, w0, "-1 (not reached) or " + in_horizon, passage);
+  check_values(path, "first_dwell", s.first_dwell, w0, "-1 (not reached) or " + in_horizon, passage);
+  const std::int64_t r0 = L.first_replica;
+  check_values(path, "occupancy", s.occupancy, r0 * L.grid_points * L.n, "a count >= 0", count);
+  check_values(path, "transitions", s.transitions, r0 * L.nnz, "a count >= 0", count);
+  check_values(path, "dwell_hist", s.dwell_hist, r0 * L.dwell_bins, "a count >= 0", count);
+  check_values(path, "traj_count", s.traj_count, r0 * L.traj_walkers,
+               "a length in [0, " + std::to_string(L.traj_length) + "]",
+               [&](std::int32_t x) { return x >= 0 && x <= L.traj_length; });
+  check_values(path, "traj_state", s.traj_state, r0 * L.traj_walkers * L.traj_length,
+               "a state index in [0, " + std::to_string(L.n) + ")", [&](std::int32_t x) { return x >= 0 && x < L.n; });
+  check_values(path, "traj_time", s.traj_time, r0 * L.traj_walkers * L.traj_length, in_horizon, time);
+}
+}  // namespace
+
 KmcSnapshot read_checkpoint(const std::string& path, const RunLayout& L, const std::string& fingerprint,
                             std::int64_t& segment) {
   io::File f = io::File::open_read(path, MPI_COMM_NULL);
@@ -119,7 +176,11 @@ KmcSnapshot read_checkpoint(const std::string& path, const RunLayout& L, const s
   if (found != fingerprint)
     throw InputError(path, 0, "checkpoint of a different run (fingerprint " + found + ", this run " + fingerprint +
                                   "): network, seed, replicas, walkers and sampling options must match");
-  segment = static_cast<std::int64_t>(io::read_double_attribute(f, "/checkpoint", "segment"));
+  const double stored_segment = io::read_double_attribute(f, "/checkpoint", "segment");
+  if (!(stored_segment >= 0 && stored_segment < 1e15) || stored_segment != std::floor(stored_segment))
+    throw InputError(path, 0, "tampered or damaged checkpoint: /checkpoint@segment = " + std::to_string(stored_segment) +
+                                  ", expected a whole number >= 0");
+  segment = static_cast<std::int64_t>(stored_segment);
   KmcSnapshot s;
   visit_fields(s, L, [&](const char* name, auto& v, std::int64_t per_replica) {
     using T = typename std::decay_t<decltype(v)>::value_type;
@@ -127,6 +188,7 @@ KmcSnapshot read_checkpoint(const std::string& path, const RunLayout& L, const s
                           static_cast<std::uint64_t>(L.first_replica) * per_replica,
                           static_cast<std::uint64_t>(L.replicas_local) * per_replica);
   });
+  check_snapshot(path, s, L);
   return s;
 }
 

@@ -4,6 +4,7 @@
 #include "landscape/calibration.hpp"
 
 #include "core/error.hpp"
+#include "core/units.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -23,8 +24,8 @@ void check_settings(const CalibrationSettings& s, std::size_t n) {
     throw UsageError("calibrate: --loss-scale must be a finite number > 0 (log10 units)");
   if (!(s.prior_width_factor >= 0) || !std::isfinite(s.prior_width_factor))
     throw UsageError("calibrate: --prior-width-factor must be a finite number >= 0");
-  if (!(s.concentration_M > 0) || !std::isfinite(s.concentration_M))
-    throw UsageError("calibrate: --concentration must be a finite number > 0 M");
+  if (!units::concentration_in_range(s.concentration_M))
+    throw UsageError("calibrate: --concentration must be in (0, 1e3] M");
   if (s.max_iterations < 1) throw UsageError("calibrate: --max-iterations must be >= 1");
   for (std::size_t k = 0; k < s.free_parameters.size(); ++k) {
     const auto& names = parameter_names();

@@ -191,7 +191,8 @@ void check_settings(const NetworkSettings& s) {
   positive(s.edge_centroid_angstrom, "edge-centroid");
   if (!(s.model.scale > 0) || !std::isfinite(s.model.scale))
     throw UsageError("pandakinetics network: --score-scale must be a positive number");
-  positive(s.temperature_K, "temperature");
+  if (!units::temperature_in_range(s.temperature_K))
+    throw UsageError("pandakinetics network: --temperature must be in (0, 1e4] K");
   positive(s.kappa, "kappa");
   positive(s.diffusion_m2_per_s, "diffusion");
   positive(s.capture_radius_angstrom, "capture-radius");

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 
@@ -34,6 +35,9 @@ Coords read_receptor_heavy_atoms(const std::string& path) {
       if (field.empty() || *end != '\0')
         throw InputError(path, number, "coordinate '" + field + "' in columns " + std::to_string(31 + 8 * d) + "-" +
                                            std::to_string(38 + 8 * d) + " is not a number");
+      if (!std::isfinite(x[d]) || std::abs(x[d]) > 1e5)
+        throw InputError(path, number, "coordinate '" + field + "' in columns " + std::to_string(31 + 8 * d) + "-" +
+                                           std::to_string(38 + 8 * d) + " is not finite or beyond ±1e5 Å");
     }
     out.push_back(x);
   }

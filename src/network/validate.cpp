@@ -1,6 +1,7 @@
 #include "network/validate.hpp"
 
 #include "core/error.hpp"
+#include "core/units.hpp"
 #include "network/load.hpp"
 
 #include <algorithm>
@@ -20,39 +21,61 @@ std::string fmt(double x) {
 
 bool positive(const Edge& e) { return e.kind == EdgeKind::Eyring || e.value > 0.0; }
 
+/// Row-compressed adjacency along edges with a positive rate or probability
+/// (reversed: j -> i for each edge i -> j).
+struct Adjacency {
+  std::vector<std::size_t> offsets;
+  std::vector<std::int32_t> targets;
+};
+
+Adjacency adjacency(const Network& net, bool reversed) {
+  const std::size_t n = net.states.size();
+  Adjacency a;
+  a.offsets.assign(n + 1, 0);
+  for (const Edge& e : net.edges)
+    if (positive(e)) ++a.offsets[static_cast<std::size_t>(reversed ? e.to : e.from) + 1];
+  for (std::size_t i = 0; i < n; ++i) a.offsets[i + 1] += a.offsets[i];
+  a.targets.resize(a.offsets[n]);
+  std::vector<std::size_t> fill(a.offsets.begin(), a.offsets.end() - 1);
+  for (const Edge& e : net.edges)
+    if (positive(e)) a.targets[fill[static_cast<std::size_t>(reversed ? e.to : e.from)]++] = reversed ? e.from : e.to;
+  return a;
+}
+
+std::vector<char> reach(const Adjacency& a, const std::vector<std::int32_t>& from) {
+  std::vector<char> seen(a.offsets.size() - 1, 0);
+  std::vector<std::int32_t> frontier;
+  for (std::int32_t s : from)
+    if (!seen[s]) seen[s] = 1, frontier.push_back(s);
+  while (!frontier.empty()) {
+    const std::int32_t i = frontier.back();
+    frontier.pop_back();
+    for (std::size_t k = a.offsets[i]; k < a.offsets[i + 1]; ++k)
+      if (!seen[a.targets[k]]) seen[a.targets[k]] = 1, frontier.push_back(a.targets[k]);
+  }
+  return seen;
+}
+
+/// "N state(s) <what>, ids: a b c ...; " for the states not in `seen`, or "".
+std::string missing_states(const Network& net, const std::vector<char>& seen, const std::string& what) {
+  std::string ids;
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < seen.size(); ++i)
+    if (!seen[i] && ++count <= 10) ids += " " + std::to_string(net.states[i].id);
+  if (count == 0) return "";
+  return std::to_string(count) + " state(s) " + what + ", ids:" + ids + (count > 10 ? " ...; " : "; ");
+}
+
 }  // namespace
 
 void check_reachable(const Network& net, const std::vector<std::int32_t>& start_states) {
   const std::size_t n = net.states.size();
   if (start_states.empty()) throw InputError(net.source, 0, "no start states: expected at least one");
-  // Adjacency in row-compressed form: the edge list is in no particular order.
-  std::vector<std::size_t> offsets(n + 1, 0);
-  for (const Edge& e : net.edges)
-    if (positive(e)) ++offsets[static_cast<std::size_t>(e.from) + 1];
-  for (std::size_t i = 0; i < n; ++i) offsets[i + 1] += offsets[i];
-  std::vector<std::int32_t> targets(offsets[n]);
-  std::vector<std::size_t> fill(offsets.begin(), offsets.end() - 1);
-  for (const Edge& e : net.edges)
-    if (positive(e)) targets[fill[static_cast<std::size_t>(e.from)]++] = e.to;
-
-  std::vector<char> seen(n, 0);
-  std::vector<std::int32_t> frontier;
-  for (std::int32_t s : start_states) {
+  for (std::int32_t s : start_states)
     if (s < 0 || static_cast<std::size_t>(s) >= n)
       throw InputError(net.source, 0,
                        "start state index " + std::to_string(s) + ": expected an index in [0, " + std::to_string(n) + ")");
-    if (!seen[s]) frontier.push_back(s);
-    seen[s] = 1;
-  }
-  while (!frontier.empty()) {
-    const std::int32_t i = frontier.back();
-    frontier.pop_back();
-    for (std::size_t k = offsets[i]; k < offsets[i + 1]; ++k)
-      if (!seen[targets[k]]) {
-        seen[targets[k]] = 1;
-        frontier.push_back(targets[k]);
-      }
-  }
+  const std::vector<char> seen = reach(adjacency(net, false), start_states);
 
   bool bound = false, unbound = false;
   std::vector<std::int64_t> unreachable;
@@ -80,13 +103,33 @@ void check_reachable(const Network& net, const std::vector<std::int32_t>& start_
   throw InputError(net.source, 0, what);
 }
 
+void check_irreducible(const Network& net) {
+  std::vector<std::int32_t> unbound;
+  for (std::size_t i = 0; i < net.states.size(); ++i)
+    if (net.states[i].macrostate == Macrostate::Unbound) unbound.push_back(static_cast<std::int32_t>(i));
+  if (unbound.empty()) throw InputError(net.source, 0, "no unbound state: expected at least one");
+  const Adjacency forward = adjacency(net, false), backward = adjacency(net, true);
+  const std::string edges = " along edges with a positive rate or probability";
+  std::string what = missing_states(net, reach(backward, unbound), "cannot reach any unbound state" + edges);
+  if (what.empty()) {  // all reach the unbound set: is every state also reachable from, and back to, one of them?
+    const std::string u = "unbound state id " + std::to_string(net.states[unbound[0]].id);
+    what = missing_states(net, reach(forward, {unbound[0]}), "cannot be reached from " + u + edges) +
+           missing_states(net, reach(backward, {unbound[0]}), "cannot reach " + u + edges);
+  }
+  if (what.empty()) return;
+  throw InputError(net.source, 0,
+                   what + "the exact solver needs every state to reach every other (an irreducible network)");
+}
+
 void check_conditions(const Conditions& cond) {
-  if (!std::isfinite(cond.temperature_K) || cond.temperature_K <= 0.0)
-    throw UsageError("--temperature " + fmt(cond.temperature_K) + " K: expected a finite temperature > 0 K");
+  if (!units::temperature_in_range(cond.temperature_K))
+    throw UsageError("--temperature " + fmt(cond.temperature_K) + " K: expected a temperature in (0, " +
+                     fmt(units::kMaxTemperature_K) + "] K");
   if (!std::isfinite(cond.kappa) || cond.kappa <= 0.0 || cond.kappa > 1.0)
     throw UsageError("--kappa " + fmt(cond.kappa) + ": expected a transmission coefficient in (0, 1]");
-  if (!std::isfinite(cond.concentration_M) || cond.concentration_M <= 0.0)
-    throw UsageError("--concentration " + fmt(cond.concentration_M) + " M: expected a finite concentration > 0 M");
+  if (!units::concentration_in_range(cond.concentration_M))
+    throw UsageError("--concentration " + fmt(cond.concentration_M) + " M: expected a concentration in (0, " +
+                     fmt(units::kMaxConcentration_M) + "] M");
 }
 
 namespace {

@@ -16,8 +16,14 @@ namespace pk::network {
 /// InputError(net.source, 0, ...) listing up to 10 unreachable state ids.
 void check_reachable(const Network& net, const std::vector<std::int32_t>& start_states);
 
-/// Temperature finite and > 0 K, kappa finite in (0, 1], concentration finite
-/// and > 0 M; throws pk::UsageError naming the option (--temperature, ...).
+/// Every state reaches every other along edges with a positive rate or
+/// probability, as the exact solver needs. Throws InputError(net.source, 0,
+/// ...) naming up to 10 state ids that cannot reach an unbound state (or,
+/// when all can, that cannot reach or be reached from the first unbound one).
+void check_irreducible(const Network& net);
+
+/// Temperature in (0, 1e4] K, kappa in (0, 1], concentration in (0, 1e3] M
+/// (units::temperature_in_range, concentration_in_range); throws pk::UsageError naming the option (--temperature, ...).
 void check_conditions(const Conditions& cond);
 
 /// The invariants the CSV and matrix loaders guarantee, for a Network that
