@@ -196,12 +196,9 @@ void check_dock_paths(const DockConfig& cfg, const cli::po::variables_map& vm) {
 int run_dock(const cli::po::variables_map& vm, cli::Context& ctx) {
   const DockConfig cfg = dock_config_from(vm);
   check_dock_paths(cfg, vm);
-  if (cfg.cpu != 0 && ctx.rank == 0)
-    ctx.err << "note: --cpu is accepted for Vina compatibility and ignored (threads: OMP_NUM_THREADS; one GPU per "
-               "MPI rank)\n";
-  if (cfg.no_refine && !cfg.score_only && ctx.rank == 0)
-    ctx.err << "note: --no_refine is ignored when docking: final poses are always re-scored with the direct "
-               "pairwise form\n";
+  if (cfg.no_refine && !cfg.score_only && !cfg.local_only && ctx.rank == 0)
+    ctx.err << "note: --no_refine: final poses are not refined on the exact pairwise function (they are still "
+               "scored with it)\n";
   if (cfg.score_only) return run_score_only(cfg, ctx);
   if (cfg.grid) throw UsageError("pandakinetics dock: --grid / --no_refine only apply to --score_only");
   return run_dock_search(cfg, ctx);

@@ -63,9 +63,13 @@ void add_dock_options(po::options_description& desc) {
        "with --score_only: score through the interpolated grid maps instead (what vina --score_only --no_refine "
        "prints)")
       ("no_refine", po::bool_switch(),
-       "Vina's name for --grid with --score_only (docking always re-scores its final poses with the direct "
-       "pairwise form; there --no_refine is noted and ignored)")
-      ("local_only", po::bool_switch(), "local optimisation of the input pose only")
+       "Vina's name for --grid with --score_only; when docking, the final poses are not refined on the exact "
+       "pairwise function (they are still scored with it)")
+      ("local_only", po::bool_switch(),
+       "local optimisation of the input pose only, as vina --local_only: BFGS on the grid maps until a run ends "
+       "with the ligand inside the box (one run when it starts inside)")
+      ("local_thorough", po::bool_switch(),
+       "with --local_only: five BFGS runs in a row, however the first ends (a deeper local minimum than Vina's)")
       ("exhaustiveness", po::value<int>()->default_value(8), "exhaustiveness of the global search (1+)")
       ("seed", po::value<long long>(), "random seed (default 0; results are deterministic for a seed and backend)")
       ("num_modes", po::value<int>()->default_value(9), "maximum number of poses written")
@@ -73,7 +77,7 @@ void add_dock_options(po::options_description& desc) {
       ("min_rmsd", po::value<double>()->default_value(1.0), "smallest RMSD between written poses (Å)")
       ("chains", po::value<int>()->default_value(0), "Monte Carlo chains (0: 8 per exhaustiveness unit on CPU, 128 on GPU; Vina's total steps are spread over them)")
       ("steps_per_chain", po::value<int>()->default_value(0), "Monte Carlo steps per chain (0: Vina's heuristic)")
-      ("cpu", po::value<int>()->default_value(0), "accepted for Vina compatibility and ignored (threads: OMP_NUM_THREADS)")
+      ("cpu", po::value<int>()->default_value(0), "host threads (Kokkos OpenMP threads, as OMP_NUM_THREADS; 0: OMP_NUM_THREADS or all cores)")
       ("verbosity", po::value<int>()->default_value(1), "0 quiet, 1 normal, 2 verbose")
       ("weight_gauss1", po::value<double>()->default_value(ScoringWeights{}.gauss1), "gauss1 weight")
       ("weight_gauss2", po::value<double>()->default_value(ScoringWeights{}.gauss2), "gauss2 weight")
@@ -150,6 +154,8 @@ DockConfig dock_config_from(const po::variables_map& vm) {
   c.autobox = get<bool>(vm, "autobox");
   c.score_only = get<bool>(vm, "score_only");
   c.local_only = get<bool>(vm, "local_only");
+  c.local_thorough = get<bool>(vm, "local_thorough");
+  if (c.local_thorough && !c.local_only) throw UsageError("pandakinetics dock: --local_thorough needs --local_only");
   c.grid = get<bool>(vm, "grid") || (get<bool>(vm, "no_refine") && c.score_only);
   c.no_refine = get<bool>(vm, "no_refine");
   if (c.autobox && !(c.score_only || c.local_only))

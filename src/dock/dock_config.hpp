@@ -49,6 +49,7 @@ struct DockConfig {
   std::string summary;                  ///< --summary table (screening)
   bool score_only = false;
   bool local_only = false;
+  bool local_thorough = false;          ///< --local_only: five BFGS runs instead of Vina's stopping rule
   bool grid = false;                    ///< --grid: score_only through the grid maps (Vina's --no_refine)
   bool no_refine = false;               ///< Vina's --no_refine (same as --grid for score_only)
   int cpu = 0;                          ///< accepted for Vina compatibility, ignored

@@ -70,7 +70,7 @@ long parse_integer(const std::string& field, const std::string& what, const std:
 }
 
 /// An ATOM/HETATM record in Vina's columns: serial 7-11, name 13-16,
-/// x 31-38, y 39-46, z 47-54, charge 69-76 (optional), AutoDock type 78-79.
+/// x 31-38, y 39-46, z 47-54, charge 69-76, AutoDock type 78-79.
 Atom parse_atom(const std::string& s, const std::string& file, long line) {
   if (s.size() < 54)
     throw InputError(file, line, "ATOM/HETATM record too short: expected coordinates in columns 31-54");
@@ -82,7 +82,15 @@ Atom parse_atom(const std::string& s, const std::string& file, long line) {
   a.xyz[1] = parse_coordinate(columns(s, 39, 46), "y (columns 39-46, Å)", file, line);
   a.xyz[2] = parse_coordinate(columns(s, 47, 54), "z (columns 47-54, Å)", file, line);
   const std::string q = trim(columns(s, 69, 76));
-  if (!q.empty()) a.charge = parse_number(q, "the partial charge (columns 69-76)", file, line);
+  // Every PDBQT writer fills the charge; a blank one is a PDB record, whose
+  // element symbol in columns 77-78 would be read as the AutoDock type
+  // (no donor hydrogens, wrong XS types: a wrong score, not an error).
+  if (q.empty())
+    throw InputError(file, line,
+                     "no partial charge in columns 69-76: this is a PDB record, not PDBQT (expected the charge in "
+                     "columns 69-76 and the AutoDock type in 78-79; prepare a receptor with prepare_receptor (ADFR) "
+                     "or Meeko, a ligand with `pandakinetics prepare`)");
+  a.charge = parse_number(q, "the partial charge (columns 69-76)", file, line);
   a.ad_type = trim(columns(s, 78, 79));
   if (a.ad_type.empty())
     throw InputError(file, line, "missing AutoDock atom type: expected it in columns 78-79 (C, A, N, NA, OA, HD, ...)");

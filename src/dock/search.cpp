@@ -10,6 +10,7 @@
 #include "core/context.hpp"
 #include "core/error.hpp"
 #include "dock/dock_config.hpp"
+#include "dock/refine.hpp"
 #include "dock/screen.hpp"
 #include "dock/search_api.hpp"
 #include "dock/search_device.hpp"
@@ -49,6 +50,53 @@ std::vector<int> element_ids(const Ligand& lig, const std::vector<int>& heavy) {
   std::vector<int> out;
   for (int a : heavy) out.push_back(ids.emplace(lig.atoms[a].element, static_cast<int>(ids.size())).first->second);
   return out;
+}
+
+/// Vina's last step before writing (global_search with refinement on): every
+/// final pose minimised on the exact pairwise function, re-scored, and the
+/// poses re-ranked (score, intra of the best, RMSD bounds, mode cut). A
+/// refined pose is kept only where its exact inter + intra is not above the
+/// unrefined one's (the BFGS minimises the interpolated form, which differs
+/// from the scored one by ~1e-3 kcal/mol).
+void refine_final_poses(std::vector<PoseResult>& poses, const ScoringWeights& w, const ReceptorAtoms& rec,
+                        const Ligand& lig, const TreeHost& tree, const GridBox& box, const FinalScorer& scorer,
+                        const std::vector<int>& heavy, const std::vector<int>& heavy_element,
+                        const SearchSettings& s, int threads) {
+  if (poses.empty()) return;
+  std::vector<std::vector<double>> start;
+  for (const auto& p : poses) start.push_back(p.conformation);
+  const std::vector<std::vector<double>> refined = refine_exact(w, rec, lig, tree, box, start, threads);
+  host_parallel_for(static_cast<int>(poses.size()), [&](int i) {
+    PoseResult& p = poses[i];
+    const std::vector<double>& conf = refined[i];
+    const Coords xyz = coordinates_of(tree, conf);
+    const FinalEnergy fe = scorer(xyz);
+    if (!(fe.inter + fe.intra <= p.inter + p.intra)) return;
+    p.conformation = conf;
+    p.coords = xyz;
+    p.inter = fe.inter;
+    p.intra = fe.intra;
+    p.inter_terms = fe.terms;
+    p.intra_terms = fe.intra_terms;
+  }, threads);
+  std::stable_sort(poses.begin(), poses.end(),
+                   [](const PoseResult& a, const PoseResult& b) { return a.inter + a.intra < b.inter + b.intra; });
+  const auto heavy_of = [&](const Coords& x) {
+    Coords h;
+    for (int a : heavy) h.push_back(x[a]);
+    return h;
+  };
+  const Coords best = heavy_of(poses[0].coords);
+  std::vector<double> scores;
+  for (auto& p : poses) {
+    p.intra_best = poses[0].intra;
+    p.score = (p.inter + p.intra - p.intra_best) / p.torsional_normalisation;
+    const Coords h = heavy_of(p.coords);
+    p.rmsd_ub = rmsd_upper_bound(h, best);
+    p.rmsd_lb = rmsd_lower_bound(h, best, heavy_element);
+    scores.push_back(p.score);
+  }
+  poses.resize(modes_to_keep(scores, s.num_modes, s.energy_range_kcal));
 }
 
 }  // namespace
@@ -119,7 +167,18 @@ LigandOutput LigandDocker::dock_impl(const std::string& path, const std::string&
   for (int d = 0; d < 3; ++d) s.box_lo[d] = box.begin[d], s.box_hi[d] = box.end[d];
   std::vector<Minimum> minima;
   if (cfg.local_only) {
-    minima.push_back(device.local(lig, tree, tree.input_conformation(), 5, kCapFinal));
+    // Vina 1.2.3's Vina::optimize: BFGS runs on the grid (v = 1000), stopping
+    // after the first that ends with every heavy atom inside the box (at most
+    // five); --local_thorough: five runs in a row.
+    Minimum m;
+    m.conformation = tree.input_conformation();
+    for (int run = 0; run < 5; ++run) {
+      m = device.local(lig, tree, m.conformation, cfg.local_thorough ? 5 : 1, kCapFinal);
+      const Coords xyz = coordinates_of(tree, m.conformation);
+      if (cfg.local_thorough || std::all_of(heavy.begin(), heavy.end(), [&](int a) { return box.contains(xyz[a]); }))
+        break;
+    }
+    minima.push_back(std::move(m));
   } else {
     minima = device.search(lig, tree, s, &stages_);
     t = std::chrono::steady_clock::now();
@@ -145,6 +204,10 @@ LigandOutput LigandDocker::dock_impl(const std::string& path, const std::string&
   }
   for (const auto& b : lig.bonds) out.bonds.push_back({b.a, b.b});
   out.poses = select_poses(tree, minima, heavy, element_ids(lig, heavy), scorer, norm, s);
+  // Vina 1.2.3 refines docked poses (not --local_only's) unless --no_refine.
+  if (!cfg.local_only && !cfg.no_refine)
+    refine_final_poses(out.poses, cfg.weights, rec_, lig, tree, box, scorer, heavy, element_ids(lig, heavy), s,
+                       cfg.cpu);
   // A pose with an atom outside the box carries the out-of-box penalty: not a result.
   std::vector<PoseResult> inside;
   for (auto& p : out.poses) {

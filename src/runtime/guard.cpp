@@ -13,6 +13,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <string>
 
 #ifdef KOKKOS_ENABLE_CUDA
 #include <cuda_runtime.h>
@@ -36,6 +37,29 @@ bool has_arg(int argc, char** argv, const char* prefix) {
   for (int i = 1; i < argc; ++i)
     if (std::strncmp(argv[i], prefix, std::strlen(prefix)) == 0) return true;
   return false;
+}
+
+/// `dock --cpu N` (N > 0, Vina's thread count) as Kokkos's host thread
+/// count, unless a --kokkos thread option is given; empty otherwise. Read
+/// here because Kokkos starts before the command line is parsed.
+std::string cpu_threads_arg(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "dock") != 0 || has_arg(argc, argv, "--kokkos-threads") ||
+      has_arg(argc, argv, "--kokkos-num-threads"))
+    return {};
+  const char* value = nullptr;
+  for (int i = 2; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--cpu") == 0 && i + 1 < argc) value = argv[i + 1];
+    if (std::strncmp(argv[i], "--cpu=", 6) == 0) value = argv[i] + 6;
+  }
+  if (!value) return {};
+  char* end = nullptr;
+  const long n = std::strtol(value, &end, 10);
+  if (*end != '\0' || n <= 0 || n > 4096) return {};  // the option parser reports a bad value
+#if KOKKOS_VERSION >= 30700
+  return "--kokkos-num-threads=" + std::to_string(n);
+#else
+  return "--kokkos-threads=" + std::to_string(n);
+#endif
 }
 
 /// A process started without a launcher (no mpirun, no srun step) is an
@@ -111,6 +135,7 @@ RuntimeGuard::RuntimeGuard(int& argc, char**& argv) {
   (void)node_local_rank;
   (void)has_arg;
 #endif
+  if (std::string threads = cpu_threads_arg(argc, argv); !threads.empty()) kokkos_args_.push_back(threads);
   for (auto& a : kokkos_args_) args.push_back(a.data());
   int kargc = static_cast<int>(args.size());
   args.push_back(nullptr);
