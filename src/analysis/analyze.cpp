@@ -3,7 +3,6 @@
 #include "core/error.hpp"
 #include "core/units.hpp"
 #include "io/hdf5.hpp"
-#include "network/validate.hpp"
 
 #include <cmath>
 #include <limits>
@@ -40,7 +39,6 @@ void attach_exact(RunAnalysis& ra, const KmcRun& run, const AnalyzeSettings& cfg
   if (cfg.exact == "auto") {
     // Every size: only first-moment quantities are compared (sparse above
     // solve::kDenseExactStates states), so no dense time-dependent part.
-    network::check_irreducible(run.net);  // names the states that cannot reach unbound, not "reducible"
     for (std::size_t g = 0; g < ra.groups.size(); ++g) {
       network::Conditions c{ra.groups[g].temperature_K, run.kappa, ra.groups[g].concentration_M};
       ra.exact[g] = solve::exact_kinetics(run.net, c, {}, 0);

@@ -11,6 +11,7 @@
 #include "io/json.hpp"
 #include "kmc/engine.hpp"
 #include "kmc/setup.hpp"
+#include "network/random_network.hpp"
 #include "runtime/device_info.hpp"
 
 #include <algorithm>
@@ -22,27 +23,6 @@
 namespace pk::kmc {
 
 namespace po = cli::po;
-
-namespace {
-network::Network bench_network(int n, int degree, unsigned seed) {
-  std::mt19937_64 gen(seed);
-  std::uniform_real_distribution<double> log_rate(3.0, 12.0);
-  network::Network net;
-  net.source = "random bench network";
-  for (int i = 0; i < n; ++i)
-    net.states.push_back({i, 0.0, i < n / 10 ? network::Macrostate::Bound
-                                             : (i >= n - n / 10 ? network::Macrostate::Unbound : network::Macrostate::Other), ""});
-  for (int i = 0; i < n; ++i) {
-    std::vector<int> to;
-    while (static_cast<int>(to.size()) < std::min(degree, n - 1)) {
-      const int j = std::uniform_int_distribution<int>(0, n - 1)(gen);
-      if (j != i && std::find(to.begin(), to.end(), j) == to.end()) to.push_back(j);
-    }
-    for (int j : to) net.edges.push_back({i, j, network::EdgeKind::Rate, std::pow(10.0, log_rate(gen))});
-  }
-  return net;
-}
-}  // namespace
 
 void add_bench_options(po::options_description& desc) {
   desc.add_options()
@@ -73,7 +53,7 @@ int run_bench(const po::variables_map& vm, cli::Context& ctx) {
   if (n < 2 || degree < 1 || replicas < 1 || walkers < 1 || steps < 1 || repeats < 1)
     throw UsageError("pandakinetics bench kmc: sizes, --steps and --repeats must be positive (--states >= 2)");
   comm::Communicator comm;
-  const network::Network net = bench_network(n, degree, 12345);
+  const network::Network net = network::random_bench_network(n, degree, 12345);
   const auto [first, count] = replica_share(replicas, comm.rank(), comm.size());
   const StartSpec start = parse_start("bound", net);
   const bool distinct = vm["distinct-conditions"].as<bool>();

@@ -79,7 +79,6 @@ int run_solve(const po::variables_map& vm, Context& ctx) {
   std::vector<std::int32_t> all(net.states.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::int32_t>(i);
   network::check_reachable(net, all);
-  network::check_irreducible(net);  // names the states the solver could not handle
 
   if (t_max == 0.0) {
     const solve::ExactKinetics first = solve::exact_kinetics(net, cond, {}, 0);  // first moments only

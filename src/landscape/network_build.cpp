@@ -288,17 +288,22 @@ std::vector<BuiltEdge> path_edges(const LigandPoses& lig, const std::vector<Coor
                                   const PathEnergy& path_energy, const std::string& source, int& over_max) {
   std::vector<BuiltEdge> candidates, edges;
   std::vector<std::pair<int, int>> pairs;
+  const auto pair_of = [&](int i, int j) {  // states i < j, their representatives' RMSD and centroid distance
+    BuiltEdge e;
+    e.a = i;
+    e.b = j;
+    e.rmsd_angstrom = rmsd(hc[states[i].representative], hc[states[j].representative]);
+    e.centroid_distance_angstrom = distance(states[i].centroid_angstrom, states[j].centroid_angstrom);
+    return e;
+  };
+  const auto propose = [&](const BuiltEdge& e) {
+    candidates.push_back(e);
+    pairs.emplace_back(states[e.a].representative, states[e.b].representative);
+  };
   for (std::size_t i = 0; i < states.size(); ++i)
     for (std::size_t j = i + 1; j < states.size(); ++j) {
-      const int pa = states[i].representative, pb = states[j].representative;
-      BuiltEdge e;
-      e.a = static_cast<int>(i);
-      e.b = static_cast<int>(j);
-      e.rmsd_angstrom = rmsd(hc[pa], hc[pb]);
-      e.centroid_distance_angstrom = distance(states[i].centroid_angstrom, states[j].centroid_angstrom);
-      if (e.rmsd_angstrom > cfg.edge_rmsd_angstrom && e.centroid_distance_angstrom > cfg.edge_centroid_angstrom) continue;
-      candidates.push_back(e);
-      pairs.emplace_back(pa, pb);
+      const BuiltEdge e = pair_of(static_cast<int>(i), static_cast<int>(j));
+      if (!(e.rmsd_angstrom > cfg.edge_rmsd_angstrom && e.centroid_distance_angstrom > cfg.edge_centroid_angstrom)) propose(e);
     }
   // Landscape mode: a ray is a path by construction, from the docked pose it starts at through its images
   // in order, so consecutive states along a ray are neighbours whatever the RMSD and centroid cut-offs
@@ -320,16 +325,8 @@ std::vector<BuiltEdge> path_edges(const LigandPoses& lig, const std::vector<Coor
       int prev = origin < 0 ? -1 : state_of[origin];
       for (const auto& [depth, p] : images) {
         const int s = state_of[p];
-        if (prev >= 0 && s >= 0 && s != prev && have.emplace(std::min(prev, s), std::max(prev, s)).second) {
-          BuiltEdge e;
-          e.a = std::min(prev, s);
-          e.b = std::max(prev, s);
-          const int pa = states[e.a].representative, pb = states[e.b].representative;
-          e.rmsd_angstrom = rmsd(hc[pa], hc[pb]);
-          e.centroid_distance_angstrom = distance(states[e.a].centroid_angstrom, states[e.b].centroid_angstrom);
-          candidates.push_back(e);
-          pairs.emplace_back(pa, pb);
-        }
+        if (prev >= 0 && s >= 0 && s != prev && have.emplace(std::min(prev, s), std::max(prev, s)).second)
+          propose(pair_of(std::min(prev, s), std::max(prev, s)));
         prev = s;
       }
     }

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/units.hpp"
+#include "network/validate.hpp"
 #include "solve/detail/reversal.hpp"
 #include "solve/solver.hpp"
 
@@ -74,6 +75,7 @@ ExactKinetics exact_kinetics(const network::Network& net, const network::Conditi
   const StateSet unbound = network::states_in(net, Macrostate::Unbound);
   if (bound.empty() || unbound.empty())
     throw InputError(net.source, 0, "exact kinetics need at least one bound and one unbound state");
+  network::check_irreducible(net);  // names the states the solver could not handle, with the file
   const network::RateMatrix rates = network::build_rates(net, cond);
   const std::vector<double> from_bound = network::start_distribution(net, Macrostate::Bound, cond.temperature_K);
   const std::vector<double> from_unbound = network::start_distribution(net, Macrostate::Unbound, cond.temperature_K);

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "network/network.hpp"
+#include "network/random_network.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -75,26 +76,9 @@ inline network::Network landscape_network(int n, unsigned seed, double barrier_s
   return net;
 }
 
-/// The generator of `pandakinetics bench kmc`, seeded alike.
+/// The generator of `pandakinetics bench kmc` (network/random_network.hpp).
 inline network::Network random_bench_network(int n, int degree = 10, unsigned seed = 12345) {
-  std::mt19937_64 gen(seed);
-  std::uniform_real_distribution<double> log_rate(3.0, 12.0);
-  network::Network net;
-  net.source = "random bench network";
-  for (int i = 0; i < n; ++i)
-    net.states.push_back({i, 0.0,
-                          i < n / 10 ? network::Macrostate::Bound
-                                     : (i >= n - n / 10 ? network::Macrostate::Unbound : network::Macrostate::Other),
-                          ""});
-  for (int i = 0; i < n; ++i) {
-    std::vector<int> to;
-    while (static_cast<int>(to.size()) < std::min(degree, n - 1)) {
-      const int j = std::uniform_int_distribution<int>(0, n - 1)(gen);
-      if (j != i && std::find(to.begin(), to.end(), j) == to.end()) to.push_back(j);
-    }
-    for (int j : to) net.edges.push_back({i, j, network::EdgeKind::Rate, std::pow(10.0, log_rate(gen))});
-  }
-  return net;
+  return network::random_bench_network(n, degree, seed);
 }
 
 }  // namespace pk::solve::test
