@@ -2,6 +2,7 @@
 // 1.2.3 prints it (plus --json), every other mode handed to the search.
 #include "app/dock_cmd.hpp"
 
+#include "app/molecule_files.hpp"
 #include "app/path_options.hpp"
 #include "core/error.hpp"
 #include "dock/device_api.hpp"
@@ -196,6 +197,7 @@ void check_dock_paths(const DockConfig& cfg, const cli::po::variables_map& vm) {
 int run_dock(const cli::po::variables_map& vm, cli::Context& ctx) {
   const DockConfig cfg = dock_config_from(vm);
   check_dock_paths(cfg, vm);
+  cli::install_molecule_files(ctx.err);  // --ligand X.sdf/.mol2/.smi: prepared in-process (RDKit builds)
   if (cfg.no_refine && !cfg.score_only && !cfg.local_only && ctx.rank == 0)
     ctx.err << "note: --no_refine: final poses are not refined on the exact pairwise function (they are still "
                "scored with it)\n";

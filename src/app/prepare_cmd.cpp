@@ -13,6 +13,7 @@
 #ifdef PK_HAVE_RDKIT
 #include "prep/ligand_source.hpp"
 #include "prep/prepare.hpp"
+#include "prep/receptor.hpp"
 #endif
 
 #include <sys/stat.h>
@@ -38,7 +39,13 @@ void add_prepare_options(po::options_description& desc) {
       ("seed", po::value<int>()->default_value(20261207), "ETKDG random seed: the same input and seed give the same coordinates")
       ("macrocycle-min-ring", po::value<int>()->default_value(12),
        "refuse rings of this many atoms or more (macrocycles: flexible-ring docking is not implemented)")
-      ("verbose", po::bool_switch(), "one line per prepared ligand (name, heavy atoms, torsions, 3-D source)");
+      ("verbose", po::bool_switch(), "one line per prepared ligand (name, heavy atoms, torsions, 3-D source)")
+      ("receptor", po::value<std::vector<std::string>>()->composing()->value_name("FILE"),
+       "receptor structure(s), repeatable: .pdb/.ent or .cif/.mmcif (gzipped too) -> rigid receptor PDBQT: first "
+       "model, waters and hetero groups removed, Vina's metal ions kept, one alternate location, polar hydrogens "
+       "kept or added at pH 7 (docs/prepare.md, \"Receptors\"); every change noted on stderr. Not with --ligand")
+      ("keep-waters", po::bool_switch(), "--receptor: keep crystallographic waters (typed OA, no hydrogens)")
+      ("chains", po::value<std::string>()->value_name("A,B,..."), "--receptor: keep only these chains");
 }
 
 #ifndef PK_HAVE_RDKIT
@@ -55,15 +62,6 @@ namespace {
 
 bool is_pdbqt_file(const std::string& path) {
   return path.size() >= 6 && path.compare(path.size() - 6, 6, ".pdbqt") == 0;
-}
-
-std::string file_stem(const std::string& path) {
-  std::string s = path.substr(path.find_last_of('/') + 1);
-  for (const char* ext : {".gz", ".smi", ".smiles", ".ism", ".can", ".sdf", ".sd", ".mol2", ".mol"}) {
-    const std::string e = ext;
-    if (s.size() > e.size() && s.compare(s.size() - e.size(), e.size(), e) == 0) s.resize(s.size() - e.size());
-  }
-  return s;
 }
 
 // A file name from a molecule name: letters, digits, '.', '-', '_' kept.
@@ -138,8 +136,57 @@ class LigandSink {
 
 }  // namespace
 
+// --receptor: each structure to a receptor PDBQT (one file, or <stem>.pdbqt
+// in a folder when several).
+int run_prepare_receptors(const po::variables_map& vm, Context& ctx) {
+  if (vm.count("ligand")) throw UsageError("pandakinetics prepare: give --ligand or --receptor, not both");
+  if (!vm.count("output")) throw UsageError("pandakinetics prepare: --output FILE.pdbqt|DIR is required");
+  const auto receptors = vm["receptor"].as<std::vector<std::string>>();
+  const std::string output = vm["output"].as<std::string>();
+  prep::ReceptorOptions options;
+  options.keep_waters = vm["keep-waters"].as<bool>();
+  if (vm.count("chains")) {
+    std::string c = vm["chains"].as<std::string>(), item;
+    for (std::size_t i = 0; i <= c.size(); ++i) {
+      if (i == c.size() || c[i] == ',') {
+        if (!item.empty()) options.chains.push_back(item);
+        item.clear();
+      } else if (c[i] != ' ') {
+        item += c[i];
+      }
+    }
+    if (options.chains.empty()) throw UsageError("pandakinetics prepare: --chains: expected chain names such as A,B");
+  }
+  const bool one_file = is_pdbqt_file(output);
+  if (one_file && receptors.size() > 1)
+    throw UsageError("pandakinetics prepare: " + std::to_string(receptors.size()) +
+                     " receptors need a folder as --output, not one .pdbqt file");
+  const auto inputs = input_paths(vm, {"receptor"});
+  std::vector<io::NamedPath> outputs;
+  for (const auto& r : receptors) {
+    const std::string stem = r.substr(r.find_last_of('/') + 1);
+    std::string base = stem.substr(0, stem.find('.'));
+    outputs.push_back({"--output", one_file ? output : output + "/" + (base.empty() ? "receptor" : base) + ".pdbqt"});
+  }
+  check_paths("prepare", inputs, outputs);
+  if (ctx.rank != 0) return kExitOk;
+  if (!one_file && ::mkdir(output.c_str(), 0777) != 0 && errno != EEXIST)
+    throw SystemError("pandakinetics prepare: cannot create folder " + output + ": " + std::strerror(errno));
+  for (std::size_t i = 0; i < receptors.size(); ++i) {
+    const prep::PreparedReceptor rec = prep::prepare_receptor(receptors[i], options);
+    for (const auto& n : rec.notes) ctx.err << "prepare: " << n << "\n";
+    io::write_file_atomically(outputs[i].path, rec.pdbqt);
+    ctx.out << "prepare: receptor " << receptors[i] << ": " << rec.residues << " residues/groups, " << rec.heavy_atoms
+            << " heavy atoms, " << rec.metals << " metal ion(s), " << rec.polar_hydrogens << " polar H ("
+            << (rec.hydrogens_given ? "as given" : std::to_string(rec.hydrogens_added) + " added") << ") -> "
+            << outputs[i].path << "\n";
+  }
+  return kExitOk;
+}
+
 int run_prepare(const po::variables_map& vm, Context& ctx) {
-  if (!vm.count("ligand")) throw UsageError("pandakinetics prepare: --ligand FILE is required");
+  if (vm.count("receptor")) return run_prepare_receptors(vm, ctx);
+  if (!vm.count("ligand")) throw UsageError("pandakinetics prepare: --ligand FILE or --receptor FILE is required");
   if (!vm.count("output")) throw UsageError("pandakinetics prepare: --output DIR|FILE.pdbqt is required");
   const auto ligands = vm["ligand"].as<std::vector<std::string>>();
   const std::string output = vm["output"].as<std::string>();
@@ -170,7 +217,7 @@ int run_prepare(const po::variables_map& vm, Context& ctx) {
                                 std::to_string(record.line) + (record.name.empty() ? "" : ", '" + record.name + "'") + ")";
       try {
         const prep::PreparedLigand lig =
-            prep::prepare_ligand(record, file_stem(file) + "_" + std::to_string(record.number), options);
+            prep::prepare_ligand(record, prep::ligand_file_stem(file) + "_" + std::to_string(record.number), options);
         const std::string to = sink.add(lig, record.number);
         ++prepared;
         embedded += lig.embedded;

@@ -5,6 +5,7 @@
 #include "dock/molecule.hpp"
 
 #include "core/error.hpp"
+#include "dock/ligand_files.hpp"
 
 #include <cctype>
 #include <cmath>
@@ -302,6 +303,7 @@ std::vector<Ligand> parse_ligands(const std::string& text, const std::string& fi
 }
 
 std::vector<Ligand> read_ligands(const std::string& path) {
+  if (is_molecule_file(path)) return parse_ligands(molecule_file_pdbqt(path), path);  // prepared in-process
   const std::string text = read_file(path);
   if (trim(text).empty()) throw InputError(path, 0, "empty file: expected a PDBQT ligand (ROOT, atoms, ENDROOT, TORSDOF)");
   return parse_ligands(text, path);

@@ -2,6 +2,8 @@
 // file and the JSON summary (see poses_out.hpp).
 #include "dock/poses_out.hpp"
 
+#include "dock/ligand_files.hpp"
+
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
 #include "io/hdf5.hpp"
@@ -97,7 +99,22 @@ void write_pdbqt_models(const LigandOutput& lig, const std::string& path) {
   write_text_atomically(path, out.str());
 }
 
+std::vector<std::pair<std::string, std::string>> pose_sdf_properties(const PoseResult& p, int rank) {
+  return {{"score_kcal_per_mol", fixed(p.score, 0, 3)},
+          {"minimizedAffinity", fixed(p.score, 0, 3)},
+          {"pose_rank", std::to_string(rank)},
+          {"inter_kcal_per_mol", fixed(p.inter, 0, 3)},
+          {"intra_kcal_per_mol", fixed(p.intra, 0, 3)},
+          {"rmsd_lb_angstrom", fixed(p.rmsd_lb, 0, 3)},
+          {"rmsd_ub_angstrom", fixed(p.rmsd_ub, 0, 3)},
+          {"site", std::to_string(p.site)}};  // index of the search box (poses HDF5 /boxes)
+}
+
 void write_sdf(const LigandOutput& lig, const std::string& path) {
+  if (is_molecule_file(lig.source) && molecule_file_handler()) {
+    molecule_file_handler()->write_sdf(lig, path);  // the input molecule's identity kept
+    return;
+  }
   std::ostringstream out;
   std::vector<int> degree(lig.element.size(), 0);
   for (const auto& b : lig.bonds) ++degree[b[0]], ++degree[b[1]];
@@ -128,13 +145,8 @@ void write_sdf(const LigandOutput& lig, const std::string& path) {
       out << row << "\n";
     }
     out << "M  END\n";
-    out << "> <score_kcal_per_mol>\n" << fixed(p.score, 0, 3) << "\n\n";
-    out << "> <minimizedAffinity>\n" << fixed(p.score, 0, 3) << "\n\n";
-    out << "> <inter_kcal_per_mol>\n" << fixed(p.inter, 0, 3) << "\n\n";
-    out << "> <intra_kcal_per_mol>\n" << fixed(p.intra, 0, 3) << "\n\n";
-    out << "> <rmsd_lb_angstrom>\n" << fixed(p.rmsd_lb, 0, 3) << "\n\n";
-    out << "> <rmsd_ub_angstrom>\n" << fixed(p.rmsd_ub, 0, 3) << "\n\n";
-    out << "> <site>\n" << p.site << "\n\n";  // index of the search box (poses HDF5 /boxes)
+    for (const auto& [key, value] : pose_sdf_properties(p, static_cast<int>(m) + 1))
+      out << "> <" << key << ">\n" << value << "\n\n";
     out << "$$$$\n";
   }
   write_text_atomically(path, out.str());

@@ -46,8 +46,14 @@ struct LigandOutput {
 void write_pdbqt_models(const LigandOutput& lig, const std::string& path);
 
 /// Writes one SDF record per pose (single bonds from distances; polar H
-/// only, as modelled) with score, inter, intra and RMSD properties.
+/// only, as modelled) with score, inter, intra and RMSD properties. A ligand
+/// read from a molecule file (ligand_files.hpp) is written through its
+/// handler instead, as the input molecule with the same properties.
 void write_sdf(const LigandOutput& lig, const std::string& path);
+
+/// The SD properties of pose `rank` (1 = best): score_kcal_per_mol,
+/// minimizedAffinity, pose_rank, inter/intra (kcal/mol), RMSD bounds (Å), site.
+std::vector<std::pair<std::string, std::string>> pose_sdf_properties(const PoseResult& pose, int rank);
 
 /// Writes the poses HDF5 file (one group per ligand) from the calling rank.
 struct Box {

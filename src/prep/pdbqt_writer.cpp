@@ -26,15 +26,17 @@ void atom_line(std::string& out, int serial, const TreeAtom& a) {
 
 }  // namespace
 
-std::string write_pdbqt(const LigandTree& tree, const std::vector<std::string>& remarks) {
+std::string write_pdbqt(const LigandTree& tree, const std::vector<std::string>& remarks, std::vector<int>* order) {
   std::string out;
   for (const auto& r : remarks) out += "REMARK  " + r + "\n";
   std::vector<int> serial(tree.atoms.size(), 0);
   int next = 1;
+  if (order) order->clear();
   auto write_atoms = [&](const RigidBody& body) {
     for (int a : body.atoms) {
       serial[a] = next++;
       atom_line(out, serial[a], tree.atoms[a]);
+      if (order) order->push_back(a);
     }
   };
   std::function<void(int)> write_branch = [&](int b) {

@@ -34,7 +34,9 @@ struct LigandTree {
 };
 
 /// The PDBQT text: `remarks` as REMARK lines, then the tree depth first,
-/// atoms numbered from 1 in the order written, then TORSDOF.
-std::string write_pdbqt(const LigandTree& tree, const std::vector<std::string>& remarks);
+/// atoms numbered from 1 in the order written, then TORSDOF. `order`, when
+/// given, receives the tree atom written as serial k + 1 at position k.
+std::string write_pdbqt(const LigandTree& tree, const std::vector<std::string>& remarks,
+                        std::vector<int>* order = nullptr);
 
 }  // namespace pk::prep

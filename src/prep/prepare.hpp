@@ -7,6 +7,7 @@
 
 #include "prep/ligand_source.hpp"
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -48,6 +49,27 @@ struct PreparedLigand {
 /// Throws PrepareError with the reason.
 PreparedLigand prepare_ligand(const LigandRecord& record, const std::string& fallback_name,
                               const PrepareOptions& options = {});
+
+namespace detail {
+struct MoleculeIdentity;  // RDKit inside: detail/identity.hpp
+}
+
+/// A prepared ligand with what it keeps of the input molecule (name, SD
+/// properties, bond orders, hydrogens, the PDBQT atoms' places in it), to
+/// write its docked poses back as that molecule (docked_sdf.hpp).
+struct PreparedMolecule {
+  PreparedLigand ligand;
+  std::shared_ptr<const detail::MoleculeIdentity> identity;
+};
+
+/// prepare_ligand, keeping the molecule's identity. The PDBQT text is the
+/// same as prepare_ligand's.
+PreparedMolecule prepare_molecule(const LigandRecord& record, const std::string& fallback_name,
+                                  const PrepareOptions& options = {});
+
+/// A file's name without its folder and its ligand extensions (".sdf.gz",
+/// ".smi", ...): prepare's fallback names are "<stem>_<record>".
+std::string ligand_file_stem(const std::string& path);
 
 /// RDKit's version ("2022.09.3").
 std::string rdkit_version();

@@ -81,6 +81,7 @@ std::unique_ptr<RDKit::RWMol> parse_record(const LigandRecord& record) {
   }
   if (!mol || mol->getNumAtoms() == 0)
     throw PrepareError(reason(std::string(format_name(record.format)) + " not understood", log));
+  for (auto* a : mol->atoms()) a->setProp<int>(kInputIndex, static_cast<int>(a->getIdx()));
   return mol;
 }
 

@@ -11,8 +11,12 @@
 
 namespace pk::prep::detail {
 
-/// Parses the record (sanitized, given hydrogens kept). Throws PrepareError
-/// with RDKit's reason.
+/// Atom property: the atom's index in the record as parsed (hydrogens added
+/// later have none; a dropped fragment shifts the indices, this does not).
+inline constexpr const char* kInputIndex = "pk_input_index";
+
+/// Parses the record (sanitized, given hydrogens kept), each atom tagged with
+/// kInputIndex. Throws PrepareError with RDKit's reason.
 std::unique_ptr<RDKit::RWMol> parse_record(const LigandRecord& record);
 
 struct ThreeD {
