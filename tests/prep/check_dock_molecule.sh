@@ -5,7 +5,8 @@
 # docked PDBQT byte for byte: scores, RMSDs, coordinates), and the docked SDF
 # keeps the molecule: name, the input's SD properties, bond orders as read,
 # every atom where the PDBQT poses put it (check_docked_sdf.py, RDKit).
-# Also: --score_only of a multi-record SDF with a broken record (skipped with
+# Also: --score_only of a gzipped SDF and of a MOL2 (written by Open Babel)
+# equal to that of prepare's PDBQT of them; of a multi-record SDF with a broken record (skipped with
 # file, line and record; the others scored as prepare's MODEL file scores),
 # a file with nothing preparable (exit 1, file:line named).
 # usage: check_dock_molecule.sh PANDAKINETICS PYTHON SOURCE_DIR
@@ -70,6 +71,24 @@ ok = (m.GetProp("_Name") == "paracetamol" and m.GetNumHeavyAtoms() == 11 and m.G
 print(m.GetProp("_Name"), m.GetNumHeavyAtoms(), m.GetNumAtoms(), m.GetProp("score_kcal_per_mol"), first)
 sys.exit(0 if ok else 1)
 PY
+
+# Gzipped SDF and MOL2 (Open Babel's, when obabel is there) score as prepare's PDBQT of them.
+gzip -c imatinib.sdf > imatinib_gz.sdf.gz
+"$pk" dock --score_only --receptor "$rec" --ligand imatinib.pdbqt --autobox > s_ref.log 2>&1
+"$pk" dock --score_only --receptor "$rec" --ligand imatinib_gz.sdf.gz --autobox > s_gz.log 2>&1
+check "--score_only of the gzipped SDF equals that of prepare's PDBQT" \
+  diff <(grep -A9 'Estimated Free' s_ref.log) <(grep -A9 'Estimated Free' s_gz.log)
+grep -m1 'Estimated Free' s_gz.log
+if command -v obabel > /dev/null; then
+  obabel -isdf imatinib.sdf -omol2 -O imatinib.mol2 > /dev/null 2>&1
+  "$pk" prepare --ligand imatinib.mol2 --output imatinib_mol2.pdbqt > prep4.log 2>&1
+  "$pk" dock --score_only --receptor "$rec" --ligand imatinib_mol2.pdbqt --autobox > s_m2ref.log 2>&1
+  "$pk" dock --score_only --receptor "$rec" --ligand imatinib.mol2 --autobox > s_m2.log 2>&1
+  check "--score_only of a MOL2 equals that of prepare's PDBQT of it" \
+    diff <(grep -A9 'Estimated Free' s_m2ref.log) <(grep -A9 'Estimated Free' s_m2.log)
+  check "... and of the SDF it came from (same atoms, types, tree)" \
+    diff <(grep -A9 'Estimated Free' s_ref.log) <(grep -A9 'Estimated Free' s_m2.log)
+fi
 
 # --score_only of a multi-record SDF with a broken record: skipped with file,
 # line and record; the rest scored model by model, as prepare's MODEL file.
