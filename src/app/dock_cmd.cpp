@@ -196,8 +196,8 @@ void check_dock_paths(const DockConfig& cfg, const cli::po::variables_map& vm) {
 
 int run_dock(const cli::po::variables_map& vm, cli::Context& ctx) {
   const DockConfig cfg = dock_config_from(vm);
+  cli::install_molecule_files(ctx.err, ctx.rank == 0);  // X.sdf/.mol2/.smi ligands: prepared in-process (RDKit builds)
   check_dock_paths(cfg, vm);
-  cli::install_molecule_files(ctx.err);  // --ligand X.sdf/.mol2/.smi: prepared in-process (RDKit builds)
   if (cfg.no_refine && !cfg.score_only && !cfg.local_only && ctx.rank == 0)
     ctx.err << "note: --no_refine: final poses are not refined on the exact pairwise function (they are still "
                "scored with it)\n";

@@ -20,13 +20,13 @@ namespace {
 
 class PreparedMoleculeFiles : public dock::MoleculeFileHandler {
  public:
-  explicit PreparedMoleculeFiles(std::ostream& err) : err_(err) {}
+  PreparedMoleculeFiles(std::ostream& err, bool report) : err_(err), report_(report) {}
 
   // Every record prepared with prepare's defaults; bad records are reported
   // and skipped, as `prepare` does, so the text equals what `prepare
   // --output FILE.pdbqt` writes for the file.
   std::string pdbqt_of(const std::string& path) override {
-    const std::vector<prep::PreparedMolecule>& records = prepared(path, true);
+    const std::vector<prep::PreparedMolecule>& records = prepared(path, report_);
     if (records.size() == 1) return records[0].ligand.pdbqt;
     std::string text;
     for (std::size_t i = 0; i < records.size(); ++i)
@@ -78,13 +78,14 @@ class PreparedMoleculeFiles : public dock::MoleculeFileHandler {
   }
 
   std::ostream& err_;
+  bool report_;
   std::map<std::string, std::vector<prep::PreparedMolecule>> cache_;
 };
 
 }  // namespace
 
-void install_molecule_files(std::ostream& err) {
-  dock::set_molecule_file_handler(std::make_shared<PreparedMoleculeFiles>(err));
+void install_molecule_files(std::ostream& err, bool report) {
+  dock::set_molecule_file_handler(std::make_shared<PreparedMoleculeFiles>(err, report));
 }
 
 }  // namespace pk::cli
@@ -92,7 +93,7 @@ void install_molecule_files(std::ostream& err) {
 #else
 
 namespace pk::cli {
-void install_molecule_files(std::ostream&) {}
+void install_molecule_files(std::ostream&, bool) {}
 }  // namespace pk::cli
 
 #endif

@@ -9,7 +9,8 @@
 
 namespace pk::cli {
 
-/// `err` receives one line per record that could not be prepared (skipped).
-void install_molecule_files(std::ostream& err);
+/// `err` receives one line per record that could not be prepared (skipped),
+/// when `report` (rank 0: every rank prepares the same records).
+void install_molecule_files(std::ostream& err, bool report = true);
 
 }  // namespace pk::cli

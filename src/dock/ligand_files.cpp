@@ -41,4 +41,22 @@ std::string molecule_file_pdbqt(const std::string& path) {
                    "PDBQT ligand (prepare it with `pandakinetics prepare` on a machine with RDKit)");
 }
 
+int molecule_file_models(const std::string& path) {
+  MoleculeFileHandler* h = molecule_file_handler();
+  if (!h) return 0;
+  std::string text;
+  try {
+    text = h->pdbqt_of(path);
+  } catch (const InputError&) {
+    return 0;
+  }
+  int models = 0;
+  for (std::size_t at = 0; at < text.size();) {
+    if (text.compare(at, 6, "MODEL ") == 0) ++models;
+    const std::size_t nl = text.find('\n', at);
+    at = nl == std::string::npos ? text.size() : nl + 1;
+  }
+  return models == 0 ? 1 : models;
+}
+
 }  // namespace pk::dock

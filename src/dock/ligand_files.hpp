@@ -37,4 +37,9 @@ MoleculeFileHandler* molecule_file_handler();
 /// pk::InputError naming the file.
 std::string molecule_file_pdbqt(const std::string& path);
 
+/// How many ligands (MODELs of molecule_file_pdbqt) a molecule file gives:
+/// its records that can be prepared. 0 without a handler or when none can
+/// be (docking the file then reports why).
+int molecule_file_models(const std::string& path);
+
 }  // namespace pk::dock
