@@ -1,5 +1,6 @@
 #include "app/cli.hpp"
 
+#include "comm/agree.hpp"
 #include "comm/communicator.hpp"
 #include "core/build_info.hpp"
 #include "core/error.hpp"
@@ -7,6 +8,7 @@
 #include "io/ini.hpp"
 #include "runtime/device_info.hpp"
 
+#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -117,19 +119,31 @@ po::variables_map parse_options(const Subcommand& cmd, const po::options_descrip
   return vm;
 }
 
-int run_cli(const std::vector<std::string>& args, Context& ctx) {
+namespace {
+
+/// A parsed command line: the subcommand to run with its options, or the
+/// exit code of one that is complete already (help, version, usage).
+struct Parsed {
+  const Subcommand* cmd = nullptr;
+  po::variables_map vm;
+  int exit_code = kExitOk;
+};
+
+Parsed parse_cli(const std::vector<std::string>& args, Context& ctx) {
+  Parsed done;
   if (args.empty()) {
     ctx.err << general_usage();
-    return kExitUsage;
+    done.exit_code = kExitUsage;
+    return done;
   }
   const std::string& first = args.front();
   if (first == "--help" || first == "-h" || first == "help") {
     ctx.out << general_usage();
-    return kExitOk;
+    return done;
   }
   if (first == "--version") {
     ctx.out << version_text();
-    return kExitOk;
+    return done;
   }
   if (!first.empty() && first[0] == '-')
     throw UsageError("expected a subcommand before '" + first + "' (try: pandakinetics --help)");
@@ -150,7 +164,8 @@ int run_cli(const std::vector<std::string>& args, Context& ctx) {
         s << "  " << short_name(t) << std::string(short_name(t).size() < 10 ? 10 - short_name(t).size() : 1, ' ') << t.summary
           << (t.implemented ? "" : " [not implemented yet]") << "\n";
       (args.size() < 2 ? ctx.err : ctx.out) << s.str();
-      return args.size() < 2 ? kExitUsage : kExitOk;
+      done.exit_code = args.size() < 2 ? kExitUsage : kExitOk;
+      return done;
     }
     picked = nullptr;
     for (const auto& t : group.targets)
@@ -168,13 +183,34 @@ int run_cli(const std::vector<std::string>& args, Context& ctx) {
     ctx.out << "pandakinetics " << cmd.name << ": " << cmd.summary << "\n";
     if (!cmd.implemented) ctx.out << "(not implemented yet in this version: running it exits with code 2)\n";
     ctx.out << "\n" << desc << "\n";
-    return kExitOk;
+    return done;
   }
   if (!cmd.implemented) {
     ctx.err << "pandakinetics " << cmd.name << ": not implemented yet in this version\n";
-    return kExitUsage;
+    done.exit_code = kExitUsage;
+    return done;
   }
-  return cmd.run(vm, ctx);
+  Parsed parsed;
+  parsed.cmd = &cmd;
+  parsed.vm = vm;
+  return parsed;
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args, Context& ctx) {
+  // Every rank parses the same command line and config file. A rank that
+  // fails here (a config file it reads differently) stops every rank with
+  // one message, before any collective (issue 19: the others waited forever);
+  // then the ranks compare the options they parsed.
+  const MPI_Comm everyone = ctx.size > 1 ? MPI_COMM_WORLD : MPI_COMM_NULL;
+  Parsed parsed = comm::agreed(everyone, [&] { return parse_cli(args, ctx); });
+  if (!parsed.cmd) return parsed.exit_code;
+  std::string options;
+  for (const auto& [name, value] : option_values(parsed.vm)) options += name + "=" + value + "\n";
+  comm::check_same_on_every_rank(everyone, "the options of pandakinetics " + parsed.cmd->name +
+                                               " (command line and --config)", options, kExitUsage);
+  return parsed.cmd->run(parsed.vm, ctx);
 }
 
 std::string version_text() {

@@ -1,8 +1,10 @@
 // `pandakinetics kmc`: the driver. Holds setup, the segment loop (progress,
 // checkpoints, signals) and output; the science is in engine/estimates.
 #include "app/kmc_cmd.hpp"
+#include "app/kmc_resources.hpp"
 
 #include "app/path_options.hpp"
+#include "comm/agree.hpp"
 #include "comm/communicator.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
@@ -14,14 +16,18 @@
 #include "network/network_h5.hpp"
 #include "app/network_options.hpp"
 #include "network/validate.hpp"
+#include "runtime/memory_info.hpp"
+#include "runtime/stop_signal.hpp"
 
 #include <chrono>
+#include <memory>
+#include <sys/stat.h>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <iomanip>
 #include <limits>
 #include <optional>
+#include <tuple>
 #include <ostream>
 
 namespace pk::kmc {
@@ -30,19 +36,19 @@ namespace po = cli::po;
 
 namespace {
 
-volatile std::sig_atomic_t g_signal = 0;
-extern "C" void on_signal(int sig) { g_signal = sig; }
-
 double wall_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
+
+/// Beyond this the segment loop's fixed cost per segment dominates any run.
+constexpr long kMaxSegments = 1000000;
 
 struct Settings {
   std::int32_t replicas = 64, walkers = 4096, grid_points = 100, traj_walkers = 4, traj_length = 1000;
   std::int64_t max_steps = 0, segments = 100, steps_per_launch = 100000;
   std::uint64_t seed = 1;
   double horizon_s = 1e-6, progress_every_s = 10, checkpoint_wall_s = 0, checkpoint_sim_s = 0;
-  bool count_transitions = true;
+  bool count_transitions = true, resume = false;
   std::string start, output, summary, checkpoint, restart;
   std::vector<double> temperatures, concentrations;
 };
@@ -66,6 +72,9 @@ Settings read_settings(const po::variables_map& vm) {
   if (s.traj_walkers < 0) throw UsageError("pandakinetics kmc: --keep-trajectories must be >= 0");
   s.traj_walkers = std::min(s.traj_walkers, s.walkers);
   s.segments = positive("segments", vm["segments"].as<long>());
+  if (s.segments > kMaxSegments)
+    throw UsageError("pandakinetics kmc: --segments " + std::to_string(s.segments) + " is more than " +
+                     std::to_string(kMaxSegments) + " (each segment is at least one kernel launch and one reduction)");
   s.steps_per_launch = positive("steps-per-launch", vm["steps-per-launch"].as<long>());
   s.progress_every_s = vm["progress-every"].as<double>();
   s.count_transitions = !vm["no-transition-counts"].as<bool>();
@@ -76,6 +85,8 @@ Settings read_settings(const po::variables_map& vm) {
   s.summary = vm.count("summary") ? vm["summary"].as<std::string>() : "";
   s.checkpoint = vm.count("checkpoint") ? vm["checkpoint"].as<std::string>() : s.output + ".ckpt.h5";
   s.restart = vm.count("restart") ? vm["restart"].as<std::string>() : "";
+  s.resume = vm["resume"].as<bool>();
+  if (s.resume && !s.restart.empty()) throw UsageError("pandakinetics kmc: --resume and --restart exclude each other");
   s.temperatures = parse_list(vm["replica-temperatures"].as<std::string>(), "--replica-temperatures");
   s.concentrations = parse_list(vm["replica-concentrations"].as<std::string>(), "--replica-concentrations");
   const auto out_of_range = [](const char* option, double v, const char* range) {
@@ -166,7 +177,8 @@ void add_kmc_options(po::options_description& desc) {
       ("checkpoint", po::value<std::string>()->value_name("FILE.h5"), "checkpoint file (default: OUTPUT.ckpt.h5)")
       ("checkpoint-every", po::value<std::string>()->value_name("SECONDS|sim:SECONDS"), "write a checkpoint every SECONDS of wall clock, or every SECONDS of simulated time; SIGUSR1/SIGTERM always checkpoint and exit")
       ("restart", po::value<std::string>()->value_name("FILE.h5"), "continue from a checkpoint (same network and options): results are bitwise those of an uninterrupted run")
-      ("segments", po::value<long>()->default_value(100), "the horizon is run in this many simulated-time segments (progress, checkpoints)")
+      ("resume", po::bool_switch()->default_value(false), "continue from the --checkpoint file when it exists and belongs to this run (same fingerprint); start from the beginning otherwise (what `run` and requeued jobs use)")
+      ("segments", po::value<long>()->default_value(100), "the horizon is run in this many simulated-time segments (progress, checkpoints; at most 1e6)")
       ("steps-per-launch", po::value<long>()->default_value(100000), "most steps a walker takes per kernel launch")
       ("progress-every", po::value<double>()->default_value(10.0), "seconds of wall clock between progress lines");
 }
@@ -237,9 +249,7 @@ struct SegmentLoop {
   }
 
   bool run(std::int64_t first_segment) {
-    g_signal = 0;
-    std::signal(SIGUSR1, on_signal);
-    std::signal(SIGTERM, on_signal);
+    runtime::record_stop_signals();  // also from the start of the process (runtime::guarded_main)
     const std::int64_t steps_before = engine.total_steps();
     last_progress = last_checkpoint = wall_seconds();
     for (std::int64_t k = first_segment; k <= s.segments; ++k) {
@@ -256,13 +266,13 @@ struct SegmentLoop {
 
   bool advance_segment(std::int64_t k, double t_stop) {
     for (;;) {
-      std::int64_t flags[3] = {engine.advance(t_stop, s.steps_per_launch), static_cast<std::int64_t>(g_signal),
+      std::int64_t flags[3] = {engine.advance(t_stop, s.steps_per_launch), static_cast<std::int64_t>(runtime::stop_signal()),
                                s.checkpoint_wall_s > 0 && wall_seconds() - last_checkpoint > s.checkpoint_wall_s};
       comm::check_mpi(MPI_Allreduce(MPI_IN_PLACE, flags, 3, MPI_INT64_T, MPI_MAX, comm.get()), "MPI_Allreduce");
       if (flags[1] != 0) {
         checkpoint(k - 1);
         ctx.out << "kmc: received signal " << flags[1] << ": checkpoint written to " << s.checkpoint
-                << "; continue with --restart " << s.checkpoint << "\n";
+                << "; continue with --restart " << s.checkpoint << " (or --resume)\n" << std::flush;
         return false;
       }
       if (flags[2] != 0) checkpoint(k - 1);
@@ -278,7 +288,7 @@ struct SegmentLoop {
             << " s (segment " << k << "/" << s.segments << "), " << static_cast<double>(steps) << " steps, "
             << static_cast<double>(steps) / elapsed << " steps/s, wall " << std::fixed << std::setprecision(1)
             << elapsed << " s\n"
-            << std::defaultfloat;
+            << std::defaultfloat << std::flush;  // seen as it happens, also in a job's log file
     last_progress = wall_seconds();
   }
 };
@@ -317,15 +327,33 @@ std::string summary_json(const Settings& s, const network::Network& net, double 
 
 }  // namespace
 
-int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
-  const double wall_start = wall_seconds();
-  const Settings s = read_settings(vm);
+namespace {
+
+/// Everything a rank needs before the engine starts, read without any
+/// collective operation.
+struct Setup {
+  Settings s;
+  network::Conditions base;
+  network::Network net;
+  StartSpec start;
+  std::vector<double> temps, concs;
+  std::int32_t first = 0, count = 0;
+  KmcParams P;
+  KmcTables tables;
+  RunLayout L;
+  std::string print;
+};
+
+Setup prepare(const po::variables_map& vm, const comm::Communicator& comm, int ranks_on_node) {
+  Setup x;
+  Settings& s = x.s;
+  s = read_settings(vm);
   // Every rank holds whole replicas; a rank without one would enter the
   // collective reductions and writes with nothing (issue 19: 3 ranks, 2 replicas crashed).
-  if (ctx.size > s.replicas)
-    throw UsageError("pandakinetics kmc: " + std::to_string(ctx.size) + " MPI ranks for " +
+  if (comm.size() > s.replicas)
+    throw UsageError("pandakinetics kmc: " + std::to_string(comm.size()) + " MPI ranks for " +
                      std::to_string(s.replicas) + " replicas: every rank needs at least one replica (use --replicas " +
-                     std::to_string(ctx.size) + " or more, or at most " + std::to_string(s.replicas) + " ranks)");
+                     std::to_string(comm.size()) + " or more, or at most " + std::to_string(s.replicas) + " ranks)");
   {  // outputs over inputs; the checkpoint may be the --restart file (read whole, then replaced)
     const std::vector<io::NamedPath> net_in = cli::input_paths(vm, {"network", "states", "edges", "transition-matrix"});
     std::vector<io::NamedPath> in = net_in, out = cli::paths_of(vm, {"output", "summary"});
@@ -334,36 +362,105 @@ int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
     out.push_back({vm.count("checkpoint") ? "--checkpoint" : "--checkpoint (default OUTPUT.ckpt.h5)", s.checkpoint});
     cli::check_paths("kmc", net_in, out);
   }
-  const network::Conditions base = network::conditions_from_options(vm);
-  const network::Network net = network::load_network_from_options(vm);
-  const StartSpec start = parse_start(s.start, net);
-  const std::vector<double> temps = per_replica(s.temperatures, base.temperature_K, s.replicas);
-  const std::vector<double> concs = per_replica(s.concentrations, base.concentration_M, s.replicas);
-  check_start_reachable(net, start, temps[0]);
+  x.base = network::conditions_from_options(vm);
+  x.net = network::load_network_from_options(vm);
+  const std::int64_t n = static_cast<std::int64_t>(x.net.states.size());
+  const std::int64_t nnz = 2 * static_cast<std::int64_t>(x.net.edges.size());  // at most: Eyring edges go both ways
+  std::tie(x.first, x.count) = replica_share(s.replicas, comm.rank(), comm.size());
+  RunSize size;
+  size.replicas = s.replicas;
+  size.local_replicas = x.count;
+  size.walkers = s.walkers;
+  size.grid_points = s.grid_points;
+  size.traj_walkers = s.traj_walkers;
+  size.traj_length = s.traj_length;
+  size.count_transitions = s.count_transitions;
+  size.states = n;
+  size.edges = nnz;
+  size.ranks = comm.size();
+  size.ranks_on_node = ranks_on_node;
+  check_memory(size);
+  check_disk(size, {{"--output", s.output}, {"--checkpoint", s.checkpoint}});
+  x.start = parse_start(s.start, x.net);
+  x.temps = per_replica(s.temperatures, x.base.temperature_K, s.replicas);
+  x.concs = per_replica(s.concentrations, x.base.concentration_M, s.replicas);
+  check_start_reachable(x.net, x.start, x.temps[0]);
+  x.P = make_params(s, x.net, x.first, x.count);
+  x.tables = build_tables(x.net, x.start, x.first, x.count, x.temps, x.concs, x.base.kappa);
+  x.L = make_layout(s, x.P, static_cast<std::int32_t>(n), static_cast<std::int64_t>(x.tables.targets.size()));
+  x.print = fingerprint(x.net, trajectory_settings(s, x.base, s.start));
+  return x;
+}
 
+/// Ranks of `comm` on this node (they share its memory).
+int ranks_on_this_node(const comm::Communicator& comm) {
+  MPI_Comm node = MPI_COMM_NULL;
+  comm::check_mpi(MPI_Comm_split_type(comm.get(), MPI_COMM_TYPE_SHARED, comm.rank(), MPI_INFO_NULL, &node),
+                  "MPI_Comm_split_type");
+  int size = 1;
+  MPI_Comm_size(node, &size);
+  MPI_Comm_free(&node);
+  return size;
+}
+
+bool file_exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
+  const double wall_start = wall_seconds();
+  runtime::record_stop_signals();
+  // Collectives first, on every rank: nothing before them can fail on some ranks only.
   comm::Communicator comm;
-  const auto [first, count] = replica_share(s.replicas, comm.rank(), comm.size());
-  const KmcParams P = make_params(s, net, first, count);
-  const KmcTables tables = build_tables(net, start, first, count, temps, concs, base.kappa);
-  const RunLayout L = make_layout(s, P, static_cast<std::int32_t>(net.states.size()),
-                                  static_cast<std::int64_t>(tables.targets.size()));
-  const std::string print = fingerprint(net, trajectory_settings(s, base, s.start));
+  const int ranks_on_node = ranks_on_this_node(comm);
+  // Set-up with no collective inside; a failure on any rank stops every rank
+  // with one message (issue 19: a rank failing alone left the others waiting).
+  const Setup x = comm::agreed(comm.get(), [&] { return prepare(vm, comm, ranks_on_node); });
+  const Settings& s = x.s;
+  const network::Network& net = x.net;
+  const network::Conditions& base = x.base;
+  const std::vector<double>& temps = x.temps;
+  const std::vector<double>& concs = x.concs;
+  const std::int32_t first = x.first, count = x.count;
+  const KmcTables& tables = x.tables;
+  const RunLayout& L = x.L;
+  const std::string& print = x.print;
+  // Ranks that read different networks (or options) would sample different
+  // chains into one file, or wait for each other in mismatched reductions.
+  comm::check_same_on_every_rank(comm.get(),
+                                 "the network and the sampling options (" + net.source +
+                                     ": states, edges, rates; seed, replicas, walkers, time, conditions)",
+                                 print, kExitError);
 
-  KmcEngine engine(tables, P);
-  engine.enable_device_reduction(comm.get());
   std::int64_t segment = 0;
-  if (!s.restart.empty()) {
-    engine.restore(read_checkpoint(s.restart, L, print, segment));
-    if (segment > s.segments)
-      throw InputError(s.restart, 0, "tampered or damaged checkpoint: segment " + std::to_string(segment) +
+  std::string restart = s.restart, note;
+  const std::unique_ptr<KmcEngine> engine_owner = comm::agreed(comm.get(), [&] {
+    auto e = std::make_unique<KmcEngine>(tables, x.P);
+    if (s.resume && file_exists(s.checkpoint)) {
+      const std::string found = checkpoint_fingerprint(s.checkpoint);
+      if (found == print) restart = s.checkpoint;
+      else note = "kmc: --resume: " + s.checkpoint + " is " + (found.empty() ? "not a KMC checkpoint" : "the checkpoint of a different run (fingerprint " + found + ", this run " + print + ")") + "; starting from the beginning\n";
+    }
+    if (!restart.empty()) {
+      e->restore(read_checkpoint(restart, L, print, segment));
+      if (segment > s.segments)
+        throw InputError(restart, 0, "tampered or damaged checkpoint: segment " + std::to_string(segment) +
                                          " is beyond the run's " + std::to_string(s.segments) + " segments");
-    ctx.out << "kmc: restarting from " << s.restart << " at segment " << segment << " of " << s.segments << "\n";
-  } else {
-    engine.initialize();
-  }
+    } else {
+      e->initialize();
+    }
+    return e;
+  });
+  KmcEngine& engine = *engine_owner;
+  engine.enable_device_reduction(comm.get());
+  ctx.out << note;
+  if (!restart.empty()) ctx.out << "kmc: restarting from " << restart << " at segment " << segment << " of " << s.segments << "\n";
   ctx.out << "kmc: " << net.states.size() << " states, " << L.nnz << " edges from " << net.source << "; "
           << s.replicas << " replicas x " << s.walkers << " walkers on " << comm.size() << " rank(s); horizon "
-          << s.horizon_s << " s; reductions via " << engine.reduction_backend() << "\n";
+          << s.horizon_s << " s; reductions via " << engine.reduction_backend() << "\n" << std::flush;
   SegmentLoop loop{s, engine, comm, L, print, ctx, wall_start};
   if (!loop.run(segment + 1)) return kExitOk;  // interrupted: checkpoint written
 
@@ -404,10 +501,12 @@ int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
     f.close();  // a failed flush (full disk) throws here, before the commit
   }
   std::optional<io::PendingFile> summary;  // both outputs complete on disk before either replaces a file
-  if (comm.is_root() && !s.summary.empty()) {
-    summary.emplace(s.summary);
-    summary->write(summary_json(s, net, base.kappa, total_steps, wall, print, groups));
-  }
+  comm::agreed(comm.get(), [&] {  // rank 0 writes it; a failure there stops every rank before the commit
+    if (comm.is_root() && !s.summary.empty()) {
+      summary.emplace(s.summary);
+      summary->write(summary_json(s, net, base.kappa, total_steps, wall, print, groups));
+    }
+  });
   pending.commit();
   if (summary) summary->commit();
 

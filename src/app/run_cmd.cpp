@@ -3,16 +3,22 @@
 // (solve before kmc: its timescale sets kmc's default --time). Each stage is the
 // subcommand of the same name, run in this process with the config's
 // [<stage>] section and the paths of the folder; a stage whose output file
-// exists is finished (every stage writes its outputs atomically) and is
-// skipped, so an interrupted run resumes where it stopped.
+// exists (every stage writes its outputs atomically) and whose record of
+// options and inputs (run/stage_record.hpp) matches is skipped, so an
+// interrupted run resumes where it stopped and a changed one recomputes.
+// SIGTERM/SIGUSR1 stop the run between stages (the KMC stage at its next
+// checkpoint) with exit code 0; the same command resumes.
 #include "analysis/analyze.hpp"
 #include "app/commands.hpp"
 #include "app/path_options.hpp"
+#include "comm/agree.hpp"
 #include "core/error.hpp"
 #include "dock/poses_in.hpp"
 #include "io/ini.hpp"
 #include "network/validate.hpp"
 #include "run/report_server.hpp"
+#include "run/stage_record.hpp"
+#include "runtime/stop_signal.hpp"
 
 #include <mpi.h>
 
@@ -86,6 +92,13 @@ std::string quote(const std::string& s) {
   return q + "'";
 }
 
+/// SIGTERM/SIGUSR1 reached a rank: every rank stops the run at the same
+/// point (not a std::exception: nothing on the way treats it as an error).
+struct StopRequested {
+  int signal;
+  std::string where;
+};
+
 struct Runner {
   cli::Context& ctx;
   std::string config;
@@ -93,18 +106,39 @@ struct Runner {
   bool recompute = false;  ///< a stage ran: every later stage runs again (its inputs changed)
   std::vector<std::pair<std::string, double>> timings;
 
-  /// Runs `args` as a subcommand unless `done_file` exists; returns its exit code.
+  /// Every rank at the same point: throws StopRequested when any rank has
+  /// received SIGTERM or SIGUSR1.
+  void stop_if_signalled(const std::string& where) const {
+    int signal = runtime::stop_signal();
+    MPI_Allreduce(MPI_IN_PLACE, &signal, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (signal != 0) throw StopRequested{signal, where};
+  }
+
+  /// Runs `args` as a subcommand unless `done_file` exists and was made from
+  /// the same options and inputs; returns its exit code.
   int step(const std::string& name, const std::string& done_file, const std::vector<std::string>& args) {
     ++stage;
+    stop_if_signalled("before the " + name + " stage");
+    std::vector<std::string> full = args;
+    if (!config.empty()) full.insert(full.begin() + 1, {"--config", config});
+    const std::string record_file = stage_record_path(done_file, name);
+    std::string record, why;
+    // Rank 0 decides (the file system is shared); a failure reading the inputs stops every rank.
+    const bool current = comm::agreed(MPI_COMM_WORLD, [&] {
+      if (ctx.rank != 0) return false;
+      record = stage_record(name, full, config);
+      return !recompute && stage_is_current(done_file, record_file, record, why);
+    });
     ctx.out << "run: [" << stage << "/" << stages << "] " << name << ": ";
-    if (!recompute && shared_decision(ctx.rank == 0 && exists(done_file))) {
-      ctx.out << "skipped, " << done_file << " exists (delete it to recompute)\n";
+    if (shared_decision(current)) {
+      ctx.out << "skipped, " << done_file << " exists and was made from the same options and inputs (" << record_file
+              << "; delete it to recompute)\n";
       timings.emplace_back(name + " (skipped)", 0.0);
       return kExitOk;
     }
-    std::vector<std::string> full = args;
-    if (!config.empty()) full.insert(full.begin() + 1, {"--config", config});
+    if (!recompute && !why.empty()) ctx.out << why << "\nrun: " << name << ": ";
     ctx.out << "pandakinetics " << join(full) << "\n" << std::flush;
+    const std::string before = ctx.rank == 0 ? file_identity(done_file) : "";
     recompute = true;
     cli::Context sub{ctx.out, ctx.err, ctx.rank, ctx.size, "pandakinetics " + join(full) + "  (stage of: " + ctx.command_line + ")"};
     MPI_Barrier(MPI_COMM_WORLD);
@@ -113,9 +147,21 @@ struct Runner {
     MPI_Barrier(MPI_COMM_WORLD);  // outputs of rank 0 are complete before the next stage reads them
     const double dt = MPI_Wtime() - t0;
     timings.emplace_back(name, dt);
+    // The record goes with an output this stage wrote (a stage stopped by a
+    // signal leaves the earlier output, or none).
+    if (rc == kExitOk && ctx.rank == 0) record_if_written(done_file, before, record_file, record);
     ctx.out << "run: " << name << " finished in " << std::fixed << std::setprecision(2) << dt << " s wall (exit " << rc
             << ")\n" << std::defaultfloat;
+    stop_if_signalled("after the " + name + " stage");
     return rc;
+  }
+
+  void record_if_written(const std::string& done_file, const std::string& before, const std::string& record_file,
+                         const std::string& record) const {
+    const std::string after = file_identity(done_file);
+    std::string error;
+    if (!after.empty() && after != before && !write_stage_record(record_file, record, error))
+      ctx.err << "pandakinetics run: warning: " << error << " (the stage will run again next time)\n";
   }
 };
 
@@ -177,6 +223,7 @@ void check_run_inputs(const po::variables_map& vm, const std::string& config, co
   if (top && !vm.count("poses")) out.push_back({"--output (poses.h5)", folder + "/poses.h5", true});
   cli::check_paths("run", in, out);
   io::check_inputs_outside("pandakinetics run", in, {"--output (report/)", folder + "/report"});
+  io::check_inputs_outside("pandakinetics run", in, {"--output (stages/)", folder + "/stages"});
 }
 
 std::string analysis_dir() {
@@ -230,6 +277,14 @@ std::vector<std::string> network_args(const po::variables_map& vm, const std::st
           d + "/network.json", "--temperature", num(vm["temperature"].as<double>()), "--kappa", num(vm["kappa"].as<double>())};
 }
 
+/// The network stage's arguments as Runner::step runs them (`--config` second).
+std::vector<std::string> network_stage_args(const po::variables_map& vm, const Runner& r, const std::string& poses,
+                                            const std::string& lig, const std::string& d) {
+  std::vector<std::string> args = network_args(vm, poses, lig, d);
+  if (!r.config.empty()) args.insert(args.begin() + 1, {"--config", r.config});
+  return args;
+}
+
 /// Screening on several ranks: the network of each ligand is built by one rank
 /// (round robin, its printout in <folder>/network.log), all at the same time.
 int spread_networks(const po::variables_map& vm, Runner& r, const std::string& poses,
@@ -241,15 +296,22 @@ int spread_networks(const po::variables_map& vm, Runner& r, const std::string& p
   int rc = kExitOk;
   for (std::size_t i = 0; i < ligands.size(); ++i) {
     if (static_cast<int>(i % static_cast<std::size_t>(ctx.size)) != ctx.rank) continue;
-    if (!r.recompute && exists(folders[i] + "/network.h5")) continue;
-    std::vector<std::string> args = network_args(vm, poses, ligands[i], folders[i]);
-    if (!r.config.empty()) args.insert(args.begin() + 1, {"--config", r.config});
+    const std::vector<std::string> args = network_stage_args(vm, r, poses, ligands[i], folders[i]);
+    const std::string done = folders[i] + "/network.h5", record_file = stage_record_path(done, "network");
+    const std::string record = stage_record("network", args, r.config);
+    std::string why;
+    if (!r.recompute && stage_is_current(done, record_file, record, why)) continue;
     std::ofstream log(folders[i] + "/network.log");
+    if (!why.empty()) log << "run: network: " << why << "\n";
     cli::Context sub{log, log, 0, 1, "pandakinetics " + join(args) + "  (stage of: " + ctx.command_line + ", rank " +
                                            std::to_string(ctx.rank) + ")"};
-    rc = std::max(rc, cli::run_cli(args, sub));
+    const std::string before = file_identity(done);
+    const int code = cli::run_cli(args, sub);
+    if (code == kExitOk) r.record_if_written(done, before, record_file, record);
+    rc = std::max(rc, code);
   }
   MPI_Allreduce(MPI_IN_PLACE, &rc, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  r.stop_if_signalled("after the network stage");
   const double dt = MPI_Wtime() - t0;
   r.timings.emplace_back("network (all ligands)", dt);
   ctx.out << "run: network of every ligand finished in " << std::fixed << std::setprecision(2) << dt
@@ -273,8 +335,9 @@ int ligand_stages(const po::variables_map& vm, Runner& r, const std::string& pos
                                     d + "/solve.json", "--concentration", conc};
   solve.insert(solve.end(), conditions.begin(), conditions.end());
   if (const int rc = r.step("solve", d + "/solve.h5", solve); rc != kExitOk) return rc;
+  // --resume: a KMC stage stopped by a signal continues from its checkpoint (when it is this run's).
   std::vector<std::string> kmc = {"kmc", "--network", d + "/network.h5", "--output", d + "/kmc.h5", "--summary",
-                                  d + "/kmc.json", "--concentration", conc};
+                                  d + "/kmc.json", "--concentration", conc, "--resume"};
   kmc.insert(kmc.end(), conditions.begin(), conditions.end());
   if (vm.count("temperatures")) kmc.insert(kmc.end(), {"--replica-temperatures", vm["temperatures"].as<std::string>()});
   if (!config_sets(r.config, "kmc", "time")) {
@@ -412,16 +475,18 @@ void print_summary(Runner& r, const std::string& dir, const std::vector<std::str
 
 }  // namespace
 
-int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
+namespace {
+int run_stages(const po::variables_map& vm, cli::Context& ctx) {
   if (!vm.count("output")) throw UsageError("pandakinetics run: no output folder given (--output DIR)");
   const std::string dir = vm["output"].as<std::string>();
   // Checked before any stage, which a resume may skip.
   network::check_conditions({vm["temperature"].as<double>(), vm["kappa"].as<double>(), vm["concentration"].as<double>()});
   Runner r{ctx, vm.count("config") ? vm["config"].as<std::string>() : "", 0, 6, false, {}};
   check_run_inputs(vm, r.config, dir, true);
-  if (ctx.rank == 0 && !exists(dir) && ::mkdir(dir.c_str(), 0777) != 0)
-    throw SystemError("pandakinetics run: cannot create the output folder " + dir);
-  MPI_Barrier(MPI_COMM_WORLD);
+  comm::agreed(MPI_COMM_WORLD, [&] {
+    if (ctx.rank == 0 && !exists(dir) && ::mkdir(dir.c_str(), 0777) != 0)
+      throw SystemError("pandakinetics run: cannot create the output folder " + dir);
+  });
   // The report's Python starts now and loads its modules while the stages
   // compute (about a second of imports, more where bytecode is not cached).
   ReportTools report;
@@ -440,19 +505,28 @@ int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
   for (const auto& lig : read_poses_h5(poses).ligands) ligands.push_back(lig.name);
   const bool screening = ligands.size() > 1;
   std::vector<std::string> folders;
-  for (const auto& lig : ligands) {
-    folders.push_back(screening ? dir + "/" + lig : dir);
-    if (screening) check_run_inputs(vm, r.config, folders.back(), false);
-    if (screening && ctx.rank == 0 && !exists(folders.back()) && ::mkdir(folders.back().c_str(), 0777) != 0)
-      throw SystemError("pandakinetics run: cannot create " + folders.back());
-  }
-  MPI_Barrier(MPI_COMM_WORLD);
+  comm::agreed(MPI_COMM_WORLD, [&] {
+    for (const auto& lig : ligands) {
+      folders.push_back(screening ? dir + "/" + lig : dir);
+      if (screening) check_run_inputs(vm, r.config, folders.back(), false);
+      if (screening && ctx.rank == 0 && !exists(folders.back()) && ::mkdir(folders.back().c_str(), 0777) != 0)
+        throw SystemError("pandakinetics run: cannot create " + folders.back());
+    }
+  });
   const bool poses_recomputed = r.recompute;
   // Which networks are new this run (rank 0 decides; the file system is shared).
   std::vector<int> fresh(ligands.size(), 0);
   const bool spread = screening && ctx.size > 1;
   if (spread) {
-    for (std::size_t i = 0; i < ligands.size(); ++i) fresh[i] = poses_recomputed || !exists(folders[i] + "/network.h5");
+    comm::agreed(MPI_COMM_WORLD, [&] {
+      for (std::size_t i = 0; i < ligands.size() && ctx.rank == 0; ++i) {
+        const std::string done = folders[i] + "/network.h5";
+        const std::string record =
+            stage_record("network", network_stage_args(vm, r, poses, ligands[i], folders[i]), r.config);
+        std::string why;
+        fresh[i] = poses_recomputed || !stage_is_current(done, stage_record_path(done, "network"), record, why);
+      }
+    });
     MPI_Bcast(fresh.data(), static_cast<int>(fresh.size()), MPI_INT, 0, MPI_COMM_WORLD);
     if ((rc = spread_networks(vm, r, poses, ligands, folders)) != kExitOk) return rc;
   }
@@ -471,6 +545,19 @@ int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
   print_summary(r, dir, kmc_files, ligands);
   if (!reports_ok) ctx.err << "pandakinetics run: the report script failed (see above); the other outputs are complete\n";
   return reports_ok ? kExitOk : kExitError;
+}
+
+}  // namespace
+
+int run_pipeline(const po::variables_map& vm, cli::Context& ctx) {
+  try {
+    return run_stages(vm, ctx);
+  } catch (const StopRequested& stop) {
+    ctx.out << "run: signal " << stop.signal << " received: stopped " << stop.where
+            << "; the finished stages and the KMC stage's checkpoint are kept, and the same command resumes\n"
+            << std::flush;
+    return kExitOk;
+  }
 }
 
 }  // namespace pk::pipeline

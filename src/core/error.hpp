@@ -43,4 +43,19 @@ class SystemError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// An error every rank of the run has agreed on at one point of the program
+/// (comm/agree.hpp): each rank throws it, the one that `prints` shows the
+/// message, and every rank exits with `exit_code`, without MPI_Abort.
+class AgreedError : public std::runtime_error {
+ public:
+  AgreedError(const std::string& what, int exit_code, bool prints)
+      : std::runtime_error(what), exit_code_(exit_code), prints_(prints) {}
+  int exit_code() const { return exit_code_; }
+  bool prints() const { return prints_; }
+
+ private:
+  int exit_code_;
+  bool prints_;
+};
+
 }  // namespace pk

@@ -181,6 +181,14 @@ KmcSnapshot read_checkpoint(const std::string& path, const RunLayout& L, const s
     throw InputError(path, 0, "tampered or damaged checkpoint: /checkpoint@segment = " + std::to_string(stored_segment) +
                                   ", expected a whole number >= 0");
   segment = static_cast<std::int64_t>(stored_segment);
+  // The simulated time the checkpoint was taken at (issue 19: a NaN here hung a restart).
+  const double reached = io::read_double_attribute(f, "/checkpoint", "reached_s");
+  if (!(reached >= 0 && reached <= L.horizon_s * (1 + 1e-9))) {
+    char what[160];
+    std::snprintf(what, sizeof what, "tampered or damaged checkpoint: /checkpoint@reached_s = %g, expected a time in [0, %g] s",
+                  reached, L.horizon_s);
+    throw InputError(path, 0, what);
+  }
   KmcSnapshot s;
   visit_fields(s, L, [&](const char* name, auto& v, std::int64_t per_replica) {
     using T = typename std::decay_t<decltype(v)>::value_type;
@@ -190,6 +198,15 @@ KmcSnapshot read_checkpoint(const std::string& path, const RunLayout& L, const s
   });
   check_snapshot(path, s, L);
   return s;
+}
+
+std::string checkpoint_fingerprint(const std::string& path) {
+  try {
+    io::File f = io::File::open_read(path, MPI_COMM_NULL);
+    return io::read_string_attribute(f, "/checkpoint", "fingerprint");
+  } catch (const std::exception&) {
+    return "";
+  }
 }
 
 }  // namespace pk::kmc

@@ -64,4 +64,8 @@ void write_checkpoint(const std::string& path, MPI_Comm comm, const KmcSnapshot&
 KmcSnapshot read_checkpoint(const std::string& path, const RunLayout& layout, const std::string& fingerprint,
                             std::int64_t& segment);
 
+/// The fingerprint a checkpoint was written with ("" when `path` is not a
+/// readable KMC checkpoint): whether it belongs to this run (`kmc --resume`).
+std::string checkpoint_fingerprint(const std::string& path);
+
 }  // namespace pk::kmc

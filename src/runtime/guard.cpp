@@ -1,6 +1,7 @@
 #include "runtime/guard.hpp"
 
 #include "core/error.hpp"
+#include "runtime/stop_signal.hpp"
 
 #include <Kokkos_Core.hpp>
 #include <mpi.h>
@@ -14,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 
 #ifdef KOKKOS_ENABLE_CUDA
 #include <cuda_runtime.h>
@@ -171,7 +173,50 @@ bool mpi_is_finalized() {
   return finalized != 0;
 }
 
+namespace {
+/// How long a rank whose exception reached main waits for the others to
+/// report one too (the same bad option or file on every rank).
+constexpr double kFailureWaitSeconds = 2.0;
+
+/// A rank's exception that no agreement point caught (comm/agree.hpp). When
+/// every rank arrives here within kFailureWaitSeconds, rank 0 prints its
+/// message once and every rank returns the largest exit code. Otherwise the
+/// other ranks are elsewhere, perhaps waiting in a collective this rank will
+/// never enter: it prints its message and aborts the job (issue 19: one rank
+/// with a bad config hung the others).
+int fail_together(MPI_Comm& failures, int rank, int size, int code, const char* what) {
+  int agreed = code;
+  MPI_Request request = MPI_REQUEST_NULL;
+  bool everyone = false;
+  if (failures != MPI_COMM_NULL &&
+      MPI_Iallreduce(&code, &agreed, 1, MPI_INT, MPI_MAX, failures, &request) == MPI_SUCCESS) {
+    const auto start = std::chrono::steady_clock::now();
+    for (;;) {
+      int done = 0;
+      if (MPI_Test(&request, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) break;
+      if (done) {
+        everyone = true;
+        break;
+      }
+      if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > kFailureWaitSeconds) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  }
+  if (everyone) {
+    if (rank == 0) std::fprintf(stderr, "pandakinetics: error: %s\n", what);
+    MPI_Comm_free(&failures);
+    return agreed;
+  }
+  std::fprintf(stderr, "pandakinetics: error (rank %d of %d; the other ranks did not fail here): %s\n", rank, size, what);
+  std::fflush(stderr);
+  MPI_Abort(MPI_COMM_WORLD, code);
+  return code;
+}
+}  // namespace
+
 int guarded_main(int argc, char** argv, const std::function<int(int, char**)>& body) {
+  // Before MPI and Kokkos start: a signal during start-up is recorded too.
+  if (argc > 1 && stops_cleanly(argv[1])) record_stop_signals();
   std::optional<RuntimeGuard> guard;
   try {
     guard.emplace(argc, argv);
@@ -181,17 +226,27 @@ int guarded_main(int argc, char** argv, const std::function<int(int, char**)>& b
   }
   const int rank = guard->world_rank();
   const int size = guard->world_size();
+  // A communicator of its own for failures, so that no other traffic matches them.
+  MPI_Comm failures = MPI_COMM_NULL;
+  if (size > 1 && MPI_Comm_dup(MPI_COMM_WORLD, &failures) != MPI_SUCCESS) failures = MPI_COMM_NULL;
+  const auto release = [&] {
+    if (failures != MPI_COMM_NULL && !mpi_is_finalized()) MPI_Comm_free(&failures);
+  };
   try {
-    return body(argc, argv);
+    const int rc = body(argc, argv);
+    release();
+    return rc;
+  } catch (const AgreedError& e) {
+    // Every rank threw it at the same point: one message, one exit code.
+    if (e.prints()) std::fprintf(stderr, "pandakinetics: error: %s\n", e.what());
+    release();
+    return e.exit_code();
   } catch (const UsageError& e) {
-    if (rank == 0) std::fprintf(stderr, "pandakinetics: error: %s\n", e.what());
+    if (size > 1) return fail_together(failures, rank, size, kExitUsage, e.what());
+    std::fprintf(stderr, "pandakinetics: error: %s\n", e.what());
     return kExitUsage;
   } catch (const std::exception& e) {
-    if (size > 1) {
-      std::fprintf(stderr, "pandakinetics: error (rank %d of %d): %s\n", rank, size, e.what());
-      std::fflush(stderr);
-      MPI_Abort(MPI_COMM_WORLD, kExitError);
-    }
+    if (size > 1) return fail_together(failures, rank, size, kExitError, e.what());
     std::fprintf(stderr, "pandakinetics: error: %s\n", e.what());
     return kExitError;
   }

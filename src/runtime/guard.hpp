@@ -35,9 +35,13 @@ bool kokkos_is_initialized();
 bool mpi_is_finalized();
 
 /// Runs `body` inside a RuntimeGuard and maps exceptions to exit codes:
-/// UsageError -> 2 (printed once, by rank 0: every rank parses the same
-/// command line); any other exception -> printed by the failing rank, then
-/// MPI_Abort when there are several ranks (so no rank hangs), exit 1 alone.
+/// UsageError -> 2, any other exception -> 1, AgreedError (thrown on every
+/// rank at an agreement point, comm/agree.hpp) -> its own code, printed by
+/// the rank it names. With several ranks, an exception that no agreement
+/// point caught waits up to 2 s for every rank to fail too (then rank 0
+/// prints it once); otherwise the failing rank prints it and calls MPI_Abort,
+/// so no rank hangs. SIGTERM/SIGUSR1 are recorded from the start for the
+/// commands that stop cleanly (runtime/stop_signal.hpp).
 int guarded_main(int argc, char** argv, const std::function<int(int, char**)>& body);
 
 }  // namespace pk::runtime
