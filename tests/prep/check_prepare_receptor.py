@@ -13,7 +13,9 @@ tautomers differ from ours).
 Asserted: our `dock --score_only` total on our receptor within 0.05
 kcal/mol of vina's on Open Babel's, the same heavy atoms, vina on our 5TMN
 receptor files equal to our score (0.01), the notes for
-waters, hetero groups, insertion codes and metal ions; on an edited copy
+waters, hetero groups, insertion codes and metal ions, the geometry of every
+added hydrogen (bond length, angles to its atom's bonds, no clash within its
+residue); on an edited copy
 alternate locations (the more occupied kept), a missing side chain, mmCIF
 input giving the same atoms as PDB, a malformed coordinate (exit 1, file:line).
 usage: check_prepare_receptor.py PANDAKINETICS SOURCE_DIR"""
@@ -103,6 +105,37 @@ def heavy_set(path):
                                for l in atoms(path) if l[77:79].strip() not in ("HD", "H"))
 
 
+def hydrogen_geometry(path):
+    """Problems of the HD atoms' placement: bond length, angles to the host's other bonds, clashes in the residue."""
+    import math
+    recs = atoms(path)
+    xyz = [(float(l[30:38]), float(l[38:46]), float(l[46:54])) for l in recs]
+    bad = []
+    by_res = collections.defaultdict(list)
+    for i, l in enumerate(recs):
+        by_res[l[17:27]].append(i)
+    for i, l in enumerate(recs):
+        if l[77:79].strip() != "HD":
+            continue
+        heavy = [j for j in by_res[l[17:27]] if recs[j][77:79].strip() != "HD"]
+        near = sorted((math.dist(xyz[i], xyz[j]), j) for j in heavy)
+        d, host = near[0]
+        el = recs[host][77:79].strip()[0]
+        want = {"N": 1.01, "O": 0.96, "S": 1.34}.get(el)
+        if want is None or abs(d - want) > 0.01:
+            bad.append(f"{l[12:27]}: {d:.3f} Å from {recs[host][12:16].strip()}")
+        if len(near) > 1 and near[1][0] < 1.5:
+            bad.append(f"{l[12:27]}: {near[1][0]:.2f} Å from {recs[near[1][1]][12:16].strip()}")
+        for dd, j in near[1:]:
+            if j != host and math.dist(xyz[host], xyz[j]) < 1.9:  # a bond of the host
+                v1 = [a - b for a, b in zip(xyz[i], xyz[host])]
+                v2 = [a - b for a, b in zip(xyz[j], xyz[host])]
+                cos = sum(a * b for a, b in zip(v1, v2)) / (math.hypot(*v1) * math.hypot(*v2))
+                if math.degrees(math.acos(max(-1, min(1, cos)))) < 100:
+                    bad.append(f"{l[12:27]}: {math.degrees(math.acos(cos)):.0f}° to {recs[j][12:16].strip()}")
+    return bad
+
+
 def prepare(inp, out, extra=()):
     r = run([pk, "prepare", "--receptor", inp, "--output", out] + list(extra))
     return r
@@ -169,6 +202,9 @@ for name, fname, chains in COMPLEXES:
                   and any(l[77:79].strip() == "Zn" for l in metals) and any(l[77:79].strip() == "Ca" for l in metals))
         if kind == "added":
             check(f"{name}: the protonation summary is printed", "polar hydrogens added at pH 7" in notes)
+            bad = hydrogen_geometry(ours)
+            check(f"{name}: every added hydrogen 0.96/1.01/1.34 Å from one N/O/S, >= 100° from its bonds, "
+                  f"no heavy atom of its residue within 1.5 Å", not bad, "; ".join(bad[:5]))
 
 # Edits on 5LNY: alternate locations (B more occupied), a side chain cut short,
 # mmCIF input, a malformed coordinate.
