@@ -10,6 +10,7 @@
 // vice versa; states labelled `other` do not change the phase.
 #pragma once
 
+#include "kmc_basin.hpp"
 #include "kmc_codes.hpp"
 #include "philox.hpp"
 #include "pk_compat.hpp"
@@ -144,6 +145,24 @@ struct KmcData {
   bool count_transitions = true;
   std::int32_t dwell_bins = 200;
   double dwell_log10_min = -15.0, dwell_bins_per_decade = 10.0;
+  // Superbasins (kernels/kmc_basin.hpp; baseline walk only). basins false:
+  // none, and the walk is exactly the one without them.
+  bool basins = false;
+  R<std::int32_t> basin_of, basin_local;  // n: basin (-1: none), index within it
+  R<std::int32_t> basin_size;             // basins
+  R<std::int64_t> basin_member_first;     // basins: offset into the member arrays
+  R<std::int64_t> basin_vec_first;        // basins: offset into basin_vec
+  R<std::int32_t> basin_members;          // member_total: state of each member
+  R<double> basin_lambda, basin_sw, basin_alpha, basin_beta, basin_exit;  // tables x member_total
+  R<double> basin_vec;                    // tables x vec_total
+  R<double> edge_prob;                    // tables x nnz
+  std::int64_t basin_member_total = 0, basin_vec_total = 0;
+  KOKKOS_INLINE_FUNCTION KmcBasinLaw basin_law(std::int32_t table, std::int32_t b) const {
+    const std::int64_t mf = static_cast<std::int64_t>(table) * basin_member_total + basin_member_first(b);
+    const std::int64_t vf = static_cast<std::int64_t>(table) * basin_vec_total + basin_vec_first(b);
+    return {basin_size(b),         basin_lambda.data() + mf, basin_vec.data() + vf, basin_sw.data() + mf,
+            basin_alpha.data() + mf, basin_beta.data() + mf,   basin_exit.data() + mf};
+  }
 };
 
 /// A packed walker's registers while it runs (the rest of its state stays
@@ -299,27 +318,36 @@ struct KmcAdvance {
         ++capped;
         break;
       }
-      const double inv_rate = discrete ? 1.0 : d.inv_total_rate(rate_base + s);
-      if (!(inv_rate > 0.0)) {  // absorbing state: the walker stays
-        count_grid(rl, s, g, t_stop);
-        if (t_stop >= d.horizon) done = kDoneHorizon;
-        break;
+      double t_new;
+      std::int64_t e;
+      const std::int32_t basin = d.basins ? d.basin_of(s) : -1;
+      if (basin >= 0) {  // one step leaves the superbasin
+        if (!basin_step(rl, w, replica, table, basin, s, t, st, g, t_new, e)) {
+          if (t_stop >= d.horizon) done = kDoneHorizon;
+          break;
+        }
+      } else {
+        const double inv_rate = discrete ? 1.0 : d.inv_total_rate(rate_base + s);
+        if (!(inv_rate > 0.0)) {  // absorbing state: the walker stays
+          count_grid(rl, s, g, t_stop);
+          if (t_stop >= d.horizon) done = kDoneHorizon;
+          break;
+        }
+        const Philox4x32 rnd = kmc_random(d.seed, replica, static_cast<std::uint32_t>(w), static_cast<std::uint64_t>(st));
+        // Waiting time -ln(1-u)/R: the logarithm in single precision (relative
+        // error ~1e-7 of each waiting time, far below any statistical error;
+        // 1-u keeps its relative precision down to 2^-53 as a float), the
+        // clock in double.
+        t_new = discrete ? static_cast<double>(st + 1) * d.lag
+                         : t - static_cast<double>(compat::log(static_cast<float>(1.0 - uniform53(rnd.v[0], rnd.v[1])))) * inv_rate;
+        count_grid(rl, s, g, t_new < t_stop ? t_new : t_stop);
+        if (t_new > t_stop) {
+          if (t_stop >= d.horizon) done = kDoneHorizon;
+          break;
+        }
+        const double v = uniform53(rnd.v[2], rnd.v[3]);
+        e = select_edge(prob_base, d.row_offsets(s), d.row_offsets(s + 1), v);
       }
-      const Philox4x32 rnd = kmc_random(d.seed, replica, static_cast<std::uint32_t>(w), static_cast<std::uint64_t>(st));
-      // Waiting time -ln(1-u)/R: the logarithm in single precision (relative
-      // error ~1e-7 of each waiting time, far below any statistical error;
-      // 1-u keeps its relative precision down to 2^-53 as a float), the
-      // clock in double.
-      const double t_new =
-          discrete ? static_cast<double>(st + 1) * d.lag
-                   : t - static_cast<double>(compat::log(static_cast<float>(1.0 - uniform53(rnd.v[0], rnd.v[1])))) * inv_rate;
-      count_grid(rl, s, g, t_new < t_stop ? t_new : t_stop);
-      if (t_new > t_stop) {
-        if (t_stop >= d.horizon) done = kDoneHorizon;
-        break;
-      }
-      const double v = uniform53(rnd.v[2], rnd.v[3]);
-      const std::int64_t e = select_edge(prob_base, d.row_offsets(s), d.row_offsets(s + 1), v);
       const std::int32_t next = d.targets(e);
       if (team_counts) compat::atomic_inc(&team_counts[e]);
       else if (d.count_transitions) compat::atomic_inc(&d.transitions(edge_base + e));
@@ -363,6 +391,66 @@ struct KmcAdvance {
     d.fpt_bound(i) = fpt_b;
     d.fpt_unbound(i) = fpt_u;
     d.first_dwell(i) = first_dwell;
+  }
+
+  /// One step of a walker at state s (time t, step st) inside superbasin b:
+  /// its exit time t_new and exit edge e, drawn exactly from the basin's exit
+  /// law (kernels/kmc_basin.hpp), with the occupancy grid points it passes
+  /// before min(t_new, t_stop) drawn from the bridge between entry and exit.
+  /// Returns false when the exit lies beyond t_stop (not taken: the next call
+  /// draws the same numbers, and redraws the same bridge up to the grid
+  /// points it has already counted).
+  KOKKOS_INLINE_FUNCTION bool basin_step(std::int32_t rl, std::int32_t w, std::uint32_t replica, std::int32_t table,
+                                         std::int32_t b, std::int32_t s, double t, std::int64_t st, std::int32_t& g,
+                                         double& t_new, std::int64_t& e) const {
+    const KmcBasinLaw L = d.basin_law(table, b);
+    const std::int32_t i = d.basin_local(s);
+    const Philox4x32 rnd = kmc_random(d.seed, replica, static_cast<std::uint32_t>(w), static_cast<std::uint64_t>(st));
+    const double T = basin_exit_time(L, i, 1.0 - uniform53(rnd.v[0], rnd.v[1]));
+    t_new = t + T;
+    const std::int32_t a = basin_exit_member(L, i, T, uniform53(rnd.v[2], rnd.v[3]));
+    const std::int64_t member0 = d.basin_member_first(b);
+    const double until = t_new < t_stop ? t_new : t_stop;
+    if (g < d.grid_points && g * d.grid_dt < until) {
+      // From the stay's first grid point (t <= t_g), so that a stay cut by
+      // t_stop redraws the same bridge.
+      const double g_at_t = t / d.grid_dt;
+      std::int32_t gg = g_at_t < d.grid_points ? static_cast<std::int32_t>(g_at_t) : d.grid_points;
+      while (gg > 0 && (gg - 1) * d.grid_dt >= t) --gg;
+      while (gg < d.grid_points && gg * d.grid_dt < t) ++gg;
+      std::int32_t at = i;
+      double t_at = t;
+      for (; gg < d.grid_points && gg * d.grid_dt < until; ++gg) {
+        const double tg = gg * d.grid_dt;
+        const Philox4x32 rb = kmc_random(d.seed ^ kBasinBridgeKey, replica, static_cast<std::uint32_t>(w),
+                                         static_cast<std::uint64_t>(gg));
+        at = basin_bridge(L, at, tg - t_at, a, t_new - tg, uniform53(rb.v[0], rb.v[1]));
+        t_at = tg;
+        if (gg >= g)
+          compat::atomic_inc(&d.occupancy((static_cast<std::int64_t>(rl) * d.grid_points + gg) * d.n +
+                                          d.basin_members(member0 + at)));
+      }
+      if (gg > g) g = gg;
+    }
+    if (t_new > t_stop) return false;
+    // The exit edge: one of the last member's edges out of the basin, by rate.
+    const std::int32_t sa = d.basin_members(member0 + a);
+    const std::int64_t first = d.row_offsets(sa), end = d.row_offsets(sa + 1);
+    const std::int64_t pb = static_cast<std::int64_t>(table) * d.nnz;
+    double out = 0;
+    for (std::int64_t k = first; k < end; ++k)
+      if (d.basin_of(d.targets(k)) != b) out += d.edge_prob(pb + k);
+    const Philox4x32 re = kmc_random(d.seed ^ kBasinEdgeKey, replica, static_cast<std::uint32_t>(w), static_cast<std::uint64_t>(st));
+    const double target = uniform53(re.v[0], re.v[1]) * out;
+    double cum = 0;
+    e = -1;
+    for (std::int64_t k = first; k < end; ++k) {
+      if (d.basin_of(d.targets(k)) == b) continue;
+      e = k;
+      cum += d.edge_prob(pb + k);
+      if (target < cum) break;
+    }
+    return true;
   }
 
   /// One walker on the packed tables: the same walk as `walk` (same random

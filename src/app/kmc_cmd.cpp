@@ -51,6 +51,7 @@ struct Settings {
   bool count_transitions = true, resume = false;
   std::string start, output, summary, checkpoint, restart;
   std::vector<double> temperatures, concentrations;
+  SuperbasinOptions basins;
 };
 
 Settings read_settings(const po::variables_map& vm) {
@@ -87,6 +88,10 @@ Settings read_settings(const po::variables_map& vm) {
   s.restart = vm.count("restart") ? vm["restart"].as<std::string>() : "";
   s.resume = vm["resume"].as<bool>();
   if (s.resume && !s.restart.empty()) throw UsageError("pandakinetics kmc: --resume and --restart exclude each other");
+  s.basins.mode = vm["superbasins"].as<std::string>();
+  s.basins.rate_per_s = vm["superbasin-rate"].as<double>();
+  s.basins.separation = vm["superbasin-separation"].as<double>();
+  s.basins.max_states = vm["superbasin-max-states"].as<int>();
   s.temperatures = parse_list(vm["replica-temperatures"].as<std::string>(), "--replica-temperatures");
   s.concentrations = parse_list(vm["replica-concentrations"].as<std::string>(), "--replica-concentrations");
   const auto out_of_range = [](const char* option, double v, const char* range) {
@@ -124,6 +129,9 @@ std::vector<std::string> trajectory_settings(const Settings& s, const network::C
                                    "transitions=" + std::to_string(s.count_transitions), "start=" + start,
                                    "T=" + num(c.temperature_K), "kappa=" + num(c.kappa), "c=" + num(c.concentration_M),
                                    "segments=" + std::to_string(s.segments)};
+  if (s.basins.mode != "none")  // without basins: the fingerprint of earlier versions
+    out.push_back("superbasins=" + s.basins.mode + "," + num(s.basins.rate_per_s) + "," + num(s.basins.separation) + "," +
+                  std::to_string(s.basins.max_states));
   for (double t : s.temperatures) out.push_back("Tr=" + num(t));
   for (double x : s.concentrations) out.push_back("cr=" + num(x));
   return out;
@@ -172,6 +180,11 @@ void add_kmc_options(po::options_description& desc) {
       ("keep-trajectories", po::value<int>()->default_value(4), "walkers per replica whose full trajectory (time, state) is kept")
       ("trajectory-length", po::value<int>()->default_value(1000), "events kept per trajectory")
       ("no-transition-counts", po::bool_switch()->default_value(false), "do not count transitions per edge (saves one atomic per step)")
+      ("superbasins", po::value<std::string>()->default_value("auto")->value_name("auto|none|FILE.csv"),
+       "superbasins: groups of states that exchange much faster than they are left; a walker leaves one in a single step drawn exactly from its exit law (time and exit edge), whatever the flicker rate. auto: found from the rates (the three options below); none: every flicker is a step; FILE.csv: 'state,basin' rows naming them (docs/superbasins.md)")
+      ("superbasin-rate", po::value<double>()->default_value(1.0)->value_name("PER_S"), "auto: states (same macrostate) that exchange at least this fast, 1/s, both ways under every replica's conditions, may share a basin")
+      ("superbasin-separation", po::value<double>()->default_value(1e3), "auto: a group becomes a basin when its fastest state's total rate is at least this many times its exact slowest escape rate")
+      ("superbasin-max-states", po::value<int>()->default_value(kMaxBasinStates), "auto: largest basin (at most 256); larger groups are cut into connected pieces")
       ("output", po::value<std::string>()->default_value("run.h5"), "HDF5 result file, written by all ranks, replaced atomically")
       ("summary", po::value<std::string>()->value_name("FILE.json"), "also write the estimates as JSON")
       ("checkpoint", po::value<std::string>()->value_name("FILE.h5"), "checkpoint file (default: OUTPUT.ckpt.h5)")
@@ -339,6 +352,7 @@ struct Setup {
   std::vector<double> temps, concs;
   std::int32_t first = 0, count = 0;
   KmcParams P;
+  Superbasins basins;
   KmcTables tables;
   RunLayout L;
   std::string print;
@@ -386,7 +400,9 @@ Setup prepare(const po::variables_map& vm, const comm::Communicator& comm, int r
   x.concs = per_replica(s.concentrations, x.base.concentration_M, s.replicas);
   check_start_reachable(x.net, x.start, x.temps[0]);
   x.P = make_params(s, x.net, x.first, x.count);
-  x.tables = build_tables(x.net, x.start, x.first, x.count, x.temps, x.concs, x.base.kappa);
+  if (x.net.lag_time_s <= 0)
+    x.basins = find_superbasins(x.net, condition_rates(x.net, x.temps, x.concs, x.base.kappa), s.basins);
+  x.tables = build_tables(x.net, x.start, x.first, x.count, x.temps, x.concs, x.base.kappa, &x.basins);
   x.L = make_layout(s, x.P, static_cast<std::int32_t>(n), static_cast<std::int64_t>(x.tables.targets.size()));
   x.print = fingerprint(x.net, trajectory_settings(s, x.base, s.start));
   return x;
@@ -461,6 +477,14 @@ int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
   ctx.out << "kmc: " << net.states.size() << " states, " << L.nnz << " edges from " << net.source << "; "
           << s.replicas << " replicas x " << s.walkers << " walkers on " << comm.size() << " rank(s); horizon "
           << s.horizon_s << " s; reductions via " << engine.reduction_backend() << "\n" << std::flush;
+  const Superbasins& basins = x.basins;
+  if (basins.count() > 0) {
+    std::int32_t largest = 0;
+    for (std::int32_t b = 0; b < basins.count(); ++b) largest = std::max(largest, basins.size(b));
+    ctx.out << "kmc: " << basins.count() << " superbasin(s) holding " << basins.members.size() << " states (largest "
+            << largest << "): one step per basin exit, drawn from its exact exit law; transitions inside a basin are "
+            << "not counted (docs/superbasins.md)\n";
+  }
   SegmentLoop loop{s, engine, comm, L, print, ctx, wall_start};
   if (!loop.run(segment + 1)) return kExitOk;  // interrupted: checkpoint written
 
@@ -492,6 +516,12 @@ int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
     io::write_replicated(f, "/results/edge_from", edge_from, "state index");
     io::write_replicated(f, "/results/edge_to", tables.targets, "state index");
     write_results(f, snap, L, local, occupancy_total);
+    io::write_replicated(f, "/results/superbasin_of", basins.basin_of, "superbasin index per state (-1: none)");
+    io::write_attribute(f, "/results", "superbasins", static_cast<double>(basins.count()));
+    io::write_attribute(f, "/results", "superbasin_note",
+                        std::string("a walker leaves a superbasin in one step drawn from its exact exit law: "
+                                    "/results/transitions counts the exit edges only, never the transitions inside a basin; "
+                                    "occupancy inside a basin is drawn from the exact bridge between entry and exit"));
     write_estimates_h5(f, groups);
     io::write_attribute(f, "/run_info", "ranks", static_cast<double>(comm.size()));
     io::write_attribute(f, "/run_info", "reduction_backend", engine.reduction_backend());

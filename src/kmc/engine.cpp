@@ -125,7 +125,11 @@ KmcEngine::KmcEngine(const KmcTables& t, const KmcParams& p) : impl_(std::make_u
   d.target_macro = upload("target_macro", target_macro);
   // One table per distinct set of replica tables (replicas under the same
   // conditions have identical ones): bit-for-bit the same numbers, less cache.
-  std::vector<double> alias_threshold, inverse, start_cdf;
+  std::vector<double> alias_threshold, inverse, start_cdf, edge_prob;
+  std::vector<double> b_lambda, b_sw, b_alpha, b_beta, b_exit, b_vec;
+  const auto append = [](std::vector<double>& to, const std::vector<double>& from, std::int64_t len, std::int64_t r) {
+    to.insert(to.end(), from.begin() + r * len, from.begin() + (r + 1) * len);
+  };
   std::vector<std::int32_t> alias_index;
   std::vector<std::int32_t> table_of(static_cast<std::size_t>(R));
   std::vector<std::int32_t> first_of_table;
@@ -151,6 +155,15 @@ KmcEngine::KmcEngine(const KmcTables& t, const KmcParams& p) : impl_(std::make_u
                         &alias_index[at + row]);
       }
       start_cdf.insert(start_cdf.end(), t.start_cdf.begin() + r * n, t.start_cdf.begin() + (r + 1) * n);
+      if (t.has_basins()) {
+        append(edge_prob, t.edge_prob, nnz, r);
+        append(b_lambda, t.basin_lambda, t.basin_member_total, r);
+        append(b_sw, t.basin_sw, t.basin_member_total, r);
+        append(b_alpha, t.basin_alpha, t.basin_member_total, r);
+        append(b_beta, t.basin_beta, t.basin_member_total, r);
+        append(b_exit, t.basin_exit, t.basin_member_total, r);
+        append(b_vec, t.basin_vec, t.basin_vec_total, r);
+      }
       for (std::int64_t i = r * n; i < (r + 1) * n; ++i)
         inverse.push_back(t.total_rate[i] > 0 ? 1.0 / t.total_rate[i] : 0.0);
     }
@@ -164,6 +177,25 @@ KmcEngine::KmcEngine(const KmcTables& t, const KmcParams& p) : impl_(std::make_u
   // Packed tables (every variant but "baseline"): slot words hold the
   // target, the row-relative edge and the target's macrostate in 32 bits.
   impl_->variant = variant_code(p.variant);
+  if (t.has_basins() && p.lag_s <= 0) {
+    d.basins = true;
+    d.basin_of = upload("basin_of", t.basin_of);
+    d.basin_local = upload("basin_local", t.basin_local);
+    d.basin_size = upload("basin_size", t.basin_size);
+    d.basin_member_first = upload("basin_member_first", t.basin_member_first);
+    d.basin_vec_first = upload("basin_vec_first", t.basin_vec_first);
+    d.basin_members = upload("basin_members", t.basin_members);
+    d.basin_lambda = upload("basin_lambda", b_lambda);
+    d.basin_sw = upload("basin_sw", b_sw);
+    d.basin_alpha = upload("basin_alpha", b_alpha);
+    d.basin_beta = upload("basin_beta", b_beta);
+    d.basin_exit = upload("basin_exit", b_exit);
+    d.basin_vec = upload("basin_vec", b_vec);
+    d.edge_prob = upload("edge_prob", edge_prob);
+    d.basin_member_total = t.basin_member_total;
+    d.basin_vec_total = t.basin_vec_total;
+    impl_->variant = kernels::kVariantBaseline;  // the baseline walk takes the basin steps
+  }
   std::int32_t max_degree = 1;
   for (std::int64_t i = 0; i < n; ++i)
     max_degree = std::max<std::int32_t>(max_degree, static_cast<std::int32_t>(t.row_offsets[i + 1] - t.row_offsets[i]));

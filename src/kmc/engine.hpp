@@ -20,6 +20,15 @@ struct KmcTables {
   std::vector<double> edge_prob;          ///< local replicas x nnz: probability of each edge of its row
   std::vector<double> total_rate;         ///< local replicas x n, 1/s
   std::vector<double> start_cdf;          ///< local replicas x n
+  /// Superbasins (src/kmc/superbasin.hpp; basin_size empty: none): each
+  /// state's basin (-1: none) and index in it, each basin's members, and per
+  /// local replica its exit laws (BasinLaw, concatenated basin by basin).
+  std::vector<std::int32_t> basin_of, basin_local, basin_size, basin_members;
+  std::vector<std::int64_t> basin_member_first, basin_vec_first;
+  std::int64_t basin_member_total = 0, basin_vec_total = 0;
+  std::vector<double> basin_lambda, basin_sw, basin_alpha, basin_beta, basin_exit;  ///< local replicas x member_total
+  std::vector<double> basin_vec;                                                    ///< local replicas x vec_total
+  bool has_basins() const { return !basin_size.empty(); }
 };
 
 /// The dwell histogram's bin edges, s: 10^(log10_min + b / bins_per_decade)
@@ -53,7 +62,8 @@ struct KmcParams {
   /// other's; every walker's results bitwise those of packed / packed-int).
   /// Empty: $PK_KMC_VARIANT, else packed-int.
   /// A packed variant falls back to baseline for networks whose slot words
-  /// cannot hold (target, row-relative edge) in 30 bits; variant() says.
+  /// cannot hold (target, row-relative edge) in 30 bits, and with
+  /// superbasins (the baseline walk takes their exit steps); variant() says.
   std::string variant;
 };
 

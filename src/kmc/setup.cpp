@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -71,8 +72,23 @@ std::vector<double> start_probabilities(const network::Network& net, const Start
 
 KmcTables build_tables(const network::Network& net, const StartSpec& start, std::int32_t first, std::int32_t count,
                        const std::vector<double>& temperature_K, const std::vector<double>& concentration_M,
-                       double kappa) {
+                       double kappa, const Superbasins* basins) {
   KmcTables t;
+  const bool with_basins = basins && basins->count() > 0;
+  if (with_basins) {
+    t.basin_of = basins->basin_of;
+    t.basin_local.assign(net.states.size(), -1);
+    t.basin_members = basins->members;
+    for (std::int32_t b = 0; b < basins->count(); ++b) {
+      const std::int32_t m = basins->size(b);
+      t.basin_size.push_back(m);
+      t.basin_member_first.push_back(basins->first[b]);
+      t.basin_vec_first.push_back(t.basin_vec_total);
+      t.basin_vec_total += static_cast<std::int64_t>(m) * m;
+      for (std::int32_t a = 0; a < m; ++a) t.basin_local[basins->members[basins->first[b] + a]] = a;
+    }
+    t.basin_member_total = static_cast<std::int64_t>(basins->members.size());
+  }
   t.n = static_cast<std::int32_t>(net.states.size());
   t.macro.resize(t.n);
   for (std::int32_t i = 0; i < t.n; ++i) t.macro[i] = static_cast<std::int8_t>(net.states[i].macrostate);
@@ -91,11 +107,36 @@ KmcTables build_tables(const network::Network& net, const StartSpec& start, std:
       for (std::int64_t e = m.row_offsets[i]; e < m.row_offsets[i + 1]; ++e)
         t.edge_prob.push_back(row_sum > 0 ? m.values[e] / row_sum : 0.0);
     }
+    if (with_basins)
+      for (std::int32_t b = 0; b < basins->count(); ++b) {
+        const std::vector<std::int32_t> states(basins->members.begin() + basins->first[b],
+                                               basins->members.begin() + basins->first[b + 1]);
+        const BasinLaw law = basin_law(m, states, net.source);
+        t.basin_lambda.insert(t.basin_lambda.end(), law.lambda.begin(), law.lambda.end());
+        t.basin_sw.insert(t.basin_sw.end(), law.sw.begin(), law.sw.end());
+        t.basin_alpha.insert(t.basin_alpha.end(), law.alpha.begin(), law.alpha.end());
+        t.basin_beta.insert(t.basin_beta.end(), law.beta.begin(), law.beta.end());
+        t.basin_exit.insert(t.basin_exit.end(), law.exit_rate.begin(), law.exit_rate.end());
+        t.basin_vec.insert(t.basin_vec.end(), law.vec.begin(), law.vec.end());
+      }
     const std::vector<double> p = start_probabilities(net, start, temperature_K[r]);
     double cum = 0.0;
     for (double x : p) t.start_cdf.push_back(cum += x);
   }
   return t;
+}
+
+std::vector<network::RateMatrix> condition_rates(const network::Network& net, const std::vector<double>& temperature_K,
+                                                 const std::vector<double>& concentration_M, double kappa) {
+  std::vector<std::pair<double, double>> seen;
+  std::vector<network::RateMatrix> out;
+  for (std::size_t r = 0; r < temperature_K.size(); ++r) {
+    const std::pair<double, double> c{temperature_K[r], concentration_M[r]};
+    if (std::find(seen.begin(), seen.end(), c) != seen.end()) continue;
+    seen.push_back(c);
+    out.push_back(network::build_rates(net, network::Conditions{c.first, kappa, c.second}));
+  }
+  return out;
 }
 
 namespace {

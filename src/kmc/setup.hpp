@@ -4,6 +4,7 @@
 #pragma once
 
 #include "kmc/engine.hpp"
+#include "kmc/superbasin.hpp"
 #include "network/network.hpp"
 
 #include <cstdint>
@@ -36,10 +37,16 @@ std::pair<std::int32_t, std::int32_t> replica_share(std::int32_t replicas, int r
 /// Start distribution of one replica.
 std::vector<double> start_probabilities(const network::Network& net, const StartSpec& start, double temperature_K);
 
-/// Tables for replicas [first, first + count) with the given conditions.
+/// Tables for replicas [first, first + count) with the given conditions,
+/// with the exit laws of `basins` when given.
 KmcTables build_tables(const network::Network& net, const StartSpec& start, std::int32_t first, std::int32_t count,
                        const std::vector<double>& temperature_K, const std::vector<double>& concentration_M,
-                       double kappa);
+                       double kappa, const Superbasins* basins = nullptr);
+
+/// The rate matrices of every distinct (temperature, concentration) among
+/// all replicas, in order of first appearance (the same on every rank).
+std::vector<network::RateMatrix> condition_rates(const network::Network& net, const std::vector<double>& temperature_K,
+                                                 const std::vector<double>& concentration_M, double kappa);
 
 /// FNV-1a 64-bit hash (hex) over the network and every option that changes
 /// the sampled trajectories.

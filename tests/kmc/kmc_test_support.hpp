@@ -39,12 +39,12 @@ inline KmcRun simulate(const network::Network& net, const std::string& start, st
                        std::int32_t walkers, double horizon_s, std::uint64_t seed, int segments = 1,
                        std::int64_t cap = 1 << 30, double concentration_M = 1e-6, int grid_points = 10,
                        std::int64_t max_steps = 0, bool count_transitions = true,
-                       const std::string& variant = "") {
+                       const std::string& variant = "", const kmc::Superbasins* basins = nullptr) {
   const std::int32_t total = first + count;
   const auto temps = kmc::per_replica({}, 300.0, total);
   const auto concs = kmc::per_replica({}, concentration_M, total);
   const kmc::StartSpec spec = kmc::parse_start(start, net);
-  const kmc::KmcTables tables = kmc::build_tables(net, spec, first, count, temps, concs, 1.0);
+  const kmc::KmcTables tables = kmc::build_tables(net, spec, first, count, temps, concs, 1.0, basins);
   KmcRun run;
   kmc::KmcParams& p = run.params;
   p.seed = seed;
