@@ -152,6 +152,9 @@ PreparedReceptor prepare_receptor(const std::string& path, const ReceptorOptions
   std::string first_insertion;
   for (auto& r : all) {
     choose_altloc(r, path, notes);
+    // Without ATOM/HETATM groups (an mmCIF loop without group_PDB) a residue
+    // that is no amino acid counts as a hetero group.
+    if (!s.groups_given && !detail::residue_template(r.name)) r.hetatm = true;
     if (kWaters.count(r.name)) {
       ++waters;
       if (!options.keep_waters) continue;

@@ -188,6 +188,7 @@ void read_cif(const std::vector<std::string>& lines, Structure& s) {
             chain = need({"auth_asym_id", "label_asym_id"}), seq = need({"auth_seq_id", "label_seq_id"}),
             ins = need({"pdbx_PDB_ins_code"}), x = need({"Cartn_x"}), y = need({"Cartn_y"}), z = need({"Cartn_z"}),
             occ = need({"occupancy"}), model = need({"pdbx_PDB_model_num"});
+  s.groups_given = group >= 0;
   if (atom < 0 || comp < 0 || x < 0 || y < 0 || z < 0)
     throw InputError(s.path, static_cast<long>(i), "the _atom_site loop lacks atom_id, comp_id or Cartn_x/y/z");
   std::vector<std::string> row;

@@ -28,6 +28,9 @@ struct Structure {
   std::string path;
   std::vector<StructureAtom> atoms;  ///< first model, file order
   int models = 1;                    ///< MODEL records seen (only the first is read)
+  /// Whether ATOM and HETATM are told apart (an mmCIF loop without
+  /// group_PDB does not: every atom then reads as ATOM).
+  bool groups_given = true;
 };
 
 /// PDB (.pdb, .ent) or mmCIF (.cif, .mmcif), each optionally gzipped. Throws

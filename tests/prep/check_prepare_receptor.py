@@ -17,7 +17,8 @@ waters, hetero groups, insertion codes and metal ions, the geometry of every
 added hydrogen (bond length, angles to its atom's bonds, no clash within its
 residue); on an edited copy
 alternate locations (the more occupied kept), a missing side chain, mmCIF
-input giving the same atoms as PDB, a malformed coordinate (exit 1, file:line).
+input (our own writer's and Open Babel's, which lacks group_PDB) giving the
+same atoms as PDB, a malformed coordinate (exit 1, file:line).
 usage: check_prepare_receptor.py PANDAKINETICS SOURCE_DIR"""
 import collections
 import os
@@ -245,6 +246,12 @@ open("5lny.cif", "w").write("".join(cif))
 r1, r2 = prepare("5lny.cif", "cif.pdbqt"), prepare(os.path.join(S, "5lny.pdb"), "pdb.pdbqt")
 check("mmCIF input: exit 0", r1.returncode == 0, r1.stderr[-300:])
 check("mmCIF and PDB give the same receptor atoms", r1.returncode == 0 and atoms("cif.pdbqt") == atoms("pdb.pdbqt"))
+# Open Babel's mmCIF writer: no group_PDB (hetero groups told by residue name), no chain
+r = run(["obabel", "-ipdb", os.path.join(S, "5lny.pdb"), "-ommcif", "-O", "ob.cif"])
+r3 = prepare("ob.cif", "obcif.pdbqt")
+same = r3.returncode == 0 and [l[12:20] + l[30:] for l in atoms("obcif.pdbqt")] == [l[12:20] + l[30:] for l in atoms("pdb.pdbqt")]
+check("Open Babel's mmCIF of 5LNY gives the same atoms, types and coordinates (70K and waters removed)", same,
+      r3.stderr[-300:])
 
 bad = list(raw)
 bad[100] = bad[100][:30] + "   x.abc" + bad[100][38:]
