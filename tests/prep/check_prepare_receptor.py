@@ -15,7 +15,8 @@ kcal/mol of vina's on Open Babel's, the same heavy atoms, vina on our 5TMN
 receptor files equal to our score (0.01), the notes for
 waters, hetero groups, insertion codes and metal ions, the geometry of every
 added hydrogen (bond length, angles to its atom's bonds, no clash within its
-residue); on an edited copy
+residue), thermolysin's zinc histidines on ND1 and thrombin's disulfide
+cysteines without SG hydrogen; on an edited copy
 alternate locations (the more occupied kept), a missing side chain, mmCIF
 input (our own writer's and Open Babel's, which lacks group_PDB) giving the
 same atoms as PDB, a malformed coordinate (exit 1, file:line).
@@ -203,6 +204,13 @@ for name, fname, chains in COMPLEXES:
                   and any(l[77:79].strip() == "Zn" for l in metals) and any(l[77:79].strip() == "Ca" for l in metals))
         if kind == "added":
             check(f"{name}: the protonation summary is printed", "polar hydrogens added at pH 7" in notes)
+            if name == "5tmn":  # His142 and His146 bind the zinc by NE2: their hydrogen goes on ND1
+                zn_his = [l[12:16].strip() for l in atoms(ours) if l[17:26] in ("HIS E 142", "HIS E 146") and l[12:14] == " H"]
+                check("5tmn: the zinc's histidines 142 and 146 protonated on ND1 (HID), by the metal contact",
+                      sorted(zn_his) == ["H", "H", "HD1", "HD1"] and "2 chosen by a metal contact" in notes, str(zn_his))
+            if name == "3utu":  # thrombin's four disulfides: no SG hydrogen on their 8 cysteines
+                check("3utu: 8 cysteines in disulfides without SG hydrogen", "8 in disulfides" in notes
+                      and not any(l[17:20] == "CYS" and l[12:16].strip() == "HG" for l in atoms(ours)))
             bad = hydrogen_geometry(ours)
             check(f"{name}: every added hydrogen 0.96/1.01/1.34 Å from one N/O/S, >= 100° from its bonds, "
                   f"no heavy atom of its residue within 1.5 Å", not bad, "; ".join(bad[:5]))
