@@ -14,6 +14,7 @@
 #include "prep/ligand_source.hpp"
 #include "prep/prepare.hpp"
 #include "prep/receptor.hpp"
+#include "prep/structure_file.hpp"
 #endif
 
 #include <sys/stat.h>
@@ -161,6 +162,7 @@ int run_prepare_receptors(const po::variables_map& vm, Context& ctx) {
   if (one_file && receptors.size() > 1)
     throw UsageError("pandakinetics prepare: " + std::to_string(receptors.size()) +
                      " receptors need a folder as --output, not one .pdbqt file");
+  for (const auto& r : receptors) prep::is_mmcif_name(r);  // an unknown format stops before any work
   const auto inputs = input_paths(vm, {"receptor"});
   std::vector<io::NamedPath> outputs;
   for (const auto& r : receptors) {

@@ -244,12 +244,17 @@ void read_cif(const std::vector<std::string>& lines, Structure& s) {
 
 }  // namespace
 
-Structure read_structure(const std::string& path) {
+bool is_mmcif_name(const std::string& path) {
   std::string name = lower(path);
   if (ends_with(name, ".gz")) name.resize(name.size() - 3);
   const bool cif = ends_with(name, ".cif") || ends_with(name, ".mmcif");
   if (!cif && !ends_with(name, ".pdb") && !ends_with(name, ".ent"))
     throw UsageError("pandakinetics prepare: " + path + ": unknown receptor format: expected .pdb/.ent or .cif/.mmcif (optionally .gz)");
+  return cif;
+}
+
+Structure read_structure(const std::string& path) {
+  const bool cif = is_mmcif_name(path);
   Structure s;
   s.path = path;
   const std::vector<std::string> lines = read_lines(path);

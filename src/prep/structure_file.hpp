@@ -38,4 +38,8 @@ struct Structure {
 /// record and for a file without atoms; pk::UsageError for another format.
 Structure read_structure(const std::string& path);
 
+/// Whether the name is mmCIF (.cif, .mmcif); throws pk::UsageError for a
+/// name that is neither PDB nor mmCIF (checked before any work).
+bool is_mmcif_name(const std::string& path);
+
 }  // namespace pk::prep

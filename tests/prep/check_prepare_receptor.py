@@ -269,6 +269,9 @@ check("a malformed coordinate: exit 1, file:line and the column named",
       r.returncode == 1 and re.search(r"bad\.pdb:101: malformed x coordinate \(columns 31-38\)", r.stderr) is not None,
       r.stderr.strip()[-200:])
 check("... and nothing written", not os.path.exists("bad.pdbqt"))
+r = run([pk, "prepare", "--receptor", os.path.join(S, "5lny.pdb"), "--receptor", "x.xyz", "--output", "outdir"])
+check("an unknown receptor format: exit 2 before any work (no folder made)",
+      r.returncode == 2 and "unknown receptor format" in r.stderr and not os.path.exists("outdir"), r.stderr[-200:])
 shutil.rmtree(work)
 print(f"{len(fails)} failure(s)")
 sys.exit(1 if fails else 0)
