@@ -2,13 +2,19 @@
 // atom coordinates of a conformation (the kernels' code over host vectors).
 #include "dock/kinematics.hpp"
 
+#include "core/error.hpp"
 #include "dock/molecule.hpp"
 
 #include <cmath>
+#include <string>
 
 namespace pk::dock {
 
 TreeHost tree_of(const Ligand& lig) {
+  if (lig.n_torsions() > kMaxTorsions)
+    throw InputError(lig.file, 0, "a ligand with " + std::to_string(lig.n_torsions()) + " torsions: at most " +
+                                      std::to_string(kMaxTorsions) +
+                                      " are supported (the search would not finish; make bonds rigid, e.g. fewer BRANCH records)");
   TreeHost t;
   t.atom_node = lig.atom_node;
   for (const auto& a : lig.atoms) t.atom_ref.push_back(a.xyz);

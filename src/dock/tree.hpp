@@ -31,8 +31,14 @@ struct TreeHost {
 
 /// The torsion tree of a parsed ligand: every atom of the file is moved
 /// (hydrogens with their node); the root origin is the first ROOT atom.
+/// Throws InputError naming the file for more than kMaxTorsions torsions.
 struct Ligand;
 TreeHost tree_of(const Ligand& lig);
+
+/// Most torsions a ligand may have (issue 19: 1,200 made docking and the
+/// path relaxation run for days; the search's cost per step grows with the
+/// square of the torsion count, and Vina's guidance is 32 or fewer).
+constexpr int kMaxTorsions = 256;
 
 /// Atom coordinates of one conformation, computed on the host (for output).
 std::vector<std::array<double, 3>> coordinates_of(const TreeHost& tree, const std::vector<double>& conf);

@@ -102,6 +102,8 @@ DenseMatrix parse_npy_matrix(const std::string& path, const std::string& bytes) 
     throw InputError(path, 0,
                      ".npy array is in Fortran order: expected C order (numpy: np.ascontiguousarray(a))");
   const std::string_view shape = npy_field(header, "shape", path);
+  if (shape.size() < 2 || shape.front() != '(' || shape.back() != ')')  // fuzz_parsers: "'shape':,"
+    throw InputError(path, 0, ".npy shape '" + std::string(shape) + "': expected a tuple (n, n)");
   std::vector<std::string_view> dims;
   detail::split_fields(shape.substr(1, shape.size() - 2), dims);
   if (!dims.empty() && dims.back().empty()) dims.pop_back();  // "(3,)"

@@ -10,7 +10,8 @@
 #  - a checkpoint whose time is NaN, in the other rank's replicas or in
 #    /checkpoint@reached_s;
 #  - absurd sizes: --replicas, --time-grid-points or --segments so large
-#    that allocation or the loop would never end: refused before allocating.
+#    that allocation or the loop would never end: refused before allocating;
+#  - a ligand with 1,201 torsions given to dock (1 and 2 ranks): refused.
 set -u
 pk=$1 src=$2 mpirun=$3
 py=${PK_PYTHON:-python3}
@@ -99,6 +100,26 @@ grep -qE "walkers 4096 x --replicas 2000000000 \(1000000000 on this rank of 2\).
 refuse 2 1 "--time-grid-points 2000000000 over 4 states" -- "$pk" kmc $csv $k1 --replicas 4 --time-grid-points 2000000000
 refuse 2 1 "--segments 1000000000000 is more than 1000000" -- "$pk" kmc $csv $k1 --replicas 4 --segments 1000000000000
 refuse 2 1 "needs" -- "$pk" kmc $csv $k1 --replicas 4 --walkers 32 --keep-trajectories 32 --trajectory-length 2000000000
+
+echo "== a ligand with 1,201 torsions: refused at once, naming the file (the search would not end)"
+cp "$src/inputs/dock/protein.pdbqt" .
+"$py" - <<'PY'
+n = 1202
+atom = lambda i: "ATOM  %5d  C   LIG     1    %8.3f%8.3f%8.3f  0.00  0.00    +0.000 C" % (i, (1.25 * i) % 20 - 10, 0.8 * (i % 2) + 0.9 * (i // 16), 1.5 * ((i // 16) % 2))
+lines = ["ROOT", atom(1), "ENDROOT"]
+for i in range(2, n + 1): lines += ["BRANCH %4d %4d" % (i - 1, i), atom(i)]
+lines += ["ENDBRANCH %4d %4d" % (i - 1, i) for i in range(n, 1, -1)] + ["TORSDOF %d" % (n - 1)]
+open("torsions.pdbqt", "w").write("\n".join(lines) + "\n")
+PY
+box="--center_x 11 --center_y 90.5 --center_z 57.5 --size_x 22 --size_y 24 --size_z 28"
+for ranks in 1 2; do
+  t0=$(date +%s)
+  timeout -k 5 30 $mp -n $ranks "$pk" dock --receptor protein.pdbqt --ligand torsions.pdbqt $box --out kept.h5.pdbqt > out.txt 2> err.txt; rc=$?
+  if [[ $rc == 1 ]] && grep -q "torsions.pdbqt: a ligand with 1201 torsions: at most 256 are supported" out.txt err.txt &&
+     [[ $(cat out.txt err.txt | grep -c "1201 torsions") == 1 ]]; then
+    echo "ok (exit 1, $(( $(date +%s) - t0 )) s, $ranks rank(s)): $(grep -h "1201 torsions" out.txt err.txt | head -c 200)"
+  else fail "1,201 torsions on $ranks rank(s): exit $rc"; cat out.txt err.txt; fi
+done
 
 echo "$fails failed"
 [[ $fails == 0 ]]
