@@ -2,9 +2,10 @@
 // method): a walker in a basin draws its exit time from the basin's
 // phase-type survival function, its last state inside the basin from the
 // transient distribution at that time, and its exit edge from that state's
-// edges out of the basin. Occupancy grid points passed inside the basin get
-// states drawn from the Markov bridge between the entry and the exit, so
-// occupancy stays exact. Per-walker work arrays of kMaxBasin doubles.
+// edges out of the basin. Each occupancy grid point passed inside the basin
+// gets a state drawn from the exact marginal of the Markov bridge between the
+// entry and the exit, so occupancy stays exact. Per-walker work arrays of
+// kMaxBasin doubles.
 #pragma once
 
 #include "philox.hpp"

@@ -398,8 +398,7 @@ struct KmcAdvance {
   /// law (kernels/kmc_basin.hpp), with the occupancy grid points it passes
   /// before min(t_new, t_stop) drawn from the bridge between entry and exit.
   /// Returns false when the exit lies beyond t_stop (not taken: the next call
-  /// draws the same numbers, and redraws the same bridge up to the grid
-  /// points it has already counted).
+  /// draws the same numbers).
   KOKKOS_INLINE_FUNCTION bool basin_step(std::int32_t rl, std::int32_t w, std::uint32_t replica, std::int32_t table,
                                          std::int32_t b, std::int32_t s, double t, std::int64_t st, std::int32_t& g,
                                          double& t_new, std::int64_t& e) const {
@@ -411,26 +410,17 @@ struct KmcAdvance {
     const std::int32_t a = basin_exit_member(L, i, T, uniform53(rnd.v[2], rnd.v[3]));
     const std::int64_t member0 = d.basin_member_first(b);
     const double until = t_new < t_stop ? t_new : t_stop;
-    if (g < d.grid_points && g * d.grid_dt < until) {
-      // From the stay's first grid point (t <= t_g), so that a stay cut by
-      // t_stop redraws the same bridge.
-      const double g_at_t = t / d.grid_dt;
-      std::int32_t gg = g_at_t < d.grid_points ? static_cast<std::int32_t>(g_at_t) : d.grid_points;
-      while (gg > 0 && (gg - 1) * d.grid_dt >= t) --gg;
-      while (gg < d.grid_points && gg * d.grid_dt < t) ++gg;
-      std::int32_t at = i;
-      double t_at = t;
-      for (; gg < d.grid_points && gg * d.grid_dt < until; ++gg) {
-        const double tg = gg * d.grid_dt;
-        const Philox4x32 rb = kmc_random(d.seed ^ kBasinBridgeKey, replica, static_cast<std::uint32_t>(w),
-                                         static_cast<std::uint64_t>(gg));
-        at = basin_bridge(L, at, tg - t_at, a, t_new - tg, uniform53(rb.v[0], rb.v[1]));
-        t_at = tg;
-        if (gg >= g)
-          compat::atomic_inc(&d.occupancy((static_cast<std::int64_t>(rl) * d.grid_points + gg) * d.n +
-                                          d.basin_members(member0 + at)));
-      }
-      if (gg > g) g = gg;
+    // Each grid point passed inside the basin: a state drawn from the exact
+    // marginal of the bridge from (i, t) to (a, t_new). Grid points are drawn
+    // independently of each other (their joint law inside a stay is not the
+    // chain's; occupancy estimates use the marginals only), so a stay cut by
+    // t_stop continues at the next grid point.
+    for (; g < d.grid_points && g * d.grid_dt < until; ++g) {
+      const double tg = g * d.grid_dt;
+      const Philox4x32 rb = kmc_random(d.seed ^ kBasinBridgeKey, replica, static_cast<std::uint32_t>(w),
+                                       static_cast<std::uint64_t>(g));
+      const std::int32_t at = basin_bridge(L, i, tg - t, a, t_new - tg, uniform53(rb.v[0], rb.v[1]));
+      compat::atomic_inc(&d.occupancy((static_cast<std::int64_t>(rl) * d.grid_points + g) * d.n + d.basin_members(member0 + at)));
     }
     if (t_new > t_stop) return false;
     // The exit edge: one of the last member's edges out of the basin, by rate.

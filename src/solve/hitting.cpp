@@ -24,6 +24,13 @@ bool sparse(const network::RateMatrix& rates, LinearAlgebra method) {
   return method == LinearAlgebra::Sparse || (method == LinearAlgebra::Automatic && rates.n > kDenseExactStates);
 }
 
+/// Automatic mode falls back from a sparse solve that lost accuracy to the
+/// dense subtraction-free one up to this many states (n^2 doubles: 200 MB).
+constexpr std::int32_t kDenseFallbackStates = 5000;
+bool dense_fallback(const network::RateMatrix& rates, LinearAlgebra method) {
+  return method == LinearAlgebra::Automatic && rates.n <= kDenseFallbackStates;
+}
+
 /// pi from detailed balance, pi_i ~ w_i, when every state's flow balance
 /// then holds to relative 1e-12 (else empty): O(edges), exact to rounding
 /// along the spanning tree the weights were built on.
@@ -112,10 +119,20 @@ PassageTimes mfpt_to_set(const network::RateMatrix& rates, const StateSet& targe
   const std::vector<std::int32_t> states = detail::indices_where(finite, true);
 
   Eigen::VectorXd mean, second;
-  if (sparse(rates, method)) {
+  bool dense = !sparse(rates, method);
+  if (!dense) {
     const std::string what = "mean first-passage time to a set of " + std::to_string(target.size()) + " states";
-    passage_moments(detail::SparseAbsorbingFactor(rates, states, what), rates, mean, second);
-  } else {
+    try {
+      passage_moments(detail::SparseAbsorbingFactor(rates, states, what), rates, mean, second);
+    } catch (const SystemError&) {
+      // Stiff networks (metastable clusters left with a probability per jump
+      // near double precision): the subtraction-free dense elimination where
+      // it fits, else the error stands.
+      if (!dense_fallback(rates, method)) throw;
+      dense = true;
+    }
+  }
+  if (dense) {
     passage_moments(detail::AbsorbingFactor(detail::offdiagonal_weights(rates), states), rates, mean, second);
   }
   PassageTimes out;
@@ -150,7 +167,8 @@ std::vector<double> committor(const network::RateMatrix& rates, const StateSet& 
   std::vector<double> out(static_cast<std::size_t>(rates.n), std::numeric_limits<double>::quiet_NaN());
   for (std::size_t i = 0; i < out.size(); ++i)
     if (absorbing[i]) out[i] = to[i] ? 1.0 : 0.0;
-  if (sparse(rates, method)) {
+  bool fallback = false;
+  if (sparse(rates, method)) try {
     // States that cannot reach `to` have committor 0 exactly; the others a
     // positive one, which the sparse solve's per-entry error check needs.
     const Mask hits = detail::can_reach(rates, to, absorbing);
@@ -168,6 +186,16 @@ std::vector<double> committor(const network::RateMatrix& rates, const StateSet& 
     const Eigen::VectorXd q = factor.solve(into_to);
     for (std::size_t a = 0; a < states.size(); ++a) out[states[a]] = q(static_cast<Eigen::Index>(a));
     return out;
+  } catch (const SystemError&) {
+    if (!dense_fallback(rates, method)) throw;  // as mfpt_to_set
+    fallback = true;
+  }
+  if (fallback) {  // the sparse branch set some states aside: recompute every set
+    solvable = detail::can_reach(rates, absorbing, absorbing);
+    for (std::size_t i = 0; i < solvable.size(); ++i) {
+      solvable[i] = solvable[i] && !absorbing[i];
+      out[i] = absorbing[i] ? (to[i] ? 1.0 : 0.0) : std::numeric_limits<double>::quiet_NaN();
+    }
   }
   const std::vector<std::int32_t> states = detail::indices_where(solvable, true);
 
