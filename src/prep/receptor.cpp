@@ -42,9 +42,8 @@ struct OutAtom {
 };
 
 // Consecutive records of one (chain, number, insertion code) form a residue.
-std::vector<Residue> residues_of(const Structure& s, const ReceptorOptions& o) {
+std::vector<Residue> residues_of(const Structure& s) {
   std::vector<Residue> out;
-  (void)o;
   for (const auto& a : s.atoms) {
     if (out.empty() || out.back().chain != a.chain || out.back().resseq != a.resseq || out.back().icode != a.icode ||
         out.back().hetatm != a.hetatm) {
@@ -135,18 +134,12 @@ void select_chains(std::vector<Residue>& all, const std::vector<std::string>& ch
   all = std::move(kept);
 }
 
-}  // namespace
-
-PreparedReceptor prepare_receptor(const std::string& path, const ReceptorOptions& options) {
-  const Structure s = read_structure(path);
-  PreparedReceptor out;
+// Waters, ions and other hetero groups (removed or kept, noted); modified
+// residues read as standard; alternate locations chosen.
+std::vector<Residue> classify(std::vector<Residue>& all, const Structure& s, const ReceptorOptions& options,
+                              PreparedReceptor& out) {
+  const std::string& path = s.path;
   std::vector<std::string>& notes = out.notes;
-  if (s.models > 1) notes.push_back(path + ": " + std::to_string(s.models) + " models: only the first is read");
-  std::vector<Residue> all = residues_of(s, options);
-  if (!options.chains.empty()) select_chains(all, options.chains, path, notes);
-  if (all.empty()) throw InputError(path, 0, "no atoms in the chosen chains");
-
-  // Waters, ions and other hetero groups; modified residues read as standard.
   std::vector<Residue> kept;
   int waters = 0, insertion = 0;
   std::string first_insertion;
@@ -173,28 +166,32 @@ PreparedReceptor prepare_receptor(const std::string& path, const ReceptorOptions
       notes.push_back(where(path, r) + ": removed HETATM group (" + std::to_string(r.atoms.size()) + " atoms" + metal +
                       "): ligands, cofactors and other ions are not part of the receptor");
       continue;
+    } else if (!detail::residue_template(r.name)) {
+      notes.push_back(where(path, r) + ": no template for residue '" + r.name + "': typed by element, no hydrogens added");
     }
     if (r.icode != ' ' && insertion++ == 0) first_insertion = r.label();
     kept.push_back(std::move(r));
   }
   if (waters)
     notes.push_back(path + ": " + std::to_string(waters) + " water molecule(s) " +
-                    (options.keep_waters ? "kept (typed OA, no hydrogens)" : "removed"));
+                    (options.keep_waters ? "kept (typed OA)" : "removed"));
   if (insertion)
     notes.push_back(path + ": " + std::to_string(insertion) + " residue(s) with insertion codes (first " + first_insertion +
                     "): kept as separate residues, the code written in column 27");
+  return kept;
+}
 
+// Each kept residue's atoms typed, polar hydrogens kept or added.
+std::vector<OutAtom> typed_atoms(const std::vector<Residue>& kept, const std::string& path, PreparedReceptor& out) {
   for (const auto& r : kept)
     for (const auto& a : r.atoms)
-      if (is_hydrogen(a)) out.hydrogens_given = true;
-
+      if (is_hydrogen(a) && !kWaters.count(r.name)) out.hydrogens_given = true;
   detail::Environment env;
   for (const auto& r : kept) {
-    if (r.atoms.size() == 1 && kMetals.count(r.atoms[0].element)) env.metals.push_back(detail::vec(r.atoms[0].xyz));
+    if (is_ion(r)) env.metals.push_back(detail::vec(r.atoms[0].xyz));
     if (const detail::ResidueTemplate* t = detail::residue_template(r.name); t && t->name == "CYS")
       if (const StructureAtom* sg = find(r, "SG")) env.cys_sulfur.push_back(detail::vec(sg->xyz));
   }
-
   std::vector<OutAtom> atoms;
   detail::ProtonationCounts counts;
   for (std::size_t i = 0; i < kept.size(); ++i) {
@@ -202,8 +199,8 @@ PreparedReceptor prepare_receptor(const std::string& path, const ReceptorOptions
     const Residue* previous = i > 0 && kept[i - 1].chain == r.chain ? &kept[i - 1] : nullptr;
     const detail::ResidueTemplate* t = detail::residue_template(r.name);
     std::vector<detail::TypedAtom> typed =
-        detail::type_residue(r.atoms, r.name, t, previous ? find(*previous, "C") : nullptr, env, !out.hydrogens_given,
-                             where(path, r), path, notes, counts);
+        detail::type_residue(r.atoms, t, previous ? find(*previous, "C") : nullptr, env, !out.hydrogens_given,
+                             where(path, r), path, out.notes, counts);
     for (auto& ta : typed) {
       if (ta.type == "HD") {
         ++out.polar_hydrogens;
@@ -215,24 +212,41 @@ PreparedReceptor prepare_receptor(const std::string& path, const ReceptorOptions
     }
     ++out.residues;
   }
-  if (atoms.empty()) throw InputError(path, 0, "nothing left to write: no protein atoms or kept ions");
-  counts.summarise(path, out.hydrogens_given, notes);
+  counts.summarise(path, out.hydrogens_given, out.notes);
+  return atoms;
+}
 
+std::string pdbqt_text(const std::vector<OutAtom>& atoms, const std::string& path, bool hydrogens_given) {
   std::string text = "REMARK  receptor prepared by pandakinetics prepare from " + path + "\n";
-  text += "REMARK  " + std::string(out.hydrogens_given ? "hydrogens as given (polar kept, non-polar not written)"
-                                                        : "polar hydrogens added at pH 7 (docs/prepare.md)") + "\n";
+  text += "REMARK  " + std::string(hydrogens_given ? "hydrogens as given (polar kept, non-polar not written)"
+                                                    : "polar hydrogens added at pH 7 (docs/prepare.md)") + "\n";
   int serial = 0;
   for (const auto& o : atoms) {
     const StructureAtom& a = o.atom;
     char line[128];
+    // PDB columns 1-66, the charge in 71-76 (0: Vina does not use it), the AutoDock type in 78-79.
     std::snprintf(line, sizeof line, "%-6s%5d %-4s %3s %1s%4d%c   %8.3f%8.3f%8.3f%6.2f%6.2f    %+6.3f %-2s\n",
                   a.hetatm ? "HETATM" : "ATOM", (++serial) % 100000, a.name_field.substr(0, 4).c_str(),
                   a.residue.substr(0, 3).c_str(), a.chain.substr(0, 1).c_str(), a.resseq % 10000, a.icode,
                   a.xyz[0], a.xyz[1], a.xyz[2], std::min(a.occupancy, 99.99), 0.0, 0.0, o.type.c_str());
     text += line;
   }
-  text += "TER\n";
-  out.pdbqt = std::move(text);
+  return text + "TER\n";
+}
+
+}  // namespace
+
+PreparedReceptor prepare_receptor(const std::string& path, const ReceptorOptions& options) {
+  const Structure s = read_structure(path);
+  PreparedReceptor out;
+  if (s.models > 1) out.notes.push_back(path + ": " + std::to_string(s.models) + " models: only the first is read");
+  std::vector<Residue> all = residues_of(s);
+  if (!options.chains.empty()) select_chains(all, options.chains, path, out.notes);
+  if (all.empty()) throw InputError(path, 0, "no atoms in the chosen chains");
+  const std::vector<Residue> kept = classify(all, s, options, out);
+  const std::vector<OutAtom> atoms = typed_atoms(kept, path, out);
+  if (atoms.empty()) throw InputError(path, 0, "nothing left to write: no protein atoms or kept ions");
+  out.pdbqt = pdbqt_text(atoms, path, out.hydrogens_given);
   return out;
 }
 

@@ -150,14 +150,51 @@ std::string heavy_type(const StructureAtom& a, const ResidueTemplate* t, bool ha
                                      "' has no AutoDock type (expected C, N, O, S, P, a halogen or a metal Vina types)");
 }
 
+// Missing and extra heavy atoms of a standard residue, as notes.
+void note_template_differences(const ResidueTemplate& t, const std::vector<const StructureAtom*>& heavy,
+                               const std::map<std::string, Vec3>& at, bool add_h, const std::string& where,
+                               std::vector<std::string>& notes) {
+  std::string missing, extra;
+  for (const auto& n : t.heavy)
+    if (!at.count(n)) missing += (missing.empty() ? "" : ", ") + n;
+  for (const auto* a : heavy)
+    if (std::find(t.heavy.begin(), t.heavy.end(), a->name) == t.heavy.end() && a->name != "OXT")
+      extra += (extra.empty() ? "" : ", ") + a->name;
+  if (!missing.empty())
+    notes.push_back(where + ": missing atoms " + missing + " (not rebuilt: the residue is kept as given" +
+                    (add_h ? ", without the hydrogens of missing atoms)" : ")"));
+  if (!extra.empty()) notes.push_back(where + ": atoms not in the " + t.name + " template typed by element: " + extra);
+}
+
+// Hydrogens as given: the polar ones (on N, O, S) kept with the atom they sit on.
+void keep_given_hydrogens(const std::vector<const StructureAtom*>& heavy, const std::vector<const StructureAtom*>& given_h,
+                          ProtonationCounts& counts, Placed& placed) {
+  for (const auto* h : given_h) {
+    const StructureAtom* host = nullptr;
+    double best = kPolarHydrogenMax;
+    for (const auto* a : heavy) {
+      const double d = distance(vec(a->xyz), vec(h->xyz));
+      if (d < best) best = d, host = a;
+    }
+    if (host && (host->element == "N" || host->element == "O" || host->element == "S")) {
+      StructureAtom kept = *h;
+      kept.element = "H";
+      placed.on[host->name].push_back(kept);
+      ++counts.polar_kept;
+    } else {
+      ++counts.nonpolar_dropped;
+    }
+  }
+}
+
 }  // namespace
 
 double distance(const Vec3& a, const Vec3& b) {
   return std::sqrt((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y) + (a.z - b.z) * (a.z - b.z));
 }
 
-std::vector<TypedAtom> type_residue(const std::vector<StructureAtom>& atoms, const std::string& residue_name,
-                                    const ResidueTemplate* t, const StructureAtom* previous_c, const Environment& env,
+std::vector<TypedAtom> type_residue(const std::vector<StructureAtom>& atoms, const ResidueTemplate* t,
+                                    const StructureAtom* previous_c, const Environment& env,
                                     bool add_h, const std::string& where, const std::string& path,
                                     std::vector<std::string>& notes, ProtonationCounts& counts) {
   std::vector<const StructureAtom*> heavy, given_h;
@@ -176,41 +213,10 @@ std::vector<TypedAtom> type_residue(const std::vector<StructureAtom>& atoms, con
     at[a.name] = vec(a.xyz);
     by_name[a.name] = &a;
   }
-  if (t) {
-    std::string missing, extra;
-    for (const auto& n : t->heavy)
-      if (!at.count(n)) missing += (missing.empty() ? "" : ", ") + n;
-    for (const auto* a : heavy)
-      if (std::find(t->heavy.begin(), t->heavy.end(), a->name) == t->heavy.end() && a->name != "OXT")
-        extra += (extra.empty() ? "" : ", ") + a->name;
-    if (!missing.empty())
-      notes.push_back(where + ": missing atoms " + missing + " (not rebuilt: the residue is kept as given" +
-                      (add_h ? ", without the hydrogens of missing atoms)" : ")"));
-    if (!extra.empty()) notes.push_back(where + ": atoms not in the " + t->name + " template typed by element: " + extra);
-  } else if (!atoms.empty() && !(atoms.size() == 1)) {
-    notes.push_back(where + ": no template for residue '" + residue_name +
-                    "': typed by element" + (add_h ? ", no hydrogens added" : ""));
-  }
+  if (t) note_template_differences(*t, heavy, at, add_h, where, notes);
   Placed placed;
   if (add_h && t) add_hydrogens(at, by_name, *t, previous_c, env, where, notes, counts, placed);
-  if (!add_h) {  // hydrogens as given: polar ones (on N, O, S) kept with the atom they sit on
-    for (const auto* h : given_h) {
-      const StructureAtom* host = nullptr;
-      double best = kPolarHydrogenMax;
-      for (const auto* a : heavy) {
-        const double d = distance(vec(a->xyz), vec(h->xyz));
-        if (d < best) best = d, host = a;
-      }
-      if (host && (host->element == "N" || host->element == "O" || host->element == "S")) {
-        StructureAtom kept = *h;
-        kept.element = "H";
-        placed.on[host->name].push_back(kept);
-        ++counts.polar_kept;
-      } else {
-        ++counts.nonpolar_dropped;
-      }
-    }
-  }
+  if (!add_h) keep_given_hydrogens(heavy, given_h, counts, placed);
   std::vector<TypedAtom> out;
   for (const auto* a : heavy) {
     const auto hs = placed.on.find(a->name);

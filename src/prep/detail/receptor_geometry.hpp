@@ -42,8 +42,8 @@ struct ProtonationCounts {
 /// (typed by element, no hydrogens added); `previous_c` the preceding
 /// residue's C when it is in the same chain. Throws pk::InputError for an
 /// element without an AutoDock type.
-std::vector<TypedAtom> type_residue(const std::vector<StructureAtom>& atoms, const std::string& residue_name,
-                                    const ResidueTemplate* t, const StructureAtom* previous_c, const Environment& env,
+std::vector<TypedAtom> type_residue(const std::vector<StructureAtom>& atoms, const ResidueTemplate* t,
+                                    const StructureAtom* previous_c, const Environment& env,
                                     bool add_hydrogens, const std::string& where, const std::string& path,
                                     std::vector<std::string>& notes, ProtonationCounts& counts);
 
