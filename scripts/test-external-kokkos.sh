@@ -52,13 +52,14 @@ kokkos4() {
   t0=$(date +%s)
   set +e
   # Every test but those whose verdict does not depend on the Kokkos build: the Slurm jobscripts,
-  # the reference-set preparation (RDKit + Open Babel), the RDKit-prep parity with Open Babel, and the
+  # the reference-set preparation (RDKit + Open Babel), the RDKit-prep parity with Open Babel, the
+  # receptor preparation next to Open Babel and the SDF writer (plain C++/RDKit, host scoring), and the
   # redocking statistics next to `vina` (the scorer's parity with vina, dock_vina_parity, stays).
-  ctest --test-dir "$dir" -j "$jobs" -LE "slurm|kinetics" -E "^(dock_quality_vs_vina|prep_parity)$" \
+  ctest --test-dir "$dir" -j "$jobs" -LE "slurm|kinetics" -E "^(dock_quality_vs_vina|prep_parity|prep_receptor|test_prep_sdf)$" \
     --output-on-failure > "$dir/ctest.log" 2>&1
   rc=$?
   set -e
-  echo "Kokkos 4.6.01 ctest (all but slurm, kinetics, dock_quality_vs_vina, prep_parity): $(grep -E 'tests passed|tests failed' "$dir/ctest.log" | tail -1)" \
+  echo "Kokkos 4.6.01 ctest (all but slurm, kinetics, dock_quality_vs_vina, prep_parity, prep_receptor, test_prep_sdf): $(grep -E 'tests passed|tests failed' "$dir/ctest.log" | tail -1)" \
        "in $(( $(date +%s) - t0 )) s"
   if [[ $rc != 0 ]]; then
     cat "$dir/ctest.log"
