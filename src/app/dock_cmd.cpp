@@ -6,8 +6,10 @@
 #include "app/path_options.hpp"
 #include "core/error.hpp"
 #include "dock/device_api.hpp"
+#include "dock/ligand_files.hpp"
 #include "dock/screen.hpp"
 #include "dock/search.hpp"
+#include "dock/together.hpp"
 #include "io/json.hpp"
 
 #include <cmath>
@@ -76,6 +78,7 @@ void write_json(const DockConfig& cfg, const std::vector<Scored>& poses,
   j.value("scoring", cfg.grid ? "grid (trilinear maps, as vina --score_only --no_refine)"
                               : "pairwise (as vina --score_only)");
   j.value("receptor", cfg.receptor);
+  j.value("scoring_function", scoring_function_name(cfg.weights.function));
   j.begin_object("weights");
   j.value("gauss1", cfg.weights.gauss1).value("gauss2", cfg.weights.gauss2).value("repulsion", cfg.weights.repulsion);
   j.value("hydrophobic", cfg.weights.hydrophobic).value("hydrogen", cfg.weights.hydrogen).value("rot", cfg.weights.rot);
@@ -120,6 +123,7 @@ int run_score_only(const DockConfig& cfg, cli::Context& ctx) {
   for (const auto& f : files) {
     try {
       std::vector<Ligand> ligs = read_ligands(f);
+      if (ligs.size() > 1 && !cfg.batch_mode && !is_molecule_file(f)) refuse_multi_model(f);  // as Vina
       std::vector<GridBox> boxes;
       for (const auto& l : ligs) {
         boxes.push_back(cfg.autobox ? autobox_of(l, cfg.spacing)
@@ -151,8 +155,9 @@ int run_score_only(const DockConfig& cfg, cli::Context& ctx) {
     if (cfg.verbosity > 0) {
       ctx.out << "Ligand: " << s.lig->file;
       if (scored.size() > 1 || s.lig->model > 0) ctx.out << " (model " << s.lig->model + 1 << ")";
-      ctx.out << "\nScoring: " << (cfg.grid ? "grid maps, spacing " + fmt3(s.box.spacing) + " A (vina --no_refine)"
-                                            : std::string("direct pairwise form (vina --score_only)"))
+      ctx.out << "\nScoring: " << (cfg.weights.function == ScoringFunction::vinardo ? "vinardo, " : "")
+              << (cfg.grid ? "grid maps, spacing " + fmt3(s.box.spacing) + " A (vina --no_refine)"
+                           : std::string("direct pairwise form (vina --score_only)"))
               << "; N_rot " << s.lig->n_rot << ", torsional normalisation " << fmt3(s.s.torsional_normalisation)
               << "\n";
     }
@@ -174,14 +179,17 @@ namespace {
 void check_dock_paths(const DockConfig& cfg, const cli::po::variables_map& vm) {
   const std::vector<std::string> ligands = collect_ligands(cfg.ligands, cfg.ligand_directory);
   std::vector<io::NamedPath> in = cli::input_paths(vm, {"receptor"}), out;
-  for (const auto& l : ligands) in.push_back({cfg.ligand_directory.empty() ? "--ligand" : "--ligand/--ligand_directory", l});
+  for (const auto& l : ligands) in.push_back({cfg.batch_mode ? "--batch/--ligand_directory" : "--ligand", l});
   if (!cfg.json.empty()) out.push_back({"--json", cfg.json});
-  if (!cfg.score_only) {
-    const bool batch = ligands.size() > 1;
-    const std::vector<std::string> names = ligand_names(ligands);
-    for (std::size_t i = 0; i < ligands.size(); ++i) {
-      const LigandFiles f = ligand_output_files(cfg, ligands[i], names[i], batch);
-      out.push_back({batch ? "--dir (" + names[i] + "_out.pdbqt)" : cfg.out.empty() ? "--out (default <ligand>_out.pdbqt)" : "--out",
+  if (!cfg.together.empty() && !cfg.score_only)  // one complex: one PDBQT (together.cpp)
+    out.push_back({"--out", cfg.out.empty() ? ligand_output_files(cfg, ligands[0], "", false).pdbqt : cfg.out});
+  else if (!cfg.score_only) {
+    const std::vector<ScreenEntry> entries = screening_entries(ligands, cfg.batch_mode);
+    const bool batch = cfg.batch_mode || entries.size() > 1;
+    for (const auto& e : entries) {
+      const LigandFiles f = ligand_output_files(cfg, e.path, e.name, batch);
+      const std::string& name = e.name;
+      out.push_back({batch ? "--dir (" + name + "_out.pdbqt)" : cfg.out.empty() ? "--out (default <ligand>_out.pdbqt)" : "--out",
                      f.pdbqt, batch});
       out.push_back({batch || cfg.sdf.empty() ? "--out_sdf (default: the PDBQT name with .sdf)" : "--out_sdf", f.sdf, batch});
     }
@@ -201,6 +209,7 @@ int run_dock(const cli::po::variables_map& vm, cli::Context& ctx) {
   if (cfg.no_refine && !cfg.score_only && !cfg.local_only && ctx.rank == 0)
     ctx.err << "note: --no_refine: final poses are not refined on the exact pairwise function (they are still "
                "scored with it)\n";
+  if (!cfg.together.empty()) return run_together(cfg, ctx);  // repeated --ligand: one complex (Vina)
   if (cfg.score_only) return run_score_only(cfg, ctx);
   if (cfg.grid) throw UsageError("pandakinetics dock: --grid / --no_refine only apply to --score_only");
   return run_dock_search(cfg, ctx);

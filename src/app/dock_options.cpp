@@ -21,8 +21,13 @@ void add_dock_options(po::options_description& desc) {
   in.add_options()
       ("receptor", po::value<std::string>()->value_name("FILE"), "rigid receptor (PDBQT)")
       ("ligand", po::value<std::vector<std::string>>()->multitoken()->value_name("FILE"),
-       "ligand (PDBQT; repeatable; a multi-model file gives one ligand per MODEL)")
-      ("ligand_directory", po::value<std::string>()->value_name("DIR"), "dock every *.pdbqt in DIR (screening)");
+       "ligand (PDBQT). Repeated (as in Vina): the ligands of one complex, scored, optimised and docked "
+       "together with the ligand-ligand terms")
+      ("batch", po::value<std::vector<std::string>>()->multitoken()->composing()->value_name("FILE"),
+       "ligands docked (or scored) one by one, as Vina's --batch (repeatable; needs --dir); a multi-MODEL file "
+       "gives one ligand per MODEL")
+      ("ligand_directory", po::value<std::string>()->value_name("DIR"),
+       "every *.pdbqt in DIR, one by one as --batch (outputs in --dir, default the working directory)");
   po::options_description box("Search space (Å); relative paths are read from the working directory, as Vina does",
                               100, 50);
   box.add_options()
@@ -50,7 +55,8 @@ void add_dock_options(po::options_description& desc) {
   po::options_description out("Output", 100, 50);
   out.add_options()
       ("out", po::value<std::string>()->value_name("FILE"), "poses as PDBQT models (default <ligand>_out.pdbqt)")
-      ("dir", po::value<std::string>()->value_name("DIR"), "output directory when docking several ligands")
+      ("dir", po::value<std::string>()->value_name("DIR"),
+       "output folder of --batch / --ligand_directory (created if missing): <name>_out.pdbqt per ligand, as Vina")
       ("out_h5", po::value<std::string>()->value_name("FILE"), "poses HDF5 for the network stage (docs/formats.md)")
       ("out_sdf", po::value<std::string>()->value_name("FILE"), "poses as SDF with score properties")
       ("json", po::value<std::string>()->value_name("FILE"),
@@ -85,7 +91,19 @@ void add_dock_options(po::options_description& desc) {
       ("weight_hydrophobic", po::value<double>()->default_value(ScoringWeights{}.hydrophobic), "hydrophobic weight")
       ("weight_hydrogen", po::value<double>()->default_value(ScoringWeights{}.hydrogen), "hydrogen-bond weight")
       ("weight_rot", po::value<double>()->default_value(ScoringWeights{}.rot),
-       "w in the torsional normalisation 1 + w N_rot (Vina 1.2.3 ignores its own --weight_rot; we apply it)");
+       "w in the torsional normalisation 1 + w N_rot (Vina 1.2.3 ignores its own --weight_rot; we apply it)")
+      ("scoring", po::value<std::string>()->default_value("vina"),
+       "scoring function: vina or vinardo (Vina 1.2.3's; ad4 is not supported)")
+      ("weight_vinardo_gauss1", po::value<double>()->default_value(ScoringWeights::vinardo().gauss1),
+       "Vinardo gauss weight")
+      ("weight_vinardo_repulsion", po::value<double>()->default_value(ScoringWeights::vinardo().repulsion),
+       "Vinardo repulsion weight")
+      ("weight_vinardo_hydrophobic", po::value<double>()->default_value(ScoringWeights::vinardo().hydrophobic),
+       "Vinardo hydrophobic weight")
+      ("weight_vinardo_hydrogen", po::value<double>()->default_value(ScoringWeights::vinardo().hydrogen),
+       "Vinardo hydrogen-bond weight")
+      ("weight_vinardo_rot", po::value<double>()->default_value(ScoringWeights::vinardo().rot),
+       "Vinardo w in 1 + w N_rot");
   desc.add(in).add(box).add(out).add(misc);
 }
 
@@ -142,8 +160,20 @@ DockConfig dock_config_from(const po::variables_map& vm) {
   if (vm.count("ligand")) c.ligands = get<std::vector<std::string>>(vm, "ligand");
   if (vm.count("ligand_directory")) c.ligand_directory = get<std::string>(vm, "ligand_directory");
   if (c.receptor.empty()) throw UsageError("pandakinetics dock: --receptor is required");
+  // Vina 1.2.3's meanings: repeated --ligand = one complex of several ligands;
+  // --batch = many ligands one by one (--ligand_directory, ours, the same).
+  const std::vector<std::string> batch = vm.count("batch") ? get<std::vector<std::string>>(vm, "batch")
+                                                           : std::vector<std::string>{};
+  if (!c.ligands.empty() && (!batch.empty() || !c.ligand_directory.empty()))
+    throw UsageError("pandakinetics dock: --ligand cannot be combined with --batch or --ligand_directory (as in "
+                     "Vina: repeated --ligand gives the ligands of one complex; --batch screens ligands one by one)");
+  if (!batch.empty() && !vm.count("dir"))
+    throw UsageError("pandakinetics dock: --batch needs --dir DIR, the output folder (as in Vina)");
+  c.batch_mode = !batch.empty() || !c.ligand_directory.empty();
+  if (c.ligands.size() > 1) c.together = c.ligands;
+  if (!batch.empty()) c.ligands = batch;
   if (c.ligands.empty() && c.ligand_directory.empty())
-    throw UsageError("pandakinetics dock: give --ligand FILE (repeatable) or --ligand_directory DIR");
+    throw UsageError("pandakinetics dock: give --ligand FILE, --batch FILE (repeatable) or --ligand_directory DIR");
   const char* centre[3] = {"center_x", "center_y", "center_z"};
   const char* size[3] = {"size_x", "size_y", "size_z"};
   int given = 0;
@@ -186,6 +216,17 @@ DockConfig dock_config_from(const po::variables_map& vm) {
     throw UsageError(std::string("pandakinetics dock: --") + (c.score_only ? "score_only" : "local_only") +
                      " works in one box: give one of --center/--size or --box, not " +
                      (c.blind ? "--blind" : std::to_string(c.boxes.size()) + " boxes"));
+  if (!c.together.empty()) {  // one complex (together.cpp): one box, one PDBQT
+    if (c.blind || c.boxes.size() > 1)
+      throw UsageError("pandakinetics dock: several --ligand files (one complex) are searched in one box: give one "
+                       "of --center/--size or --box, not " + (c.blind ? std::string("--blind") : "several boxes"));
+    for (const char* key : {"out_sdf", "out_h5", "summary", "grid"})
+      if (vm.count(key) && !vm[key].defaulted())
+        throw UsageError(std::string("pandakinetics dock: --") + key + " is not supported with several --ligand "
+                         "files (one complex: --out PDBQT and --json only)");
+    if (c.grid) throw UsageError("pandakinetics dock: --no_refine with --score_only (grid scoring) is not supported "
+                                 "with several --ligand files (they are scored on the exact pairwise form)");
+  }
   // One box given as --box: the single-box modes read it as the centre/size box.
   if (c.boxes.size() == 1 && !c.have_box) c.center = c.boxes[0].center, c.size = c.boxes[0].size, c.have_box = true;
   if (c.boxes.empty() && !c.autobox && !c.blind)
@@ -216,6 +257,21 @@ DockConfig dock_config_from(const po::variables_map& vm) {
   c.weights.hydrophobic = get<double>(vm, "weight_hydrophobic");
   c.weights.hydrogen = get<double>(vm, "weight_hydrogen");
   c.weights.rot = get<double>(vm, "weight_rot");
+  const std::string scoring = get<std::string>(vm, "scoring");
+  if (scoring == "vinardo") {
+    c.weights = ScoringWeights::vinardo();
+    c.weights.gauss1 = get<double>(vm, "weight_vinardo_gauss1");
+    c.weights.repulsion = get<double>(vm, "weight_vinardo_repulsion");
+    c.weights.hydrophobic = get<double>(vm, "weight_vinardo_hydrophobic");
+    c.weights.hydrogen = get<double>(vm, "weight_vinardo_hydrogen");
+    c.weights.rot = get<double>(vm, "weight_vinardo_rot");
+  } else if (scoring == "ad4") {
+    throw UsageError("pandakinetics dock: --scoring ad4 (AutoDock 4.2 with --maps) is not supported; use --scoring "
+                     "vina (the default) or vinardo");
+  } else if (scoring != "vina") {
+    throw UsageError("pandakinetics dock: --scoring '" + scoring + "': expected vina or vinardo (ad4 is not "
+                     "supported)");
+  }
   c.option_values = cli::option_values(vm);
   for (auto& [key, value] : c.option_values)  // the --box values as given, for provenance
     if (key == "box") {

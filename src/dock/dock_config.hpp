@@ -22,8 +22,10 @@ struct DockBox {
 /// Everything a docking or scoring run needs, validated.
 struct DockConfig {
   std::string receptor;                 ///< rigid receptor PDBQT
-  std::vector<std::string> ligands;     ///< --ligand, in order (repeatable)
-  std::string ligand_directory;         ///< --ligand_directory: every *.pdbqt in it
+  std::vector<std::string> ligands;     ///< ligands docked one by one: one --ligand, or the --batch files
+  std::string ligand_directory;         ///< --ligand_directory: every *.pdbqt in it (screened like --batch)
+  bool batch_mode = false;              ///< --batch or --ligand_directory: outputs in --dir, MODELs screened one by one
+  std::vector<std::string> together;    ///< repeated --ligand: the ligands of one complex, scored together (Vina)
   std::array<double, 3> center{0, 0, 0};  ///< box centre, Å
   std::array<double, 3> size{0, 0, 0};    ///< box size, Å
   bool have_box = false;                ///< all six --center/--size given

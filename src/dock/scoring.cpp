@@ -45,9 +45,29 @@ const char* term_name(int t) {
   return names[t];
 }
 
-std::array<double, kNumTerms> pair_terms(int xs1, int xs2, double r) {
+const char* scoring_function_name(ScoringFunction f) { return f == ScoringFunction::vinardo ? "vinardo" : "vina"; }
+
+namespace {
+/// Vinardo's radii (Å): C 2.0, N 1.7, O 1.6; every other XS type as Vina's.
+double vinardo_radius_angstrom(int xs) {
+  if (xs == kXsC_H || xs == kXsC_P) return 2.0;
+  if (xs >= kXsN_P && xs <= kXsN_DA) return 1.7;
+  if (xs >= kXsO_P && xs <= kXsO_DA) return 1.6;
+  return xs_radius_angstrom(xs);
+}
+}  // namespace
+
+std::array<double, kNumTerms> pair_terms(int xs1, int xs2, double r, ScoringFunction f) {
   std::array<double, kNumTerms> t{0, 0, 0, 0, 0};
   if (r >= kCutoffAngstrom || xs1 < 0 || xs2 < 0 || xs1 >= kXsCount || xs2 >= kXsCount) return t;
+  if (f == ScoringFunction::vinardo) {
+    const double d = r - (vinardo_radius_angstrom(xs1) + vinardo_radius_angstrom(xs2));
+    t[0] = std::exp(-(d / 0.8) * (d / 0.8));
+    t[2] = d < 0 ? d * d : 0.0;
+    t[3] = xs_is_hydrophobic(xs1) && xs_is_hydrophobic(xs2) ? slope_step(2.5, 0.0, d) : 0.0;
+    t[4] = h_bond_possible(xs1, xs2) ? slope_step(0.0, -0.6, d) : 0.0;
+    return t;
+  }
   const double d = r - (xs_radius_angstrom(xs1) + xs_radius_angstrom(xs2));
   t[0] = std::exp(-(d / 0.5) * (d / 0.5));
   t[1] = std::exp(-((d - 3.0) / 2.0) * ((d - 3.0) / 2.0));
@@ -58,7 +78,7 @@ std::array<double, kNumTerms> pair_terms(int xs1, int xs2, double r) {
 }
 
 double pair_energy(const ScoringWeights& w, int xs1, int xs2, double r) {
-  const auto t = pair_terms(xs1, xs2, r);
+  const auto t = pair_terms(xs1, xs2, r, w.function);
   double e = 0;
   e += w.gauss1 * t[0];
   e += w.gauss2 * t[1];
@@ -73,7 +93,7 @@ const PairTable& PairTable::shared(const ScoringWeights& w) {
   static std::vector<std::pair<ScoringWeights, std::unique_ptr<PairTable>>> tables;
   const std::lock_guard<std::mutex> lock(mutex);
   const auto same = [&](const ScoringWeights& v) {
-    return v.gauss1 == w.gauss1 && v.gauss2 == w.gauss2 && v.repulsion == w.repulsion &&
+    return v.function == w.function && v.gauss1 == w.gauss1 && v.gauss2 == w.gauss2 && v.repulsion == w.repulsion &&
            v.hydrophobic == w.hydrophobic && v.hydrogen == w.hydrogen && v.rot == w.rot;
   };
   for (const auto& [weights, table] : tables)
@@ -82,7 +102,7 @@ const PairTable& PairTable::shared(const ScoringWeights& w) {
   return *tables.back().second;
 }
 
-PairTable::PairTable(const ScoringWeights& w) {
+PairTable::PairTable(const ScoringWeights& w) : function_(w.function) {
   n_ = static_cast<int>(kTableSamplesPerA2 * kCutoffAngstrom * kCutoffAngstrom) + 3;
   fast_.assign(static_cast<std::size_t>(kXsCount) * kXsCount * n_, 0.0);
   // Every type pair's row on its own (rows are independent: the same values
@@ -159,7 +179,7 @@ double inter_energy(const PairTable& table, const ReceptorAtoms& rec, const Liga
       if (r2 >= cutoff2) continue;
       this_e += table.fast(t, rec.xs[j], r2);
       if (terms) {
-        const auto tt = pair_terms(t, rec.xs[j], std::sqrt(r2));
+        const auto tt = pair_terms(t, rec.xs[j], std::sqrt(r2), table.function());
         for (int k = 0; k < kNumTerms; ++k) (*terms)[k] += tt[k];
       }
     }
@@ -183,7 +203,7 @@ double intra_energy(const PairTable& table, const Ligand& lig, const std::vector
     soften(pe, cap);
     e += pe;
     if (terms) {
-      const auto tt = pair_terms(lig.atoms[p[0]].xs, lig.atoms[p[1]].xs, std::sqrt(r2));
+      const auto tt = pair_terms(lig.atoms[p[0]].xs, lig.atoms[p[1]].xs, std::sqrt(r2), table.function());
       for (int k = 0; k < kNumTerms; ++k) (*terms)[k] += tt[k];
     }
   }
@@ -197,6 +217,50 @@ PoseScore score_only(const PairTable& table, const ScoringWeights& w, const Rece
   s.intra = intra_energy(table, lig, xyz, kCapFinal, &s.intra_terms);
   s.torsional_normalisation = 1 + w.rot * lig.n_rot;
   // Vina's score_only subtracts the pose's own intra as the unbound reference.
+  const double x = s.inter + s.intra - s.intra;
+  s.total = std::fabs(x) < 2.220446049250313e-16 ? 0.0 : x / s.torsional_normalisation;
+  return s;
+}
+
+ComplexScore score_together(const PairTable& table, const ScoringWeights& w, const ReceptorAtoms& rec,
+                            const std::vector<const Ligand*>& ligands,
+                            const std::vector<std::vector<std::array<double, 3>>>& xyz, const GridBox& box) {
+  constexpr double cutoff2 = kCutoffAngstrom * kCutoffAngstrom;
+  ComplexScore s;
+  double n_rot = 0;
+  for (std::size_t l = 0; l < ligands.size(); ++l) {
+    double pen = 0;
+    TermSums inter_terms{}, intra_terms{};
+    s.ligand_receptor += inter_energy(table, rec, *ligands[l], xyz[l], box, kCapFinal, &pen, &inter_terms);
+    s.intra += intra_energy(table, *ligands[l], xyz[l], kCapFinal, &intra_terms);
+    s.out_of_box_penalty += pen;
+    for (int k = 0; k < kNumTerms; ++k) {
+      s.ligand_receptor_terms[k] += inter_terms[k];
+      s.intra_terms[k] += intra_terms[k];
+    }
+    n_rot += ligands[l]->n_rot;
+    // Pairs with the ligands after this one: no bonds join two ligands, so
+    // every heavy-atom pair within the cutoff counts.
+    for (std::size_t m = l + 1; m < ligands.size(); ++m)
+      for (int a = 0; a < ligands[l]->n_atoms(); ++a) {
+        const int ta = ligands[l]->atoms[a].xs;
+        if (ta == kXsNone) continue;
+        for (int b = 0; b < ligands[m]->n_atoms(); ++b) {
+          const int tb = ligands[m]->atoms[b].xs;
+          if (tb == kXsNone) continue;
+          const double r2 = dist2(xyz[l][a], xyz[m][b]);
+          if (r2 >= cutoff2) continue;
+          double pe = table.fast(ta, tb, r2);
+          soften(pe, kCapFinal);
+          s.ligand_ligand += pe;
+          const auto tt = pair_terms(ta, tb, std::sqrt(r2), table.function());
+          for (int k = 0; k < kNumTerms; ++k) s.ligand_ligand_terms[k] += tt[k];
+        }
+      }
+  }
+  s.inter = s.ligand_receptor + s.ligand_ligand;
+  s.torsional_normalisation = 1 + w.rot * n_rot;
+  // As score_only: the unbound reference is this pose's own intra.
   const double x = s.inter + s.intra - s.intra;
   s.total = std::fabs(x) < 2.220446049250313e-16 ? 0.0 : x / s.torsional_normalisation;
   return s;

@@ -17,15 +17,28 @@
 
 namespace pk::dock {
 
+/// The pair function: Vina's, or Vinardo (Quiroga & Villarreal 2016, as in
+/// Vina 1.2.3's --scoring vinardo: its own radii, no second gaussian).
+enum class ScoringFunction { vina, vinardo };
+
 /// Term weights (Vina 1.2 defaults) and the torsional weight of
-/// 1 + w_rot N_rot.
+/// 1 + w_rot N_rot; `function` picks the terms the weights multiply.
 struct ScoringWeights {
+  ScoringFunction function = ScoringFunction::vina;
   double gauss1 = -0.035579;
   double gauss2 = -0.005156;
   double repulsion = 0.840245;
   double hydrophobic = -0.035069;
   double hydrogen = -0.587439;
   double rot = 0.05846;
+  /// Vinardo's default weights (Vina 1.2.3's --weight_vinardo_*).
+  static ScoringWeights vinardo() {
+    ScoringWeights w;
+    w.function = ScoringFunction::vinardo;
+    w.gauss1 = -0.045, w.gauss2 = 0.0, w.repulsion = 0.8, w.hydrophobic = -0.035, w.hydrogen = -0.6;
+    w.rot = 0.05846;
+    return w;
+  }
 };
 
 constexpr double kCutoffAngstrom = 8.0;
@@ -38,7 +51,12 @@ constexpr int kNumTerms = 5;
 
 /// The five unweighted terms of one atom pair at distance r (Å); all 0 for
 /// r >= 8 Å or a hydrogen. Order: gauss1, gauss2, repulsion, hydrophobic, hydrogen.
-std::array<double, kNumTerms> pair_terms(int xs1, int xs2, double r_angstrom);
+/// Vinardo: surface distance from Vinardo's radii (C 2.0, N 1.7, O 1.6 Å, the
+/// rest as Vina's), gauss1 exp(-(d/0.8)^2), gauss2 0, repulsion d^2 (d < 0),
+/// hydrophobic 1 at d <= 0 to 0 at 2.5, hydrogen bond 1 at d <= -0.6 to 0 at 0.
+std::array<double, kNumTerms> pair_terms(int xs1, int xs2, double r_angstrom,
+                                         ScoringFunction f = ScoringFunction::vina);
+const char* scoring_function_name(ScoringFunction f);
 const char* term_name(int t);
 /// Weighted sum of the terms (kcal/mol).
 double pair_energy(const ScoringWeights& w, int xs1, int xs2, double r_angstrom);
@@ -52,6 +70,7 @@ class PairTable {
   /// its grid maps and scores its poses with the same weights).
   static const PairTable& shared(const ScoringWeights& w);
   int n_samples() const { return n_; }
+  ScoringFunction function() const { return function_; }
   /// Energy of a type pair at squared distance r2 < 64 Å^2, as Vina's eval_fast.
   double fast(int xs1, int xs2, double r2) const {
     return fast_[pair_index(xs1, xs2) * n_ + static_cast<int>(kTableSamplesPerA2 * r2)];
@@ -65,6 +84,7 @@ class PairTable {
 
  private:
   int n_ = 0;
+  ScoringFunction function_ = ScoringFunction::vina;
   std::vector<double> fast_;
 };
 
@@ -117,6 +137,24 @@ double intra_energy(const PairTable& table, const Ligand& lig, const std::vector
 /// Scores a pose exactly as `vina --score_only` (intra_ref = this pose's intra).
 PoseScore score_only(const PairTable& table, const ScoringWeights& w, const ReceptorAtoms& rec, const Ligand& lig,
                      const std::vector<std::array<double, 3>>& xyz, const GridBox& box);
+
+/// Several ligands of one complex scored together, as `vina --score_only`
+/// with repeated --ligand (Vina 1.2's multi-ligand model): each ligand's
+/// atoms against the receptor, every heavy-atom pair of two different ligands
+/// (table energy, softened per pair, 8 Å cutoff), and each ligand's own intra.
+struct ComplexScore {
+  double ligand_receptor = 0;  ///< kcal/mol, summed over the ligands
+  double ligand_ligand = 0;    ///< kcal/mol, pairs of different ligands (Vina prints it as "Ligand - Flex side chains")
+  double intra = 0;            ///< kcal/mol, summed over the ligands
+  double inter = 0;            ///< ligand_receptor + ligand_ligand
+  double total = 0;            ///< inter / (1 + w_rot sum of N_rot), as vina --score_only
+  double torsional_normalisation = 1;
+  double out_of_box_penalty = 0;
+  TermSums ligand_receptor_terms{}, ligand_ligand_terms{}, intra_terms{};
+};
+ComplexScore score_together(const PairTable& table, const ScoringWeights& w, const ReceptorAtoms& rec,
+                            const std::vector<const Ligand*>& ligands,
+                            const std::vector<std::vector<std::array<double, 3>>>& xyz, const GridBox& box);
 
 /// The ligand's input coordinates.
 std::vector<std::array<double, 3>> input_coordinates(const Ligand& lig);

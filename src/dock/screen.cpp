@@ -1,6 +1,8 @@
 // Ligand lists, the rank split and the gather of results (see screen.hpp).
 #include "dock/screen.hpp"
 
+#include "dock/ligand_files.hpp"
+
 #include "comm/communicator.hpp"
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
@@ -9,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -44,6 +47,45 @@ std::vector<std::string> ligand_names(const std::vector<std::string>& paths) {
     names.push_back(k == 0 ? stem : stem + "_" + std::to_string(k + 1));
   }
   return names;
+}
+
+namespace {
+/// MODEL records in a PDBQT file and the line of the first (0, 0 if unreadable).
+std::pair<int, long> model_records(const std::string& path) {
+  std::ifstream in(path);
+  int n = 0;
+  long first = 0, line = 0;
+  for (std::string s; std::getline(in, s);) {
+    ++line;
+    if (s.compare(0, 5, "MODEL") == 0 && (s.size() == 5 || s[5] == ' ' || s[5] == '\t' || s[5] == '\r')) {
+      if (n++ == 0) first = line;
+    }
+  }
+  return {n, first};
+}
+}  // namespace
+
+long first_model_line(const std::string& path) { return model_records(path).second; }
+
+void refuse_multi_model(const std::string& path) {
+  throw InputError(path, first_model_line(path),
+                   "a --ligand file holds one ligand, this one has several MODELs (Vina 1.2.3 refuses it too: "
+                   "\"Unexpected multi-MODEL tag\"); give it with --batch FILE --dir DIR to score or dock each MODEL as "
+                   "a ligand of its own, or split it with vina_split");
+}
+
+std::vector<ScreenEntry> screening_entries(const std::vector<std::string>& files, bool batch_mode) {
+  const std::vector<std::string> names = ligand_names(files);
+  std::vector<ScreenEntry> out;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const int models = !batch_mode ? 0 : is_molecule_file(files[i]) ? molecule_file_models(files[i]) : model_records(files[i]).first;
+    if (models <= 1) {
+      out.push_back({files[i], 0, names[i]});
+      continue;
+    }
+    for (int m = 0; m < models; ++m) out.push_back({files[i], m, names[i] + "_" + std::to_string(m + 1)});
+  }
+  return out;
 }
 
 std::vector<int> ligands_of_rank(int n_ligands, int rank, int size) {

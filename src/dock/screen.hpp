@@ -34,6 +34,28 @@ std::vector<std::string> collect_ligands(const std::vector<std::string>& ligands
 /// duplicates get a numeric suffix.
 std::vector<std::string> ligand_names(const std::vector<std::string>& paths);
 
+/// One ligand docked on its own: a file, or in batch mode one MODEL of a
+/// multi-MODEL file.
+struct ScreenEntry {
+  std::string path;
+  int model = 0;     ///< 0-based MODEL index in the file
+  std::string name;  ///< output name: the file's name (ligand_names), "_<model>" appended for a MODEL
+};
+
+/// The ligands a run docks one by one (collect_ligands' files). With
+/// `batch_mode` (--batch, --ligand_directory) a file with n > 1 MODEL records
+/// gives n entries named <name>_1 ... <name>_n; otherwise one entry per file
+/// (a file that cannot be read gives one entry, which fails when docked).
+std::vector<ScreenEntry> screening_entries(const std::vector<std::string>& files, bool batch_mode);
+
+/// Line (1-based) of the first MODEL record of a PDBQT file, 0 if none (or unreadable).
+long first_model_line(const std::string& path);
+
+/// Throws pk::InputError (file and line of the first MODEL) for a --ligand
+/// file with several MODELs: Vina 1.2.3 refuses it in every mode; --batch
+/// reads each MODEL as a ligand of its own.
+[[noreturn]] void refuse_multi_model(const std::string& path);
+
 /// Indices of the ligands rank `rank` of `size` docks (round-robin).
 std::vector<int> ligands_of_rank(int n_ligands, int rank, int size);
 

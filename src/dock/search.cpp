@@ -10,6 +10,7 @@
 #include "core/context.hpp"
 #include "core/error.hpp"
 #include "dock/dock_config.hpp"
+#include "dock/ligand_files.hpp"
 #include "dock/refine.hpp"
 #include "dock/screen.hpp"
 #include "dock/search_api.hpp"
@@ -113,17 +114,17 @@ LigandDocker::~LigandDocker() = default;
 
 int LigandDocker::chains() const { return default_chains(cfg_); }
 
-LigandOutput LigandDocker::dock(const std::string& path, const std::string& name) {
-  return dock_impl(path, name, nullptr, cfg_.seed, 0);
+LigandOutput LigandDocker::dock(const std::string& path, const std::string& name, int model) {
+  return dock_impl(path, name, nullptr, cfg_.seed, 0, model);
 }
 
 LigandOutput LigandDocker::dock_in_box(const std::string& path, const std::string& name, const GridBox& box,
-                                       std::uint64_t seed, int site) {
-  return dock_impl(path, name, &box, seed, site);
+                                       std::uint64_t seed, int site, int model) {
+  return dock_impl(path, name, &box, seed, site, model);
 }
 
 LigandOutput LigandDocker::dock_impl(const std::string& path, const std::string& name, const GridBox* given_box,
-                                     std::uint64_t seed, int site) {
+                                     std::uint64_t seed, int site, int model) {
   const DockConfig& cfg = cfg_;
   DeviceDocking& device = *device_;
   const GridBox& fixed_box = given_box ? *given_box : box_;
@@ -135,7 +136,13 @@ LigandOutput LigandDocker::dock_impl(const std::string& path, const std::string&
     t = now;
   };
   const auto ligs = read_ligands(path);
-  const Ligand& lig = ligs.front();
+  // A PDBQT --ligand file with several MODELs is refused as Vina refuses it
+  // (--batch reads each MODEL); molecule files' records are the prepare path's.
+  if (ligs.size() > 1 && !cfg.batch_mode && !is_molecule_file(path)) refuse_multi_model(path);
+  if (model < 0 || model >= static_cast<int>(ligs.size()))
+    throw InputError(path, 0, "MODEL " + std::to_string(model + 1) + " expected, the file has " +
+                                  std::to_string(ligs.size()));
+  const Ligand& lig = ligs[model];
   const GridBox box = cfg.autobox && !given_box ? autobox_of(lig, cfg.spacing) : fixed_box;
   device.set_box(box);
   const TreeHost tree = tree_of(lig);
@@ -387,9 +394,10 @@ int write_outputs(const DockConfig& cfg, const std::vector<DockBox>& boxes, bool
 
 int run_dock_search(const DockConfig& cfg, Context& ctx) {
   comm::Communicator comm;
-  const auto paths = collect_ligands(cfg.ligands, cfg.ligand_directory);
-  const auto names = ligand_names(paths);
-  const bool batch = paths.size() > 1;
+  const auto entries = screening_entries(collect_ligands(cfg.ligands, cfg.ligand_directory), cfg.batch_mode);
+  std::vector<std::string> paths, names;
+  for (const auto& e : entries) paths.push_back(e.path), names.push_back(e.name);
+  const bool batch = cfg.batch_mode || paths.size() > 1;
   if (cfg.boxes.empty() && !cfg.autobox && !cfg.blind)
     throw UsageError("dock: give the search box (--center_x/_y/_z and --size_x/_y/_z, or --box, Å), --blind or "
                      "--autobox");
@@ -422,10 +430,10 @@ int run_dock_search(const DockConfig& cfg, Context& ctx) {
     s.path = paths[i];
     LigandOutput out;
     try {
-      out = cfg.autobox ? docker.dock(paths[i], names[i])
+      out = cfg.autobox ? docker.dock(paths[i], names[i], entries[i].model)
                         : docker.dock_in_box(paths[i], names[i],
                                              GridBox::from_center_size(boxes[b].center, boxes[b].size, cfg.spacing),
-                                             cfg.seed + static_cast<std::uint64_t>(b), b);
+                                             cfg.seed + static_cast<std::uint64_t>(b), b, entries[i].model);
       s.ok = true;
       s.best_score = out.poses.front().score;
       s.n_poses = static_cast<int>(out.poses.size());

@@ -25,14 +25,16 @@ class LigandDocker {
  public:
   LigandDocker(const DockConfig& cfg, const Receptor& receptor);
   ~LigandDocker();
-  /// Global search (or --local_only) of the first model of the ligand file;
+  /// Global search (or --local_only) of the ligand file;
   /// final poses re-scored, clustered, ranked. Throws pk::InputError for a
   /// bad file or when no pose lies inside the box.
-  LigandOutput dock(const std::string& path, const std::string& name);
+  /// `model`: the MODEL of a multi-MODEL file in batch mode (without batch
+  /// mode such a file is refused, as Vina refuses it).
+  LigandOutput dock(const std::string& path, const std::string& name, int model = 0);
   /// The same in `box` with `seed`, every pose's site set to `site` (one
   /// box of a multi-box run; --autobox does not apply).
   LigandOutput dock_in_box(const std::string& path, const std::string& name, const GridBox& box, std::uint64_t seed,
-                           int site);
+                           int site, int model = 0);
   /// Monte Carlo chains the search launches for this config.
   int chains() const;
   /// Wall seconds of the stages of the last dock() call, in order
@@ -46,7 +48,7 @@ class LigandDocker {
   const PairTable& table_;  // PairTable::shared
   GridBox box_;
   LigandOutput dock_impl(const std::string& path, const std::string& name, const GridBox* box, std::uint64_t seed,
-                         int site);
+                         int site, int model);
   std::unique_ptr<DeviceDocking> device_;
   std::vector<std::pair<std::string, double>> stages_;
 };

@@ -59,8 +59,8 @@ grep -q 'Estimated Free Energy of Binding   : 226.902 (kcal/mol)' auto.txt || { 
   { cat autogrid.txt; fail=1; }
 grep -q 'Estimated Free Energy of Binding   : 227.321 (kcal/mol)' autogrid.txt ||
   { echo "FAIL autobox grid"; cat autogrid.txt; fail=1; }
-# Several ligands, one bad: the good one is scored, the bad one reported with file:line, exit 1.
-"$pk" dock --score_only --receptor protein.pdbqt --ligand ligand.pdbqt --ligand unknown.pdbqt --autobox \
+# Several ligands (--batch), one bad: the good one is scored, the bad one reported with file:line, exit 1.
+"$pk" dock --score_only --receptor protein.pdbqt --batch ligand.pdbqt --batch unknown.pdbqt --dir . --autobox \
   > two.txt 2> two.err
 rc=$?
 if [[ $rc -ne 1 ]] || ! grep -q '226.902' two.txt || ! grep -q "skipping unknown.pdbqt: unknown.pdbqt:20:" two.err; then

@@ -48,7 +48,7 @@ cmp -s two.pdbqt np2.pdbqt || fail "2 ranks gave other poses than 1"
 
 # 2b. two ligands x two boxes (a screen): the same poses file on 1 and 2 ranks, each ligand with both sites
 cp ligand.pdbqt second.pdbqt
-tiny=(--receptor protein.pdbqt --ligand ligand.pdbqt --ligand second.pdbqt --box "$site" --box "$other"
+tiny=(--receptor protein.pdbqt --batch ligand.pdbqt --batch second.pdbqt --box "$site" --box "$other"
       --exhaustiveness 1 --chains 4 --steps_per_chain 40 --num_modes 40 --energy_range 30 --seed 3)
 "$pk" dock "${tiny[@]}" --dir screen1 > s1.log 2>&1 || { cat s1.log; fail "screen in two boxes"; }
 "$mpiexec" -n 2 --oversubscribe "$pk" dock "${tiny[@]}" --dir screen2 > s2.log 2>&1 || { cat s2.log; fail "screen, 2 ranks"; }

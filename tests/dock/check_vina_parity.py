@@ -44,7 +44,7 @@ def vina_score(receptor, ligand, extra=()):
 
 def ours(pk, receptor, ligand, work, tag, extra=()):
     js = os.path.join(work, f"pk_{tag}.json")
-    out = subprocess.run([pk, "dock", "--score_only", "--receptor", receptor, "--ligand", ligand, "--json", js,
+    out = subprocess.run([pk, "dock", "--score_only", "--receptor", receptor, "--batch", ligand, "--dir", work, "--json", js,
                           "--verbosity", "0"] + BOX + list(extra), capture_output=True, text=True)
     if out.returncode != 0:
         raise RuntimeError(f"pandakinetics failed: {out.stdout[-800:]} {out.stderr[-800:]}")

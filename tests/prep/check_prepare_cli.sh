@@ -40,10 +40,10 @@ check "torsions of imatinib as Meeko's rules give them" grep -q "^TORSDOF 7$" ou
 check "same input, same bytes" cmp -s out1/imatinib.pdbqt out2/imatinib.pdbqt
 check "same input, same bytes (2)" cmp -s out1/paracetamol.pdbqt out2/paracetamol.pdbqt
 
-# One file: MODEL blocks, read by the docking reader (dock --score_only scores both).
+# One file: MODEL blocks, read by the docking reader (dock --score_only --batch scores both).
 "$pk" prepare --ligand lib.smi --output all.pdbqt > /dev/null 2>&1
 check "MODEL blocks" test "$(grep -c '^MODEL' all.pdbqt)" -eq 2
-"$pk" dock --score_only --receptor "$receptor" --ligand all.pdbqt --autobox > dock2.txt 2>&1 || cat dock2.txt
+"$pk" dock --score_only --receptor "$receptor" --batch all.pdbqt --dir . --autobox > dock2.txt 2>&1 || cat dock2.txt
 check "dock --score_only reads both models" test "$(grep -c 'Estimated Free Energy of Binding' dock2.txt)" -eq 2
 
 # SDF with a broken record in the middle: logged with its number and line, skipped.

@@ -31,13 +31,13 @@ rec_dir=$src/inputs/kinetics/prepared/receptors
 for boxfile in place/*.box; do
   read -r rec cx cy cz sx sy sz < "$boxfile"
   ligs=()
-  for f in place/"$rec"/*.pdbqt; do ligs+=(--ligand "$f"); done
-  "$pk" dock --score_only --receptor "$rec_dir/$rec.pdbqt" "${ligs[@]}" --center_x "$cx" --center_y "$cy" \
+  for f in place/"$rec"/*.pdbqt; do ligs+=(--batch "$f"); done
+  "$pk" dock --score_only --receptor "$rec_dir/$rec.pdbqt" "${ligs[@]}" --dir . --center_x "$cx" --center_y "$cy" \
     --center_z "$cz" --size_x "$sx" --size_y "$sy" --size_z "$sz" > "score_$rec.log" 2>&1 ||
     { cat "score_$rec.log"; fail=1; }
 done
-"$pk" dock --score_only --receptor "$src/inputs/dock/protein.pdbqt" --ligand place/abl/ours_imatinib.pdbqt \
-  --ligand place/abl/ob_imatinib.pdbqt --center_x 20 --center_y 78.5 --center_z 67 --size_x 16 --size_y 14 \
+"$pk" dock --score_only --receptor "$src/inputs/dock/protein.pdbqt" --batch place/abl/ours_imatinib.pdbqt \
+  --batch place/abl/ob_imatinib.pdbqt --dir . --center_x 20 --center_y 78.5 --center_z 67 --size_x 16 --size_y 14 \
   --size_z 22 > score_abl.log 2>&1 || { cat score_abl.log; fail=1; }
 "$py" "$compare" scores score_*.log || fail=1
 
