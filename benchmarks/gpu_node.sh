@@ -33,6 +33,9 @@ benchmarks/gpu_node.sh SUBCOMMAND [ARGS]   (run from anywhere; it works in the r
                  --distinct-conditions without counts
      kmc-run     a whole `kmc` run (500-state random network, --time 1e-6, default walkers) and
                  the two_state example, each against `solve`
+     superbasin  issue 17's benchmark: `kmc` with superbasins on the 500-state network of
+                 benchmarks/superbasin_network.py (flicker to 4e12 1/s, residence 7.5 h) at
+                 SB_CONFIGS (default "16x1024 64x1024 64x4096"), koff and its CI against `solve`
      score       `bench score --poses 1048576 --repeats 5`, ROUNDS times (default 3)
      score-poses `bench score --repeats 7` at 65,536 / 262,144 / 1,048,576 poses and with --near;
                  `dock --score_only` with and without --grid on Vina's docked mode
@@ -269,6 +272,50 @@ bench_kmc_run() {
     "$pk" solve --states $N/states.csv --edges $N/edges.csv --output "$t/s.h5"; } > "$OUT/kmc_two_state.txt" 2>&1
   say "two_state example, --time 1e-1, against solve (log: $OUT/kmc_two_state.txt):"
   tail -12 "$OUT/kmc_two_state.txt" | tee -a "$LOG"
+}
+
+bench_superbasin() {
+  # Issue 17's benchmark: the 500-state network of benchmarks/superbasin_network.py (flicker to
+  # 4e12 1/s, residence time 7.5 h): exact koff from `solve`, then `kmc` with superbasins at
+  # SB_CONFIGS (replicas x walkers; default "16x1024 64x1024 64x4096"), --time 3e4 s; wall time,
+  # koff with its 95% CI against the exact one, simulated seconds per wall second.
+  need_gpu "bench superbasin"; ensure_build cuda
+  local t=/tmp/pk_node_superbasin c
+  rm -rf "$t"; mkdir -p "$t"
+  python3 benchmarks/superbasin_network.py "$t/net" > /dev/null
+  local net="--states $t/net/states.csv --edges $t/net/edges.csv"
+  "$pk" solve $net --output "$t/exact.h5" --summary "$t/exact.json" > "$OUT/superbasin_solve.txt" 2>&1
+  grep -E "^  koff|residence" "$OUT/superbasin_solve.txt" | tee -a "$LOG"
+  for c in ${SB_CONFIGS:-16x1024 64x1024 64x4096}; do
+    local R=${c%x*} W=${c#*x}
+    "$pk" kmc $net --replicas "$R" --walkers "$W" --time 3e4 --seed 1 --progress-every 10 \
+      --output "$t/kmc_$c.h5" --summary "$t/kmc_$c.json" > "$OUT/superbasin_kmc_$c.txt" 2>&1
+    python3 - "$t/exact.json" "$t/kmc_$c.json" "$c" <<'PY' 2>&1 | tee -a "$LOG"
+import json, sys
+ex, km = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+def find(d, key):
+    if isinstance(d, dict):
+        for k, v in d.items():
+            if k == key:
+                return v["value"] if isinstance(v, dict) and "value" in v else v
+            r = find(v, key)
+            if r is not None:
+                return r
+    if isinstance(d, list):
+        for v in d:
+            r = find(v, key)
+            if r is not None:
+                return r
+exact = find(ex, "koff_renewal_per_s")
+c = km["conditions"][0]["koff_per_s"]
+R, W = (int(x) for x in sys.argv[3].split("x"))
+wall = km["wall_time_s"]
+half = (c["ci95_high"] - c["ci95_low"]) / 2 / c["value"]
+print("superbasin %s: wall %.2f s, %.3e steps (%.3e steps/s), koff %.4e 1/s 95%% CI [%.4e, %.4e] (+-%.1f%%), exact %.4e 1/s (KMC/exact %.4f), %.3e simulated s per wall s"
+      % (sys.argv[3], wall, km["steps"], km["steps_per_s"], c["value"], c["ci95_low"], c["ci95_high"], 100 * half, exact,
+         c["value"] / exact, R * W * km["time_horizon_s"] / wall))
+PY
+  done
 }
 
 score_line() {  # JSON FILE -> one line of the figures it holds
@@ -523,8 +570,8 @@ do_bench() {
   [[ $# -gt 0 ]] && shift
   local all="kmc score dock pipeline gemm io scaling"
   case $target in
-    kmc|kmc-launch|kmc-run|score|score-poses|dock|dock-chains|seeds|pipeline|gemm|io|scaling|cpu-probe|suite|landscape|all) ;;
-    "") die "bench: name a target (kmc, kmc-launch, kmc-run, score, score-poses, dock, dock-chains, seeds, pipeline, gemm, io, scaling, cpu-probe, suite, landscape, all); see help" 2 ;;
+    kmc|kmc-launch|kmc-run|superbasin|score|score-poses|dock|dock-chains|seeds|pipeline|gemm|io|scaling|cpu-probe|suite|landscape|all) ;;
+    "") die "bench: name a target (kmc, kmc-launch, kmc-run, superbasin, score, score-poses, dock, dock-chains, seeds, pipeline, gemm, io, scaling, cpu-probe, suite, landscape, all); see help" 2 ;;
     *) die "bench: unknown target '$target' (see: bash benchmarks/gpu_node.sh help)" 2 ;;
   esac
   if [[ $target == all ]]; then

@@ -148,7 +148,7 @@ struct KmcData {
   // Superbasins (kernels/kmc_basin.hpp; baseline walk only). basins false:
   // none, and the walk is exactly the one without them.
   bool basins = false;
-  R<std::int32_t> basin_of, basin_local;  // n: basin (-1: none), index within it
+  R<std::int32_t> basin_of, basin_local;  // 3 x n, by walker phase: basin (-1: none), index within it
   R<std::int32_t> basin_size;             // basins
   R<std::int64_t> basin_member_first;     // basins: offset into the member arrays
   R<std::int64_t> basin_vec_first;        // basins: offset into basin_vec
@@ -320,9 +320,10 @@ struct KmcAdvance {
       }
       double t_new;
       std::int64_t e;
-      const std::int32_t basin = d.basins ? d.basin_of(s) : -1;
+      const std::int64_t at = static_cast<std::int64_t>(ph) * d.n + s;  // the basin set of the walker's phase
+      const std::int32_t basin = d.basins ? d.basin_of(at) : -1;
       if (basin >= 0) {  // one step leaves the superbasin
-        if (!basin_step(rl, w, replica, table, basin, s, t, st, g, t_new, e)) {
+        if (!basin_step(rl, w, replica, table, basin, at - s, d.basin_local(at), t, st, g, t_new, e)) {
           if (t_stop >= d.horizon) done = kDoneHorizon;
           break;
         }
@@ -393,17 +394,17 @@ struct KmcAdvance {
     d.first_dwell(i) = first_dwell;
   }
 
-  /// One step of a walker at state s (time t, step st) inside superbasin b:
+  /// One step of a walker at member i (time t, step st) of superbasin b of
+  /// the basin set starting at `set` (phase x n):
   /// its exit time t_new and exit edge e, drawn exactly from the basin's exit
   /// law (kernels/kmc_basin.hpp), with the occupancy grid points it passes
   /// before min(t_new, t_stop) drawn from the bridge between entry and exit.
   /// Returns false when the exit lies beyond t_stop (not taken: the next call
   /// draws the same numbers).
   KOKKOS_INLINE_FUNCTION bool basin_step(std::int32_t rl, std::int32_t w, std::uint32_t replica, std::int32_t table,
-                                         std::int32_t b, std::int32_t s, double t, std::int64_t st, std::int32_t& g,
-                                         double& t_new, std::int64_t& e) const {
+                                         std::int32_t b, std::int64_t set, std::int32_t i, double t, std::int64_t st,
+                                         std::int32_t& g, double& t_new, std::int64_t& e) const {
     const KmcBasinLaw L = d.basin_law(table, b);
-    const std::int32_t i = d.basin_local(s);
     const Philox4x32 rnd = kmc_random(d.seed, replica, static_cast<std::uint32_t>(w), static_cast<std::uint64_t>(st));
     const double T = basin_exit_time(L, i, 1.0 - uniform53(rnd.v[0], rnd.v[1]));
     t_new = t + T;
@@ -429,13 +430,13 @@ struct KmcAdvance {
     const std::int64_t pb = static_cast<std::int64_t>(table) * d.nnz;
     double out = 0;
     for (std::int64_t k = first; k < end; ++k)
-      if (d.basin_of(d.targets(k)) != b) out += d.edge_prob(pb + k);
+      if (d.basin_of(set + d.targets(k)) != b) out += d.edge_prob(pb + k);
     const Philox4x32 re = kmc_random(d.seed ^ kBasinEdgeKey, replica, static_cast<std::uint32_t>(w), static_cast<std::uint64_t>(st));
     const double target = uniform53(re.v[0], re.v[1]) * out;
     double cum = 0;
     e = -1;
     for (std::int64_t k = first; k < end; ++k) {
-      if (d.basin_of(d.targets(k)) == b) continue;
+      if (d.basin_of(set + d.targets(k)) == b) continue;
       e = k;
       cum += d.edge_prob(pb + k);
       if (target < cum) break;

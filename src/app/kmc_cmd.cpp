@@ -479,11 +479,17 @@ int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
           << s.horizon_s << " s; reductions via " << engine.reduction_backend() << "\n" << std::flush;
   const Superbasins& basins = x.basins;
   if (basins.count() > 0) {
-    std::int32_t largest = 0;
-    for (std::int32_t b = 0; b < basins.count(); ++b) largest = std::max(largest, basins.size(b));
-    ctx.out << "kmc: " << basins.count() << " superbasin(s) holding " << basins.members.size() << " states (largest "
-            << largest << "): one step per basin exit, drawn from its exact exit law; transitions inside a basin are "
-            << "not counted (docs/superbasins.md)\n";
+    static const char* const set_name[3] = {"bound-phase", "unbound-phase", "no-phase"};
+    ctx.out << "kmc: superbasins (docs/superbasins.md): one step per basin exit, drawn from its exact exit law; "
+            << "transitions inside a basin are not counted\n";
+    for (int phase = 0; phase < 3; ++phase) {
+      std::int32_t count = 0, states = 0, largest = 0;
+      for (std::int32_t b = 0; b < basins.count(); ++b)
+        if (basins.phase[b] == phase) ++count, states += basins.size(b), largest = std::max(largest, basins.size(b));
+      if (count > 0)
+        ctx.out << "kmc:   " << set_name[phase] << " walkers: " << count << " superbasin(s) holding " << states
+                << " states (largest " << largest << ")\n";
+    }
   }
   SegmentLoop loop{s, engine, comm, L, print, ctx, wall_start};
   if (!loop.run(segment + 1)) return kExitOk;  // interrupted: checkpoint written
@@ -516,7 +522,15 @@ int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
     io::write_replicated(f, "/results/edge_from", edge_from, "state index");
     io::write_replicated(f, "/results/edge_to", tables.targets, "state index");
     write_results(f, snap, L, local, occupancy_total);
-    io::write_replicated(f, "/results/superbasin_of", basins.basin_of, "superbasin index per state (-1: none)");
+    {
+      static const char* const set_name[3] = {"bound_phase", "unbound_phase", "no_phase"};
+      for (int phase = 0; phase < 3; ++phase)
+        io::write_replicated(f, std::string("/results/superbasin_of_") + set_name[phase],
+                             basins.basin_of.empty() ? std::vector<std::int32_t>(net.states.size(), -1)
+                                                     : std::vector<std::int32_t>(basins.basin_of.begin() + phase * net.states.size(),
+                                                                                 basins.basin_of.begin() + (phase + 1) * net.states.size()),
+                             "superbasin index per state for walkers of this phase (-1: none)");
+    }
     io::write_attribute(f, "/results", "superbasins", static_cast<double>(basins.count()));
     io::write_attribute(f, "/results", "superbasin_note",
                         std::string("a walker leaves a superbasin in one step drawn from its exact exit law: "

@@ -20,8 +20,9 @@ struct KmcTables {
   std::vector<double> edge_prob;          ///< local replicas x nnz: probability of each edge of its row
   std::vector<double> total_rate;         ///< local replicas x n, 1/s
   std::vector<double> start_cdf;          ///< local replicas x n
-  /// Superbasins (src/kmc/superbasin.hpp; basin_size empty: none): each
-  /// state's basin (-1: none) and index in it, each basin's members, and per
+  /// Superbasins (src/kmc/superbasin.hpp; basin_size empty: none): per walker
+  /// phase, each state's basin (-1: none) and index in it (3 x n,
+  /// phase-major), each basin's members, and per
   /// local replica its exit laws (BasinLaw, concatenated basin by basin).
   std::vector<std::int32_t> basin_of, basin_local, basin_size, basin_members;
   std::vector<std::int64_t> basin_member_first, basin_vec_first;

@@ -77,7 +77,7 @@ KmcTables build_tables(const network::Network& net, const StartSpec& start, std:
   const bool with_basins = basins && basins->count() > 0;
   if (with_basins) {
     t.basin_of = basins->basin_of;
-    t.basin_local.assign(net.states.size(), -1);
+    t.basin_local.assign(3 * net.states.size(), -1);
     t.basin_members = basins->members;
     for (std::int32_t b = 0; b < basins->count(); ++b) {
       const std::int32_t m = basins->size(b);
@@ -85,7 +85,8 @@ KmcTables build_tables(const network::Network& net, const StartSpec& start, std:
       t.basin_member_first.push_back(basins->first[b]);
       t.basin_vec_first.push_back(t.basin_vec_total);
       t.basin_vec_total += static_cast<std::int64_t>(m) * m;
-      for (std::int32_t a = 0; a < m; ++a) t.basin_local[basins->members[basins->first[b] + a]] = a;
+      for (std::int32_t a = 0; a < m; ++a)
+        t.basin_local[static_cast<std::size_t>(basins->phase[b]) * net.states.size() + basins->members[basins->first[b] + a]] = a;
     }
     t.basin_member_total = static_cast<std::int64_t>(basins->members.size());
   }

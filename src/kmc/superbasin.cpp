@@ -226,24 +226,26 @@ std::vector<std::vector<std::int32_t>> read_basin_file(const network::Network& n
     if (states.size() > static_cast<std::size_t>(kMaxBasinStates))
       throw InputError(path, 0, "basin " + std::to_string(label) + " has " + std::to_string(states.size()) +
                                     " states; at most " + std::to_string(kMaxBasinStates) + " are supported");
-    for (std::int32_t s : states)
-      if (net.states[s].macrostate != net.states[states[0]].macrostate)
-        throw InputError(path, 0, "basin " + std::to_string(label) + " mixes macrostates (state " +
-                                      std::to_string(net.states[s].id) + " and state " +
-                                      std::to_string(net.states[states[0]].id) +
-                                      "): a basin must not contain a binding or unbinding event");
+    bool bound = false, unbound = false;
+    for (std::int32_t s : states) {
+      bound = bound || net.states[s].macrostate == network::Macrostate::Bound;
+      unbound = unbound || net.states[s].macrostate == network::Macrostate::Unbound;
+    }
+    if (bound && unbound)
+      throw InputError(path, 0, "basin " + std::to_string(label) +
+                                    " mixes bound and unbound macrostates: a basin must not contain a binding or unbinding event");
     if (states.size() >= 2) out.push_back(states);
   }
   return out;
 }
 
-/// Candidate basins, grown like Kruskal's spanning forest: state pairs
-/// (same macrostate, both directions) in order of decreasing exchange rate
+/// Candidate basins among the `allowed` states, grown like Kruskal's
+/// spanning forest: state pairs (both directions) in order of decreasing exchange rate
 /// r = min(k_ij, k_ji) over every condition, down to rate_per_s; two groups
 /// join through a pair when the joined group keeps at most max_states.
 std::vector<std::vector<std::int32_t>> fast_groups(const network::Network& net,
                                                    const std::vector<network::RateMatrix>& rates,
-                                                   const SuperbasinOptions& o) {
+                                                   const SuperbasinOptions& o, const std::vector<char>& allowed) {
   const network::RateMatrix& r0 = rates.front();
   const std::int32_t n = r0.n;
   struct Pair {
@@ -254,7 +256,7 @@ std::vector<std::vector<std::int32_t>> fast_groups(const network::Network& net,
   for (std::int32_t i = 0; i < n; ++i)
     for (std::int64_t e = r0.row_offsets[i]; e < r0.row_offsets[i + 1]; ++e) {
       const std::int32_t j = r0.targets[e];
-      if (j <= i || net.states[i].macrostate != net.states[j].macrostate) continue;
+      if (j <= i || !allowed[i] || !allowed[j]) continue;
       double r = std::numeric_limits<double>::infinity();
       for (const auto& m : rates) r = std::min({r, m.values[e], rate_of(m, j, i)});
       if (r >= o.rate_per_s && r > 0) pairs.push_back({r, i, j});
@@ -287,7 +289,8 @@ Superbasins find_superbasins(const network::Network& net, const std::vector<netw
                              const SuperbasinOptions& o) {
   Superbasins sb;
   const std::int32_t n = static_cast<std::int32_t>(net.states.size());
-  sb.basin_of.assign(n, -1);
+  sb.n = n;
+  sb.basin_of.assign(3 * static_cast<std::size_t>(n), -1);
   sb.first = {0};
   if (o.mode == "none" || rates.empty() || rates.front().discrete_time()) return sb;
   const bool automatic = o.mode == "auto";
@@ -297,30 +300,50 @@ Superbasins find_superbasins(const network::Network& net, const std::vector<netw
     throw UsageError("--superbasin-rate must be a positive number of 1/s");
   if (automatic && !(o.separation >= 1 && std::isfinite(o.separation)))
     throw UsageError("--superbasin-separation must be a number >= 1");
-  const std::vector<std::vector<std::int32_t>> groups =
-      automatic ? fast_groups(net, rates, o) : read_basin_file(net, o.mode);
-  for (const auto& states : groups) {
-    bool keep = true;
-    for (const auto& r : rates) {
-      if (!automatic) {
-        basin_law(r, states, o.mode);  // throws with the reason
-        continue;
+  const std::vector<std::vector<std::int32_t>> named = automatic ? std::vector<std::vector<std::int32_t>>{}
+                                                                 : read_basin_file(net, o.mode);
+  using network::Macrostate;
+  for (int phase = 0; phase < 3; ++phase) {
+    // Walkers of this phase may use basins of these states (no event inside
+    // a basin may change their phase).
+    const Macrostate own = phase == 0 ? Macrostate::Bound : Macrostate::Unbound;
+    std::vector<char> allowed(n);
+    for (std::int32_t i = 0; i < n; ++i)
+      allowed[i] = net.states[i].macrostate == Macrostate::Other || (phase < 2 && net.states[i].macrostate == own);
+    std::vector<std::vector<std::int32_t>> groups;
+    if (automatic) {
+      groups = fast_groups(net, rates, o, allowed);
+    } else {
+      for (const auto& g : named) {
+        bool fits = true;
+        for (std::int32_t s : g) fits = fits && allowed[s];
+        if (fits) groups.push_back(g);
       }
-      try {
-        const BasinLaw law = basin_law(r, states, net.source);
-        keep = keep && law.fastest_total_per_s >= o.separation * law.slowest_escape_per_s;
-      } catch (const InputError&) {
-        keep = false;  // auto: a group that cannot be a basin is walked step by step
+    }
+    for (const auto& states : groups) {
+      bool keep = true;
+      for (const auto& r : rates) {
+        if (!automatic) {
+          basin_law(r, states, o.mode);  // throws with the reason
+          continue;
+        }
+        try {
+          const BasinLaw law = basin_law(r, states, net.source);
+          keep = keep && law.fastest_total_per_s >= o.separation * law.slowest_escape_per_s;
+        } catch (const InputError&) {
+          keep = false;  // auto: a group that cannot be a basin is walked step by step
+        }
+        if (!keep) break;
       }
-      if (!keep) break;
+      if (!keep) continue;
+      const std::int32_t b = sb.count();
+      for (std::int32_t s : states) {
+        sb.basin_of[static_cast<std::size_t>(phase) * n + s] = b;
+        sb.members.push_back(s);
+      }
+      sb.first.push_back(static_cast<std::int32_t>(sb.members.size()));
+      sb.phase.push_back(static_cast<std::int8_t>(phase));
     }
-    if (!keep) continue;
-    const std::int32_t b = sb.count();
-    for (std::int32_t s : states) {
-      sb.basin_of[s] = b;
-      sb.members.push_back(s);
-    }
-    sb.first.push_back(static_cast<std::int32_t>(sb.members.size()));
   }
   return sb;
 }

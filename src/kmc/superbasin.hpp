@@ -34,13 +34,21 @@ struct SuperbasinOptions {
   std::int32_t max_states = kMaxBasinStates;
 };
 
-/// The basins: state lists, and each state's basin (-1: none).
+/// The basins, in three sets by the phase of the walker that uses them (a
+/// basin never holds an event that would change its walkers' phase):
+///   bound phase (0):   bound and other states;
+///   unbound phase (1): unbound and other states;
+///   no phase yet (2):  other states only.
+/// A state may so belong to one basin of each set.
 struct Superbasins {
-  std::vector<std::int32_t> basin_of;  ///< n
+  std::int32_t n = 0;
+  std::vector<std::int32_t> basin_of;  ///< 3 x n, phase-major: the state's basin for that phase (-1: none)
   std::vector<std::int32_t> first;     ///< basins + 1: offsets into members
   std::vector<std::int32_t> members;   ///< state indices, basin by basin
+  std::vector<std::int8_t> phase;      ///< per basin: the phase whose walkers use it
   std::int32_t count() const { return first.empty() ? 0 : static_cast<std::int32_t>(first.size()) - 1; }
   std::int32_t size(std::int32_t b) const { return first[b + 1] - first[b]; }
+  std::int32_t of(int walker_phase, std::int32_t s) const { return basin_of[static_cast<std::size_t>(walker_phase) * n + s]; }
 };
 
 /// One basin's exit law under one set of rates, in the eigenbasis of its
@@ -67,7 +75,7 @@ struct BasinLaw {
 BasinLaw basin_law(const network::RateMatrix& rates, const std::vector<std::int32_t>& states,
                    const std::string& source);
 
-/// The basins of `net` by `options`; `rates`: the rate matrices of every
+/// The basins of `net` by `options` (three sets, see Superbasins); `rates`: the rate matrices of every
 /// distinct replica condition (all ranks pass the same list, so every rank
 /// finds the same basins). Discrete-time models and mode "none" get none.
 Superbasins find_superbasins(const network::Network& net, const std::vector<network::RateMatrix>& rates,

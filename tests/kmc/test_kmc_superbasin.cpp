@@ -109,17 +109,27 @@ TEST(Superbasin, StiffEscapeRateToFullPrecision) {
 TEST(Superbasin, FinderGroupsFastClustersWithinMacrostates) {
   const auto net = stiff_network();
   const auto sb = auto_basins(net);
-  ASSERT_EQ(sb.count(), 3);
-  EXPECT_EQ(sb.basin_of[0], sb.basin_of[3]);
-  EXPECT_EQ(sb.basin_of[4], sb.basin_of[6]);
-  EXPECT_NE(sb.basin_of[0], sb.basin_of[4]);
-  EXPECT_EQ(sb.basin_of[7], sb.basin_of[8]);
-  EXPECT_EQ(sb.basin_of[9], -1);
-  // The default floor (1 1/s) also joins the clusters through their 20 1/s link.
+  // Bound-phase walkers: clusters A, B and the channel pair; unbound-phase
+  // and not-yet-phased walkers: the channel pair.
+  ASSERT_EQ(sb.count(), 5);
+  EXPECT_EQ(sb.of(0, 0), sb.of(0, 3));
+  EXPECT_EQ(sb.of(0, 4), sb.of(0, 6));
+  EXPECT_NE(sb.of(0, 0), sb.of(0, 4));
+  EXPECT_EQ(sb.of(0, 7), sb.of(0, 8));
+  EXPECT_EQ(sb.of(0, 9), -1);
+  EXPECT_GE(sb.of(1, 7), 0);
+  EXPECT_EQ(sb.of(1, 7), sb.of(1, 8));
+  EXPECT_EQ(sb.of(1, 0), -1);
+  EXPECT_GE(sb.of(2, 7), 0);
+  EXPECT_EQ(sb.of(2, 0), -1);
+  EXPECT_EQ(sb.of(2, 9), -1);
+  // The default floor (1 1/s) joins, for bound-phase walkers, the clusters
+  // through their 20 1/s link and the channel (10 1/s from state 3): one basin
+  // that only an unbinding leaves.
   const auto joined = auto_basins(net, 1.0);
-  ASSERT_EQ(joined.count(), 2);
-  EXPECT_EQ(joined.basin_of[0], joined.basin_of[6]);
-  EXPECT_NE(joined.basin_of[0], joined.basin_of[7]);
+  EXPECT_EQ(joined.of(0, 0), joined.of(0, 8));
+  EXPECT_EQ(joined.of(0, 9), -1);
+  EXPECT_EQ(joined.size(joined.of(0, 0)), 9);
   // A threshold above every rate: no basin; a separation no group reaches: none.
   EXPECT_EQ(auto_basins(net, 1e13).count(), 0);
   pk::kmc::SuperbasinOptions o;
@@ -208,6 +218,52 @@ TEST(Superbasin, KmcMatchesExactSolverOnStiffNetwork) {
   const double se_koff = std::sqrt(ss / (kBatches - 1) / kBatches);
   EXPECT_NEAR(koff, ex.koff_renewal_per_s, 3 * se_koff);
   EXPECT_LT(se_koff / koff, 0.05);
+}
+
+TEST(Superbasin, MixedBasinsGiveExactRenewalRates) {
+  // The default floor: bound-phase walkers leave the pocket-and-channel basin
+  // only by unbinding (one step per unbinding), unbound-phase walkers use the
+  // channel basin. koff and kon (events per phase time) against the exact ones.
+  const auto net = stiff_network();
+  pk::kmc::SuperbasinOptions o;
+  const auto sb = pk::kmc::find_superbasins(net, {pk::network::build_rates(net, {300.0, 1.0, 1.0})}, o);
+  // At 1 M the bulk (state 9) rebinds at 0.3 1/s (its rate edges are per M).
+  const double conc = 1.0;
+  const pk::network::Conditions cond{300.0, 1.0, conc};
+  const auto ex = pk::solve::exact_kinetics(net, cond, {});
+  const double horizon = 20.0 / ex.koff_renewal_per_s;  // some 10 unbindings per walker
+  const auto run = pk::test::simulate(net, "bound", 0, 4, 256, horizon, 31, 1, 1 << 30, conc, 10, 0, true, "", &sb);
+  constexpr int kBatches = 32;
+  std::vector<double> unbind(kBatches), bind(kBatches), bound_time(kBatches), unbound_time(kBatches);
+  const std::size_t per_batch = run.snap.time.size() / kBatches;
+  for (std::size_t i = 0; i < run.snap.time.size(); ++i) {
+    const std::size_t b = i / per_batch;
+    const double tail = horizon - run.snap.phase_start[i];
+    unbind[b] += run.snap.n_unbind[i];
+    bind[b] += run.snap.n_bind[i];
+    bound_time[b] += run.snap.bound_time[i] + (run.snap.phase[i] == 0 ? tail : 0.0);
+    unbound_time[b] += run.snap.unbound_time[i] + (run.snap.phase[i] == 1 ? tail : 0.0);
+  }
+  const auto sum = [](const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0); };
+  const auto batch_se = [&](const std::vector<double>& events, const std::vector<double>& time, double scale) {
+    std::vector<double> est(kBatches);
+    for (int b = 0; b < kBatches; ++b) est[b] = events[b] / (time[b] * scale);
+    const double mean = sum(est) / kBatches;
+    double ss = 0;
+    for (double x : est) ss += (x - mean) * (x - mean);
+    return std::sqrt(ss / (kBatches - 1) / kBatches);
+  };
+  const double koff = sum(unbind) / sum(bound_time), kon = sum(bind) / (sum(unbound_time) * conc);
+  const double se_koff = batch_se(unbind, bound_time, 1.0), se_kon = batch_se(bind, unbound_time, conc);
+  EXPECT_NEAR(koff, ex.koff_renewal_per_s, 3 * se_koff);
+  EXPECT_NEAR(kon, ex.kon_renewal_per_M_per_s, 3 * se_kon);
+  EXPECT_LT(se_koff / koff, 0.05);
+  EXPECT_LT(se_kon / kon, 0.05);
+  // One step per unbinding and per binding, plus the steps between the
+  // channel and the bulk: far below the ~1e12 per unbinding without basins.
+  double steps = 0;
+  for (auto x : run.snap.steps) steps += static_cast<double>(x);
+  EXPECT_LT(steps / std::max(1.0, sum(unbind)), 1e3);
 }
 
 TEST(Superbasin, SameResultsHoweverTheRunIsCutAndSpread) {
