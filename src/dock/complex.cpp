@@ -4,6 +4,7 @@
 // sizes), and the complex's energy on host copies of the grid maps.
 #include "dock/complex.hpp"
 
+#include "core/error.hpp"
 #include "dock/grid.hpp"
 #include "dock/kinematics.hpp"
 #include "dock/search_select.hpp"
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 namespace pk::dock {
 
@@ -23,23 +25,30 @@ constexpr int kSamples = static_cast<int>(kTableSamplesPerA2 * kCutoffAngstrom *
 
 /// The ligands' trees one after the other: conformation, change, frames and
 /// atoms of ligand l start at conf_at[l], change_at[l], frame_at[l], atom_at[l].
+/// Fixed arrays and inline members, callable where the kernels' templates
+/// expect a tree (host and device annotations alike).
 struct ComplexTree {
-  static constexpr int kFrameSlots = HostTree::kFrameSlots;
-  std::vector<HostTree> trees;
-  std::vector<int> conf_at, change_at, frame_at, atom_at;
-  int n_atoms = 0, C = 0, G = 0, F = 0;
-  int conf_size() const { return C; }
-  int change_size() const { return G; }
-  int frame_size() const { return F; }
+  HostTree trees[kMaxLigandsTogether];
+  int conf_at[kMaxLigandsTogether] = {}, change_at[kMaxLigandsTogether] = {}, frame_at[kMaxLigandsTogether] = {},
+      atom_at[kMaxLigandsTogether] = {};
+  int n_trees = 0, n_atoms = 0, C = 0, G = 0, F = 0;
+  KOKKOS_INLINE_FUNCTION int conf_size() const { return C; }
+  KOKKOS_INLINE_FUNCTION int change_size() const { return G; }
+  KOKKOS_INLINE_FUNCTION int frame_size() const { return F; }
 };
 
 ComplexTree complex_tree(const std::vector<TreeHost>& hosts) {
+  if (hosts.size() > static_cast<std::size_t>(kMaxLigandsTogether))
+    throw UsageError("pandakinetics dock: at most " + std::to_string(kMaxLigandsTogether) +
+                     " --ligand files can be optimised or docked together, got " + std::to_string(hosts.size()));
   ComplexTree t;
   for (const auto& h : hosts) {
-    t.trees.push_back(upload_tree<Kokkos::HostSpace>(h));
-    const HostTree& k = t.trees.back();
-    t.conf_at.push_back(t.C), t.change_at.push_back(t.G), t.frame_at.push_back(t.F), t.atom_at.push_back(t.n_atoms);
+    HostTree& k = t.trees[t.n_trees];
+    k = upload_tree<Kokkos::HostSpace>(h);
+    t.conf_at[t.n_trees] = t.C, t.change_at[t.n_trees] = t.G, t.frame_at[t.n_trees] = t.F;
+    t.atom_at[t.n_trees] = t.n_atoms;
     t.C += k.conf_size(), t.G += k.change_size(), t.F += k.frame_size(), t.n_atoms += k.n_atoms;
+    ++t.n_trees;
   }
   return t;
 }
@@ -48,24 +57,26 @@ ComplexTree complex_tree(const std::vector<TreeHost>& hosts) {
 // argument-dependent lookup from bfgs_minimize (more specialised than the
 // kernels' templates): each ligand's part on its own tree.
 template <class Span>
-void conformation_to_coords(const ComplexTree& t, const Span& conf, const Span& frames, const Span& coords) {
-  for (std::size_t l = 0; l < t.trees.size(); ++l)
+KOKKOS_INLINE_FUNCTION void conformation_to_coords(const ComplexTree& t, const Span& conf, const Span& frames,
+                                                   const Span& coords) {
+  for (int l = 0; l < t.n_trees; ++l)
     kernels::dock::conformation_to_coords(t.trees[l], conf.shifted(t.conf_at[l]), frames.shifted(t.frame_at[l]),
                                           coords.shifted(3 * t.atom_at[l]));
 }
 
 template <class Span>
-void coords_gradient_to_change(const ComplexTree& t, const Span& frames, const Span& coords, const Span& grad,
-                               const Span& change) {
-  for (std::size_t l = 0; l < t.trees.size(); ++l)
+KOKKOS_INLINE_FUNCTION void coords_gradient_to_change(const ComplexTree& t, const Span& frames, const Span& coords,
+                                                      const Span& grad, const Span& change) {
+  for (int l = 0; l < t.n_trees; ++l)
     kernels::dock::coords_gradient_to_change(t.trees[l], frames.shifted(t.frame_at[l]),
                                              coords.shifted(3 * t.atom_at[l]), grad.shifted(3 * t.atom_at[l]),
                                              change.shifted(t.change_at[l]));
 }
 
 template <class Span>
-void apply_change(const ComplexTree& t, const Span& conf_in, const Span& change, double alpha, const Span& conf_out) {
-  for (std::size_t l = 0; l < t.trees.size(); ++l)
+KOKKOS_INLINE_FUNCTION void apply_change(const ComplexTree& t, const Span& conf_in, const Span& change, double alpha,
+                                         const Span& conf_out) {
+  for (int l = 0; l < t.n_trees; ++l)
     kernels::dock::apply_change(t.trees[l], conf_in.shifted(t.conf_at[l]), change.shifted(t.change_at[l]), alpha,
                                 conf_out.shifted(t.conf_at[l]));
 }

@@ -16,6 +16,9 @@
 
 namespace pk::dock {
 
+/// The most ligands optimised or docked together (scoring takes any number).
+constexpr int kMaxLigandsTogether = 16;
+
 /// Atom coordinates (Å) of each ligand of a complex, in its file's order.
 using ComplexCoords = std::vector<std::vector<std::array<double, 3>>>;
 

@@ -6,8 +6,8 @@
 #     `vina --batch --local_only` writes); each batch ligand gets exactly the
 #     result of docking it alone; --batch without --dir and --ligand with
 #     --batch are refused, as Vina refuses them;
-#  2. a multi-MODEL ligand file: --ligand refuses it (score_only, local_only
-#     and docking) as Vina does; --batch reads each MODEL as a ligand of its
+#  2. a multi-MODEL ligand file: --ligand refuses it (score_only and
+#     docking) as Vina does; --batch reads each MODEL as a ligand of its
 #     own (scored as each alone; outputs <name>_<model>_out.pdbqt);
 #  3. repeated --ligand: the ligands of one complex together (5x72 with
 #     Vina's own two-ligand pose): --score_only total, ligand-receptor,
@@ -51,13 +51,29 @@ box=(--center_x 11 --center_y 90.5 --center_z 57.5 --size_x 22 --size_y 24 --siz
 # Vina's best imatinib pose (inside the box) and the halogenated test ligand.
 first_model "$src/tests/dock/data/vina_imatinib_e8_seed1.pdbqt" | grep -v '^REMARK' > imat.pdbqt
 cp "$src/tests/dock/data/halophenol_thiomethyl.pdbqt" halo.pdbqt
+x=$src/tests/dock/data/5x72
+xbox=(--center_x -15 --center_y 15 --center_z 129 --size_x 30 --size_y 24 --size_z 24)
+prep=$src/inputs/kinetics/prepared
 
-# 1. --batch
+# Vina's reference runs (one core each) start now, in the background, next to ours.
 mkdir vina_dir
 vina --receptor "$rec" --batch imat.pdbqt --batch halo.pdbqt --dir vina_dir "${box[@]}" --local_only --cpu 1 \
-  > vina_batch.log 2>&1 || { cat vina_batch.log; bad "vina --batch --local_only failed"; }
+  > vina_batch.log 2>&1 &
+vina_batch=$!
+vpair=(--receptor "$x/receptor.pdbqt" --ligand "$x/vina_pose_p59.pdbqt" "$x/vina_pose_p69.pdbqt" --cpu 1)
+vina "${vpair[@]}" --autobox --score_only > v_pair_vina.log 2>&1 &
+vina "${vpair[@]}" "${xbox[@]}" --scoring vinardo --score_only > v_pair_vinardo.log 2>&1 &
+vina "${vpair[@]}" "${xbox[@]}" --local_only --out vina_lo2.pdbqt > vina_lo2.log 2>&1 &
+vina --receptor "$rec" --ligand imat.pdbqt --autobox --score_only --scoring vinardo --cpu 1 > v_abl.log 2>&1 &
+for c in 5tmn 3utu 5lny; do
+  vina --receptor "$prep/receptors/$c.pdbqt" --ligand "$prep/crystal/${c}_ligand.pdbqt" --autobox --score_only \
+    --scoring vinardo --cpu 1 > v_$c.log 2>&1 &
+done
+
+# 1. --batch
 "$pk" dock --receptor "$rec" --batch imat.pdbqt --batch halo.pdbqt --dir ours_dir "${box[@]}" --local_only \
   > batch_lo.log 2>&1 || { cat batch_lo.log; bad "dock --batch --local_only failed"; }
+wait $vina_batch || { cat vina_batch.log; bad "vina --batch --local_only failed"; }
 theirs=$(cd vina_dir && ls ./*_out.pdbqt | sort | tr '\n' ' ')
 ours=$(cd ours_dir 2> /dev/null && ls ./*_out.pdbqt | sort | tr '\n' ' ')
 [[ -n $theirs && $theirs == "$ours" ]] && ok "--batch --local_only writes Vina's file names in --dir: $ours" ||
@@ -88,7 +104,7 @@ rc=$?
 { echo "MODEL 1"; cat imat.pdbqt; echo "ENDMDL"; echo "MODEL 2"; cat halo.pdbqt; echo "ENDMDL"; } > two_models.pdbqt
 vina --receptor "$rec" --ligand two_models.pdbqt "${box[@]}" --score_only > vina_mm.log 2>&1
 grep -q 'multi-MODEL' vina_mm.log || { cat vina_mm.log; bad "vina accepted a multi-MODEL --ligand file"; }
-for mode in --score_only --local_only ""; do
+for mode in --score_only ""; do
   "$pk" dock --receptor "$rec" --ligand two_models.pdbqt "${box[@]}" $mode "${small[@]}" --out mm.pdbqt > mm.log 2>&1
   rc=$?
   [[ $rc == 1 ]] && grep -q 'two_models.pdbqt:1: .*several MODELs.*--batch' mm.log &&
@@ -98,25 +114,23 @@ done
 "$pk" dock --receptor "$rec" --batch two_models.pdbqt --dir mm_dir "${box[@]}" --score_only > mm_batch.log 2>&1 ||
   { cat mm_batch.log; bad "--batch of a multi-MODEL file failed"; }
 s=($(sed -n 's/^Estimated Free Energy of Binding *: *\([-0-9.]*\).*/\1/p' mm_batch.log))
-# (each file alone: dock_vina_parity holds our --score_only to vina's)
-vi=$("$pk" dock --receptor "$rec" --ligand imat.pdbqt "${box[@]}" --score_only 2>&1 | grab "Estimated Free Energy of Binding")
-vh=$("$pk" dock --receptor "$rec" --ligand halo.pdbqt "${box[@]}" --score_only 2>&1 | grab "Estimated Free Energy of Binding")
-[[ ${#s[@]} == 2 && ${s[0]} == "$vi" && ${s[1]} == "$vh" ]] &&
-  ok "--batch of a 2-MODEL file scores each MODEL: ${s[*]} (each alone: $vi $vh)" ||
-  { cat mm_batch.log; bad "--batch 2-MODEL scores '${s[*]}', each alone '$vi $vh'"; }
+# The same two ligands as two files (dock_vina_parity holds our --score_only to vina's).
+"$pk" dock --receptor "$rec" --batch imat.pdbqt halo.pdbqt --dir mm_dir "${box[@]}" --score_only > files.log 2>&1
+f=($(sed -n 's/^Estimated Free Energy of Binding *: *\([-0-9.]*\).*/\1/p' files.log))
+[[ ${#s[@]} == 2 && "${s[*]}" == "${f[*]}" ]] &&
+  ok "--batch of a 2-MODEL file scores each MODEL: ${s[*]} (as two files: ${f[*]})" ||
+  { cat mm_batch.log files.log; bad "--batch 2-MODEL scores '${s[*]}', as two files '${f[*]}'"; }
 "$pk" dock --receptor "$rec" --batch two_models.pdbqt --dir mm_dir "${box[@]}" --local_only > mm_lo.log 2>&1 ||
   { cat mm_lo.log; bad "--batch --local_only of a multi-MODEL file failed"; }
 [[ -s mm_dir/two_models_1_out.pdbqt && -s mm_dir/two_models_2_out.pdbqt ]] &&
   ok "--batch optimises each MODEL: two_models_1_out.pdbqt, two_models_2_out.pdbqt" || bad "--batch MODEL outputs missing"
 
 # 3. repeated --ligand: scored together (5x72, Vina's two-ligand pose)
-x=$src/tests/dock/data/5x72
-xbox=(--center_x -15 --center_y 15 --center_z 129 --size_x 30 --size_y 24 --size_z 24)
-together() {  # together LABEL ARGS...: ours against vina, each line of the score block
-  local label=$1
-  shift
-  vina --receptor "$x/receptor.pdbqt" --ligand "$x/vina_pose_p59.pdbqt" "$x/vina_pose_p69.pdbqt" "$@" --score_only \
-    --cpu 1 > v.log 2>&1
+wait  # Vina's reference runs
+together() {  # together LABEL VINA_LOG ARGS...: ours against vina's run, each line of the score block
+  local label=$1 vlog=$2
+  shift 2
+  cp "$vlog" v.log
   "$pk" dock --receptor "$x/receptor.pdbqt" --ligand "$x/vina_pose_p59.pdbqt" --ligand "$x/vina_pose_p69.pdbqt" "$@" \
     --score_only > p.log 2>&1 || { cat p.log; bad "$label: dock --score_only with two --ligand failed"; return; }
   local k good=1 line=""
@@ -130,11 +144,10 @@ together() {  # together LABEL ARGS...: ours against vina, each line of the scor
   done
   [[ $good == 1 ]] && ok "$label (ours/vina):$line" || { cat v.log p.log; bad "$label:$line"; }
 }
-together "5x72 two ligands together, --autobox (over both)" --autobox
-together "5x72 two ligands together, vinardo" "${xbox[@]}" --scoring vinardo
+together "5x72 two ligands together, --autobox (over both)" v_pair_vina.log --autobox
+together "5x72 two ligands together, vinardo" v_pair_vinardo.log "${xbox[@]}" --scoring vinardo
 # --local_only together: Vina's stopping rule on all the ligands' conformations at once.
 lo=(--receptor "$x/receptor.pdbqt" "${xbox[@]}" --local_only)
-vina "${lo[@]}" --ligand "$x/vina_pose_p59.pdbqt" "$x/vina_pose_p69.pdbqt" --cpu 1 --out vina_lo2.pdbqt > vina_lo2.log 2>&1
 "$pk" dock "${lo[@]}" --ligand "$x/vina_pose_p59.pdbqt" --ligand "$x/vina_pose_p69.pdbqt" --out lo2.pdbqt > lo2.log 2>&1 ||
   { cat lo2.log; bad "--local_only of two ligands failed"; }
 a=$(grab "Estimated Free Energy of Binding" < lo2.log)
@@ -157,11 +170,10 @@ near "$a" "$b" 0.01 && ok "docking two ligands together: $n modes, best $a kcal/
   { cat d2.log; bad "docking two ligands together: best '$a', vina on it '$b'"; }
 
 # 4. --scoring vinardo
-prep=$src/inputs/kinetics/prepared
-vinardo() {  # vinardo LABEL RECEPTOR LIGAND BOX...
-  local label=$1 r=$2 l=$3
-  shift 3
-  vina --receptor "$r" --ligand "$l" "$@" --score_only --scoring vinardo --cpu 1 > v.log 2>&1
+vinardo() {  # vinardo LABEL VINA_LOG RECEPTOR LIGAND BOX...: ours against vina's run
+  local label=$1 r=$3 l=$4
+  cp "$2" v.log
+  shift 4
   "$pk" dock --receptor "$r" --ligand "$l" "$@" --score_only --scoring vinardo > p.log 2>&1 ||
     { cat p.log; bad "vinardo $label: dock failed"; return; }
   local k good=1 line=""
@@ -174,8 +186,8 @@ vinardo() {  # vinardo LABEL RECEPTOR LIGAND BOX...
   done
   [[ $good == 1 ]] && ok "vinardo $label total, inter, intra (ours/vina):$line" || { cat v.log p.log; bad "vinardo $label:$line"; }
 }
-vinardo abl_imatinib "$rec" imat.pdbqt --autobox
-for c in 5tmn 3utu 5lny; do vinardo "$c" "$prep/receptors/$c.pdbqt" "$prep/crystal/${c}_ligand.pdbqt" --autobox; done
+vinardo abl_imatinib v_abl.log "$rec" imat.pdbqt --autobox
+for c in 5tmn 3utu 5lny; do vinardo "$c" v_$c.log "$prep/receptors/$c.pdbqt" "$prep/crystal/${c}_ligand.pdbqt" --autobox; done
 hbox=(--center_x 3.3 --center_y 91 --center_z 65 --size_x 14 --size_y 14 --size_z 14)  # around halo.pdbqt
 "$pk" dock --receptor "$rec" --ligand halo.pdbqt "${hbox[@]}" --scoring vinardo "${small[@]}" --out vd.pdbqt \
   > vd.log 2>&1 || { cat vd.log; bad "vinardo docking failed"; }
