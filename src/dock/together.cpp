@@ -127,108 +127,128 @@ Coords heavy_of(const std::vector<Ligand>& ligands, const ComplexCoords& xyz, st
   return h;
 }
 
-}  // namespace
-
-int run_together(const DockConfig& cfg, Context& ctx) {
-  const Receptor receptor = read_receptor(cfg.receptor);
-  const ReceptorAtoms rec = ReceptorAtoms::of(receptor);
+/// The complex as read: its ligands (a multi-MODEL file refused), its box and
+/// the exact scorer of its poses.
+struct Complex {
+  Receptor receptor;
+  ReceptorAtoms rec;
   std::vector<Ligand> ligands;
+  GridBox box;
+  std::vector<const Ligand*> ptrs;
+  ComplexScore score(const DockConfig& cfg, const ComplexCoords& xyz) const {
+    return score_together(PairTable::shared(cfg.weights), cfg.weights, rec, ptrs, xyz, box);
+  }
+};
+
+void read_complex(const DockConfig& cfg, Complex& c) {
+  c.receptor = read_receptor(cfg.receptor);
+  c.rec = ReceptorAtoms::of(c.receptor);
   for (const auto& f : cfg.together) {
     std::vector<Ligand> models = read_ligands(f);
     if (models.size() > 1) refuse_multi_model(f);
-    ligands.push_back(std::move(models.front()));
+    c.ligands.push_back(std::move(models.front()));
   }
   Ligand all;  // every atom of the complex: Vina's --autobox covers all the ligands
-  for (const auto& l : ligands) all.atoms.insert(all.atoms.end(), l.atoms.begin(), l.atoms.end());
-  const GridBox box = cfg.autobox ? autobox_of(all, cfg.spacing)
-                                  : GridBox::from_center_size(cfg.center, cfg.size, cfg.spacing);
-  const PairTable& table = PairTable::shared(cfg.weights);
-  std::vector<const Ligand*> ptrs;
-  for (const auto& l : ligands) ptrs.push_back(&l);
-  const auto score = [&](const ComplexCoords& xyz) { return score_together(table, cfg.weights, rec, ptrs, xyz, box); };
+  for (const auto& l : c.ligands) all.atoms.insert(all.atoms.end(), l.atoms.begin(), l.atoms.end());
+  c.box = cfg.autobox ? autobox_of(all, cfg.spacing) : GridBox::from_center_size(cfg.center, cfg.size, cfg.spacing);
+  for (const auto& l : c.ligands) c.ptrs.push_back(&l);
+}
+
+/// Docking together: the search's minima re-scored exactly, ranked by inter +
+/// intra, clustered, scored with Vina's formula against the best pose's intra,
+/// RMSD bounds from it, cut to the modes kept; the mode table printed.
+std::vector<ComplexPose> dock_complex(const DockConfig& cfg, const Complex& c, Context& ctx) {
+  int n_movable = 0, dof = 0;
+  for (const auto& l : c.ligands) n_movable += l.n_atoms(), dof += 6 + l.n_torsions();
+  ComplexSearchSettings s;
+  s.chains = cfg.chains > 0 ? cfg.chains : 8 * cfg.exhaustiveness;
+  s.steps_per_chain = cfg.steps_per_chain > 0
+                          ? cfg.steps_per_chain
+                          : std::max(1, vina_global_steps(n_movable, dof - 6) * cfg.exhaustiveness / s.chains);
+  s.seed = cfg.seed;
+  s.threads = cfg.cpu;
+  if (!cfg.seed_given) ctx.out << "dock: no --seed given; using seed 0\n";
+  ctx.out << "dock: " << c.ligands.size() << " ligands together on host threads, " << s.chains << " chains x "
+          << s.steps_per_chain << " steps\n";
+  std::vector<ComplexPose> scored, poses;
+  for (const auto& m : search_together(c.receptor, cfg.weights, c.ligands, c.box, s)) {
+    ComplexPose p{m.coords, c.score(cfg, m.coords)};
+    if (p.s.out_of_box_penalty == 0) scored.push_back(std::move(p));  // a pose with an atom outside: no result
+  }
+  std::stable_sort(scored.begin(), scored.end(), [](const ComplexPose& a, const ComplexPose& b) {
+    return a.s.inter + a.s.intra < b.s.inter + b.s.intra;
+  });
+  std::vector<double> energy;
+  std::vector<Coords> heavy;
+  for (const auto& p : scored) energy.push_back(p.s.inter + p.s.intra), heavy.push_back(heavy_of(c.ligands, p.xyz));
+  for (int i : cluster_poses(energy, heavy, cfg.min_rmsd)) poses.push_back(scored[i]);
+  if (poses.empty())
+    throw InputError(cfg.together.front(), 0, "no pose of the complex found with every heavy atom inside the search box");
+  std::vector<int> element;
+  const Coords best = heavy_of(c.ligands, poses[0].xyz, &element);
+  std::vector<double> scores;
+  for (auto& p : poses) {
+    p.score = (p.s.inter + p.s.intra - poses[0].s.intra) / p.s.torsional_normalisation;
+    const Coords h = heavy_of(c.ligands, p.xyz);
+    p.rmsd_ub = rmsd_upper_bound(h, best);
+    p.rmsd_lb = rmsd_lower_bound(h, best, element);
+    scores.push_back(p.score);
+  }
+  poses.resize(modes_to_keep(scores, cfg.num_modes, cfg.energy_range));
+  ctx.out << "mode |   affinity | dist from best mode\n     | (kcal/mol) | rmsd l.b.| rmsd u.b.\n"
+          << "-----+------------+----------+----------\n";
+  for (std::size_t i = 0; i < poses.size(); ++i) {
+    char row[96];
+    std::snprintf(row, sizeof row, "%4zu %12.3f %10.3f %10.3f\n", i + 1, poses[i].score, poses[i].rmsd_lb,
+                  poses[i].rmsd_ub);
+    ctx.out << row;
+  }
+  return poses;
+}
+
+}  // namespace
+
+int run_together(const DockConfig& cfg, Context& ctx) {
+  Complex c;
+  read_complex(cfg, c);
   if (cfg.verbosity > 0) {
     ctx.out << "Ligands (one complex, as Vina's repeated --ligand):";
     for (const auto& f : cfg.together) ctx.out << " " << f;
     ctx.out << "\nScoring: " << scoring_function_name(cfg.weights.function)
             << ", direct pairwise form (vina --score_only)\n";
   }
-  ComplexCoords input;
-  for (const auto& l : ligands) input.push_back(input_coordinates(l));
-  if (cfg.score_only) {
-    for (std::size_t l = 0; l < ligands.size(); ++l)
-      for (const auto& a : ligands[l].atoms)
-        if (!a.hydrogen && !box.contains(a.xyz))
-          throw InputError(ligands[l].file, a.line,
-                           "ligand atom " + a.name + " is outside the search box: expected every heavy atom inside "
-                           "the box (enlarge --size_x/_y/_z or use --autobox)");
-    ComplexPose p{input, score(input)};
-    p.score = p.s.total;
-    print_block(ctx.out, p.s, p.score);
-    if (!cfg.json.empty()) write_json(cfg, "score_only", {p});
-    return kExitOk;
-  }
+  // Every rank computes the same (deterministic) result; rank 0 writes it.
+  const bool writer = ctx.rank == 0;
   std::vector<ComplexPose> poses;
-  if (cfg.local_only) {
+  if (cfg.score_only || cfg.local_only) {
     ComplexPose p;
-    p.xyz = local_optimize_together(receptor, cfg.weights, ligands, box, cfg.local_thorough);
-    p.s = score(p.xyz);
+    if (cfg.score_only) {
+      for (const auto& l : c.ligands) {
+        for (const auto& a : l.atoms)
+          if (!a.hydrogen && !c.box.contains(a.xyz))
+            throw InputError(l.file, a.line,
+                             "ligand atom " + a.name + " is outside the search box: expected every heavy atom "
+                             "inside the box (enlarge --size_x/_y/_z or use --autobox)");
+        p.xyz.push_back(input_coordinates(l));
+      }
+    } else {
+      p.xyz = local_optimize_together(c.receptor, cfg.weights, c.ligands, c.box, cfg.local_thorough);
+    }
+    p.s = c.score(cfg, p.xyz);
     p.score = p.s.total;
     print_block(ctx.out, p.s, p.score);
     poses.push_back(std::move(p));
   } else {
-    int n_movable = 0, dof = 0;
-    for (const auto& l : ligands) n_movable += l.n_atoms(), dof += 6 + l.n_torsions();
-    ComplexSearchSettings s;
-    s.chains = cfg.chains > 0 ? cfg.chains : 8 * cfg.exhaustiveness;
-    s.steps_per_chain = cfg.steps_per_chain > 0
-                            ? cfg.steps_per_chain
-                            : std::max(1, vina_global_steps(n_movable, dof - 6) * cfg.exhaustiveness / s.chains);
-    s.seed = cfg.seed;
-    s.threads = cfg.cpu;
-    if (!cfg.seed_given) ctx.out << "dock: no --seed given; using seed 0\n";
-    ctx.out << "dock: " << ligands.size() << " ligands together on the host, " << s.chains << " chains x "
-            << s.steps_per_chain << " steps\n";
-    const std::vector<ComplexMinimum> minima = search_together(receptor, cfg.weights, ligands, box, s);
-    std::vector<ComplexPose> scored;
-    for (const auto& m : minima) {
-      ComplexPose p{m.coords, score(m.coords)};
-      if (p.s.out_of_box_penalty == 0) scored.push_back(std::move(p));  // a pose with an atom outside: no result
-    }
-    std::stable_sort(scored.begin(), scored.end(), [](const ComplexPose& a, const ComplexPose& b) {
-      return a.s.inter + a.s.intra < b.s.inter + b.s.intra;
-    });
-    std::vector<double> energy;
-    std::vector<Coords> heavy;
-    for (const auto& p : scored) energy.push_back(p.s.inter + p.s.intra), heavy.push_back(heavy_of(ligands, p.xyz));
-    for (int i : cluster_poses(energy, heavy, cfg.min_rmsd)) poses.push_back(scored[i]);
-    if (poses.empty())
-      throw InputError(cfg.together.front(), 0,
-                       "no pose of the complex found with every heavy atom inside the search box");
-    std::vector<int> element;
-    const Coords best = heavy_of(ligands, poses[0].xyz, &element);
-    std::vector<double> scores;
-    for (auto& p : poses) {
-      p.score = (p.s.inter + p.s.intra - poses[0].s.intra) / p.s.torsional_normalisation;
-      const Coords h = heavy_of(ligands, p.xyz);
-      p.rmsd_ub = rmsd_upper_bound(h, best);
-      p.rmsd_lb = rmsd_lower_bound(h, best, element);
-      scores.push_back(p.score);
-    }
-    poses.resize(modes_to_keep(scores, cfg.num_modes, cfg.energy_range));
-    ctx.out << "mode |   affinity | dist from best mode\n     | (kcal/mol) | rmsd l.b.| rmsd u.b.\n"
-            << "-----+------------+----------+----------\n";
-    for (std::size_t i = 0; i < poses.size(); ++i) {
-      char row[96];
-      std::snprintf(row, sizeof row, "%4zu %12.3f %10.3f %10.3f\n", i + 1, poses[i].score, poses[i].rmsd_lb,
-                    poses[i].rmsd_ub);
-      ctx.out << row;
-    }
+    poses = dock_complex(cfg, c, ctx);
   }
-  const std::string out =
-      cfg.out.empty() ? ligand_output_files(cfg, cfg.together.front(), "", false).pdbqt : cfg.out;
-  write_models(ligands, poses, out);
-  ctx.out << "wrote " << poses.size() << " pose(s) of the " << ligands.size() << " ligands to " << out << "\n";
-  if (!cfg.json.empty()) write_json(cfg, cfg.local_only ? "local_only" : "dock", poses);
+  if (!cfg.score_only && writer) {
+    const std::string out =
+        cfg.out.empty() ? ligand_output_files(cfg, cfg.together.front(), "", false).pdbqt : cfg.out;
+    write_models(c.ligands, poses, out);
+    ctx.out << "wrote " << poses.size() << " pose(s) of the " << c.ligands.size() << " ligands to " << out << "\n";
+  }
+  if (!cfg.json.empty() && writer)
+    write_json(cfg, cfg.score_only ? "score_only" : cfg.local_only ? "local_only" : "dock", poses);
   return kExitOk;
 }
 
