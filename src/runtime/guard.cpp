@@ -207,7 +207,7 @@ int fail_together(MPI_Comm& failures, int rank, int size, int code, const char* 
     MPI_Comm_free(&failures);
     return agreed;
   }
-  std::fprintf(stderr, "pandakinetics: error (rank %d of %d; the other ranks did not fail here): %s\n", rank, size, what);
+  std::fprintf(stderr, "pandakinetics: error (rank %d of %d): %s\n", rank, size, what);
   std::fflush(stderr);
   MPI_Abort(MPI_COMM_WORLD, code);
   return code;
