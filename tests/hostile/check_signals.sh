@@ -96,8 +96,10 @@ echo "== run: SIGTERM during the KMC stage, then the same command"
 "$py" "$src/tests/pipeline/vina_to_poses.py" --ligand "$src/inputs/dock/ligand.pdbqt" \
   --vina "$src/tests/pipeline/data/vina_imatinib_e4_seed3.pdbqt" --receptor "$src/inputs/dock/protein.pdbqt" \
   --center 11 90.5 57.5 --size 22 24 28 --output poses.h5 > poses.log 2>&1 || { fail "poses"; cat poses.log; }
-sed -n '/^\[network\]/,/^\[solve\]/p' "$src/inputs/run_example/run.ini" | grep -v '^\[solve\]' > run.ini
-printf '[kmc]\nreplicas = 4\nwalkers = 256\nseed = 2026\nmax-steps = 50000\nsteps-per-launch = 2000\n' >> run.ini
+# The single-well network of the earlier example (merged pose clusters) and
+# KMC without superbasins: a KMC stage long enough to be interrupted.
+printf '[network]\ncluster-rmsd = 2\nscore-offset = 0\nscore-scale = 1\nedge-rmsd = 6\nedge-centroid = 4\nimages = 6\nrelax-steps = 20\nsurface-margin = 6\nexposed-contact-fraction = 0.5\ndiffusion = 6e-10\ncapture-radius = 5\nlump-barrier = 8\ndrop-unconnected = true\n' > run.ini
+printf '[kmc]\nreplicas = 4\nwalkers = 256\nseed = 2026\nmax-steps = 50000\nsteps-per-launch = 2000\nsuperbasins = none\n' >> run.ini
 printf '[analyze]\nbootstrap = 200\nseed = 1\n' >> run.ini
 runcmd="$pk run --config run.ini --poses poses.h5 --no-report"
 timeout 300 $runcmd --output whole > whole.log 2>&1 || { fail "uninterrupted run"; cat whole.log; }
