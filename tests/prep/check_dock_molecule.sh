@@ -5,6 +5,8 @@
 # docked PDBQT byte for byte: scores, RMSDs, coordinates), and the docked SDF
 # keeps the molecule: name, the input's SD properties, bond orders as read,
 # every atom where the PDBQT poses put it (check_docked_sdf.py, RDKit).
+# --batch of a SMILES library with a broken record: one ligand per record, each
+# docked as it is alone, each SDF its record's molecule.
 # Also: --score_only of a gzipped SDF and of a MOL2 (written by Open Babel)
 # equal to that of prepare's PDBQT of them; of a multi-record SDF with a broken record (skipped with
 # file, line and record; the others scored as prepare's MODEL file scores),
@@ -70,6 +72,26 @@ ok = (m.GetProp("_Name") == "paracetamol" and m.GetNumHeavyAtoms() == 11 and m.G
       and m.GetProp("score_kcal_per_mol") == first and Chem.MolToSmiles(Chem.RemoveHs(m)) == "CC(=O)Nc1ccc(O)cc1")
 print(m.GetProp("_Name"), m.GetNumHeavyAtoms(), m.GetNumAtoms(), m.GetProp("score_kcal_per_mol"), first)
 sys.exit(0 if ok else 1)
+PY
+
+# --batch of a SMILES library: one ligand per preparable record (the broken one
+# reported once and skipped); each docks as that molecule alone does.
+printf 'CC(=O)Nc1ccc(O)cc1 paracetamol\nC1CC(=O broken\nOC(=O)c1ccccc1 benzoic\n' > lib.smi
+"$pk" dock --receptor "$rec" --batch lib.smi --dir lib_out "${box[@]}" "${search[@]}" > h.log 2> h.err
+check "dock --batch lib.smi exits 0" test $? -eq 0 || cat h.log h.err
+check "... the broken record reported once, with file, line and record" \
+  test "$(grep -c 'lib.smi:2: record 2.*skipped' h.err)" -eq 1
+check "... two ligands docked, each with its PDBQT and SDF" \
+  test -s lib_out/lib_1_out.pdbqt -a -s lib_out/lib_2_out.pdbqt -a -s lib_out/lib_1_out.sdf -a -s lib_out/lib_2_out.sdf
+check "... record 1 docks as para.smi alone does (the same modes)" \
+  diff <(grep 'REMARK VINA RESULT' c.pdbqt) <(grep 'REMARK VINA RESULT' lib_out/lib_1_out.pdbqt)
+check "... each SDF is its record's molecule" "$py" - lib_out/lib_1_out.sdf lib_out/lib_2_out.sdf <<'PY'
+import sys
+from rdkit import Chem
+names = [next(iter(Chem.SDMolSupplier(f))).GetProp("_Name") for f in sys.argv[1:]]
+smiles = [Chem.MolToSmiles(next(iter(Chem.SDMolSupplier(f)))) for f in sys.argv[1:]]
+print(names, smiles)
+sys.exit(0 if names == ["paracetamol", "benzoic"] and smiles == ["CC(=O)Nc1ccc(O)cc1", "O=C(O)c1ccccc1"] else 1)
 PY
 
 # Gzipped SDF and MOL2 (Open Babel's, when obabel is there) score as prepare's PDBQT of them.
