@@ -35,12 +35,24 @@ struct KmcBasinLaw {
   const double* exit;    // m: rate out of the basin
 };
 
+/// Modes are sorted from the slowest. The modes that still count at time t
+/// (t >= 0): those with (lambda_k - lambda_0) t > -kBasinModeCut, a prefix.
+/// A mode skipped has decayed by e^-50 (2e-22) relative to the slowest one;
+/// its terms carry at most that relative weight times 1/sw_i.
+constexpr double kBasinModeCut = 50.0;
+KOKKOS_INLINE_FUNCTION std::int32_t basin_modes(const KmcBasinLaw& L, double t) {
+  std::int32_t K = 1;
+  while (K < L.m && (L.lambda[K] - L.lambda[0]) * t > -kBasinModeCut) ++K;
+  return K;
+}
+
 /// Survival sum_k V_ik alpha_k exp(lambda_k t) / sw_i and its density
 /// (minus the derivative).
 KOKKOS_INLINE_FUNCTION void basin_survival(const KmcBasinLaw& L, std::int32_t i, double t, double& surv, double& dens) {
   double s = 0, f = 0;
   const double* vi = L.vec + static_cast<std::int64_t>(i) * L.m;
-  for (std::int32_t k = 0; k < L.m; ++k) {
+  const std::int32_t K = basin_modes(L, t);
+  for (std::int32_t k = 0; k < K; ++k) {
     const double x = vi[k] * compat::exp(L.lambda[k] * t);
     s += x * L.alpha[k];
     f += x * L.beta[k];
@@ -52,9 +64,7 @@ KOKKOS_INLINE_FUNCTION void basin_survival(const KmcBasinLaw& L, std::int32_t i,
 /// Exit time from entry member i: the t with survival(t) = r, r in (0, 1]
 /// (bracketed Newton on the monotone survival function).
 KOKKOS_INLINE_FUNCTION double basin_exit_time(const KmcBasinLaw& L, std::int32_t i, double r) {
-  double slowest = 0;
-  for (std::int32_t k = 0; k < L.m; ++k) slowest = (slowest > -1.0 / L.lambda[k] ? slowest : -1.0 / L.lambda[k]);
-  double lo = 0, hi = slowest, s = 1, f = 0;
+  double lo = 0, hi = -1.0 / L.lambda[0], s = 1, f = 0;  // the slowest mode's time
   for (int n = 0; n < 2100; ++n) {  // survival(hi) < r
     basin_survival(L, i, hi, s, f);
     if (s < r) break;
@@ -74,18 +84,18 @@ KOKKOS_INLINE_FUNCTION double basin_exit_time(const KmcBasinLaw& L, std::int32_t
   return t;
 }
 
-/// Draws member b with weight w_b = max(0, sum_k x_k V_bk) * max(0, sum_k y_k V_bk)
-/// (y == nullptr: the second factor is exit_b), by u in [0, 1).
-KOKKOS_INLINE_FUNCTION std::int32_t basin_draw(const KmcBasinLaw& L, const double* x, const double* y, double u) {
+/// Draws member b with weight w_b = max(0, sum_k<Kx x_k V_bk) * max(0, sum_k<Ky y_k V_bk)
+/// (y == nullptr: the second factor is exit_b sw_b), by u in [0, 1).
+KOKKOS_INLINE_FUNCTION std::int32_t basin_draw(const KmcBasinLaw& L, const double* x, std::int32_t Kx, const double* y,
+                                              std::int32_t Ky, double u) {
   double w[kMaxBasin];
   double total = 0;
   for (std::int32_t b = 0; b < L.m; ++b) {
     const double* vb = L.vec + static_cast<std::int64_t>(b) * L.m;
     double p = 0, q = 0;
-    for (std::int32_t k = 0; k < L.m; ++k) {
-      p += x[k] * vb[k];
-      if (y) q += y[k] * vb[k];
-    }
+    for (std::int32_t k = 0; k < Kx; ++k) p += x[k] * vb[k];
+    if (y)
+      for (std::int32_t k = 0; k < Ky; ++k) q += y[k] * vb[k];
     const double wb = (p > 0 ? p : 0.0) * (y ? (q > 0 ? q : 0.0) : L.exit[b] * L.sw[b]);
     w[b] = wb;
     total += wb;
@@ -107,8 +117,9 @@ KOKKOS_INLINE_FUNCTION std::int32_t basin_draw(const KmcBasinLaw& L, const doubl
 KOKKOS_INLINE_FUNCTION std::int32_t basin_exit_member(const KmcBasinLaw& L, std::int32_t i, double t, double u) {
   double x[kMaxBasin];
   const double* vi = L.vec + static_cast<std::int64_t>(i) * L.m;
-  for (std::int32_t k = 0; k < L.m; ++k) x[k] = vi[k] * compat::exp(L.lambda[k] * t);
-  return basin_draw(L, x, nullptr, u);
+  const std::int32_t K = basin_modes(L, t);
+  for (std::int32_t k = 0; k < K; ++k) x[k] = vi[k] * compat::exp(L.lambda[k] * t);
+  return basin_draw(L, x, K, nullptr, 0, u);
 }
 
 /// The state at time t0 + d1 of a walker that was at member b0 at t0 and is
@@ -119,11 +130,10 @@ KOKKOS_INLINE_FUNCTION std::int32_t basin_bridge(const KmcBasinLaw& L, std::int3
   double x[kMaxBasin], y[kMaxBasin];
   const double* v0 = L.vec + static_cast<std::int64_t>(b0) * L.m;
   const double* va = L.vec + static_cast<std::int64_t>(a) * L.m;
-  for (std::int32_t k = 0; k < L.m; ++k) {
-    x[k] = v0[k] * compat::exp(L.lambda[k] * d1);
-    y[k] = va[k] * compat::exp(L.lambda[k] * d2);
-  }
-  return basin_draw(L, x, y, u);
+  const std::int32_t K1 = basin_modes(L, d1), K2 = basin_modes(L, d2);
+  for (std::int32_t k = 0; k < K1; ++k) x[k] = v0[k] * compat::exp(L.lambda[k] * d1);
+  for (std::int32_t k = 0; k < K2; ++k) y[k] = va[k] * compat::exp(L.lambda[k] * d2);
+  return basin_draw(L, x, K1, y, K2, u);
 }
 
 }  // namespace pk::kernels

@@ -165,18 +165,24 @@ BasinLaw basin_law(const network::RateMatrix& rates, const std::vector<std::int3
       lambda(fast[c]) = std::min(ef.eigenvalues()(c), -1.0 / mu_max);  // below the slowest: a fast mode
     }
   }
+  // Modes from the slowest (lambda closest to 0) to the fastest: the kernels
+  // sum only the modes not yet decayed at the time they need (a prefix).
+  std::vector<std::int32_t> order(m);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::int32_t x, std::int32_t y) { return lambda(x) > lambda(y); });
   law.lambda.resize(m);
   law.vec.resize(static_cast<std::size_t>(m) * m);
   law.alpha.assign(m, 0.0);
   law.beta.assign(m, 0.0);
   law.exit_rate = g;
   law.slowest_escape_per_s = 1.0 / mu_max;
-  for (std::int32_t k = 0; k < m; ++k) {
-    law.lambda[k] = lambda(k);
+  for (std::int32_t c = 0; c < m; ++c) {
+    const std::int32_t k = order[c];
+    law.lambda[c] = lambda(k);
     for (std::int32_t a = 0; a < m; ++a) {
-      law.vec[static_cast<std::size_t>(a) * m + k] = V(a, k);
-      law.alpha[k] += V(a, k) * law.sw[a];
-      law.beta[k] += V(a, k) * law.sw[a] * g[a];
+      law.vec[static_cast<std::size_t>(a) * m + c] = V(a, k);
+      law.alpha[c] += V(a, k) * law.sw[a];
+      law.beta[c] += V(a, k) * law.sw[a] * g[a];
     }
   }
   return law;

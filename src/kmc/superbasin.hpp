@@ -62,7 +62,7 @@ struct Superbasins {
 /// g_a: member a's rate out of the basin.
 struct BasinLaw {
   std::int32_t m = 0;
-  std::vector<double> lambda;  ///< m, 1/s, all < 0
+  std::vector<double> lambda;  ///< m, 1/s, all < 0, slowest (closest to 0) first
   std::vector<double> vec;     ///< m x m, row a = member, column k = mode
   std::vector<double> sw, alpha, beta, exit_rate;  ///< m each
   double slowest_escape_per_s = 0;  ///< min |lambda|
