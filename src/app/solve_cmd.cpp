@@ -5,6 +5,7 @@
 
 #include "app/path_options.hpp"
 
+#include "comm/agree.hpp"
 #include "comm/communicator.hpp"
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
@@ -13,12 +14,14 @@
 #include "network/network_h5.hpp"
 #include "app/network_options.hpp"
 #include "network/validate.hpp"
+#include "runtime/memory_info.hpp"
 #include "solve/exact.hpp"
 #include "solve/tpt.hpp"
 #include "solve/tpt_io.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <iomanip>
 #include <optional>
 #include <ostream>
@@ -59,23 +62,44 @@ void print_pathways(std::ostream& out, const solve::TransitionPaths& tpt, const 
 
 }  // namespace
 
-int run_solve(const po::variables_map& vm, Context& ctx) {
-  const double t_min = vm["t-min"].as<double>();
-  double t_max = vm["t-max"].as<double>();
-  const int points = vm["time-points"].as<int>();
-  if (!(t_min > 0) || !std::isfinite(t_min)) throw UsageError("pandakinetics solve: --t-min must be > 0 s");
-  if (t_max < 0 || !std::isfinite(t_max)) throw UsageError("pandakinetics solve: --t-max must be >= 0 s");
-  if (points < 2) throw UsageError("pandakinetics solve: --time-points must be >= 2");
-  check_paths("solve", input_paths(vm, {"network", "states", "edges", "transition-matrix"}),
-              paths_of(vm, {"output", "summary"}));
+namespace {
+
+/// What every rank computes (the same on each; rank 0 prints and writes).
+struct Solution {
+  network::Conditions cond;
+  network::Network net;
+  solve::ExactKinetics x;
+  solve::TransitionPaths tpt;
+  double t_max_s = 0;  ///< the grid's end (chosen from the time scales when --t-max is 0)
+};
+
+/// The time grid's curves (S(t), F(t), P(t) over every state) must fit in
+/// memory (issue 19: absurd sizes are refused before allocating).
+void check_curve_memory(std::size_t states, int points) {
+  const double bytes = static_cast<double>(points) * (static_cast<double>(states) + 8) * 8 * 2;
+  const double available = static_cast<double>(runtime::host_memory_available_bytes());
+  if (available > 0 && bytes > available) {
+    char text[300];
+    std::snprintf(text, sizeof text,
+                  "pandakinetics solve: --time-points %d over %zu states needs %.3g GB of host memory, %.3g GB are available",
+                  points, states, bytes / 1e9, available / 1e9);
+    throw UsageError(text);
+  }
+}
+
+Solution compute(const po::variables_map& vm, double t_min, double t_max, int points) {
   solve::PathwayOptions pathway_options;
   pathway_options.max_pathways = vm["pathways"].as<int>();
   pathway_options.flux_fraction = vm["pathway-flux-fraction"].as<double>();
   if (pathway_options.max_pathways < 1) throw UsageError("pandakinetics solve: --pathways must be >= 1");
   if (!(pathway_options.flux_fraction > 0.0 && pathway_options.flux_fraction <= 1.0))
     throw UsageError("pandakinetics solve: --pathway-flux-fraction must lie in (0, 1]");
-  const network::Conditions cond = network::conditions_from_options(vm);
-  const network::Network net = network::load_network_from_options(vm);
+  Solution out;
+  out.cond = network::conditions_from_options(vm);
+  const network::Conditions& cond = out.cond;
+  out.net = network::load_network_from_options(vm);
+  const network::Network& net = out.net;
+  check_curve_memory(net.states.size(), points);
   std::vector<std::int32_t> all(net.states.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::int32_t>(i);
   network::check_reachable(net, all);
@@ -88,10 +112,33 @@ int run_solve(const po::variables_map& vm, Context& ctx) {
   if (t_max <= t_min) throw UsageError("pandakinetics solve: --t-max must exceed --t-min");
   std::vector<double> times(points);
   for (int i = 0; i < points; ++i) times[i] = t_min * std::pow(t_max / t_min, static_cast<double>(i) / (points - 1));
-  const solve::ExactKinetics x = solve::exact_kinetics(net, cond, times);
-  const solve::TransitionPaths tpt = solve::unbinding_paths(net, cond, pathway_options);
+  out.x = solve::exact_kinetics(net, cond, times);
+  out.tpt = solve::unbinding_paths(net, cond, pathway_options);
+  out.t_max_s = t_max;
+  return out;
+}
 
+}  // namespace
+
+int run_solve(const po::variables_map& vm, Context& ctx) {
+  const double t_min = vm["t-min"].as<double>();
+  double t_max = vm["t-max"].as<double>();
+  const int points = vm["time-points"].as<int>();
+  if (!(t_min > 0) || !std::isfinite(t_min)) throw UsageError("pandakinetics solve: --t-min must be > 0 s");
+  if (t_max < 0 || !std::isfinite(t_max)) throw UsageError("pandakinetics solve: --t-max must be >= 0 s");
+  if (points < 2) throw UsageError("pandakinetics solve: --time-points must be >= 2");
+  check_paths("solve", input_paths(vm, {"network", "states", "edges", "transition-matrix"}),
+              paths_of(vm, {"output", "summary"}));
+  // Every rank computes; a failure on any rank stops every rank with one
+  // message before the collective write (issue 19).
   comm::Communicator comm;
+  const Solution solution = comm::agreed(comm.get(), [&] { return compute(vm, t_min, t_max, points); });
+  t_max = solution.t_max_s;
+  const network::Conditions& cond = solution.cond;
+  const network::Network& net = solution.net;
+  const solve::ExactKinetics& x = solution.x;
+  const solve::TransitionPaths& tpt = solution.tpt;
+
   const std::string output = vm["output"].as<std::string>();
   io::PendingFile pending(output, comm.get());
   {
@@ -105,7 +152,8 @@ int run_solve(const po::variables_map& vm, Context& ctx) {
     f.close();  // a failed flush (full disk) throws here, before the commit
   }
   std::optional<io::PendingFile> summary;  // both outputs complete on disk before either replaces a file
-  if (vm.count("summary") && comm.is_root()) {
+  comm::agreed(comm.get(), [&] {  // rank 0 writes it; a failure there stops every rank before the commit
+    if (!vm.count("summary") || !comm.is_root()) return;
     io::JsonWriter j;
     j.begin_object().value("program", "pandakinetics solve").value("network", net.source);
     solve::write_exact_json(j, x);
@@ -115,7 +163,7 @@ int run_solve(const po::variables_map& vm, Context& ctx) {
     j.end_object();
     summary.emplace(vm["summary"].as<std::string>());
     summary->write(j.str());
-  }
+  });
   pending.commit();
   if (summary) summary->commit();
   ctx.out << "solve: " << net.states.size() << " states from " << net.source << " at T = " << cond.temperature_K

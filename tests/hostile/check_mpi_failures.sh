@@ -5,12 +5,12 @@
 #  - one rank with a bad config file while the other's is good (MPMD);
 #  - ranks whose options differ, ranks whose network files differ in a rate
 #    (same path in different working directories): refused by fingerprint;
-#  - a failure on one rank outside any agreement point (solve, one rank's
-#    states.csv broken): that rank prints and aborts the job;
+#  - solve with one rank's states.csv broken (its set-up is agreed too);
 #  - a checkpoint whose time is NaN, in the other rank's replicas or in
 #    /checkpoint@reached_s;
 #  - absurd sizes: --replicas, --time-grid-points or --segments so large
-#    that allocation or the loop would never end: refused before allocating;
+#    that allocation or the loop would never end, and solve --time-points:
+#    refused before allocating;
 #  - a ligand with 1,201 torsions given to dock (1 and 2 ranks): refused.
 set -u
 pk=$1 src=$2 mpirun=$3
@@ -74,9 +74,9 @@ cmp -s a/edges.csv b/edges.csv && fail "b/edges.csv was not changed"
 refuse 1 1 "the ranks do not agree on the network and the sampling options (edges.csv" -- \
   $mp -n 1 --wdir a "$pk" kmc $csv $kq --output ../kept.h5 : -n 1 --wdir b "$pk" kmc $csv $kq --output ../kept.h5
 
-echo "== a failure on one rank where the others do not wait for it: that rank aborts the job"
+echo "== solve with a states file broken on one rank only: every rank stops, one message"
 printf 'id,free_energy_kcal_per_mol,macrostate\n0,zero,bound\n' > b/states.csv
-refuse 1 2 "states.csv:2" -- \
+refuse 1 1 "on rank 1 of 2 (the other ranks stopped): states.csv:2" -- \
   $mp -n 1 --wdir a "$pk" solve $csv --output s.h5 : -n 1 --wdir b "$pk" solve $csv --output s.h5
 
 echo "== a checkpoint whose time is NaN (on rank 1's replicas, and its reached_s)"
@@ -100,6 +100,8 @@ grep -qE "walkers 4096 x --replicas 2000000000 \(1000000000 on this rank of 2\).
 refuse 2 1 "--time-grid-points 2000000000 over 4 states" -- "$pk" kmc $csv $k1 --replicas 4 --time-grid-points 2000000000
 refuse 2 1 "--segments 1000000000000 is more than 1000000" -- "$pk" kmc $csv $k1 --replicas 4 --segments 1000000000000
 refuse 2 1 "needs" -- "$pk" kmc $csv $k1 --replicas 4 --walkers 32 --keep-trajectories 32 --trajectory-length 2000000000
+refuse 2 1 "pandakinetics solve: --time-points 2000000000 over 4 states needs" -- \
+  $mp -n 2 "$pk" solve $csv --time-points 2000000000 --output kept.h5
 
 echo "== a ligand with 1,201 torsions: refused at once, naming the file (the search would not end)"
 cp "$src/inputs/dock/protein.pdbqt" .
