@@ -43,6 +43,9 @@ double wall_seconds() {
 /// Beyond this the segment loop's fixed cost per segment dominates any run.
 constexpr long kMaxSegments = 1000000;
 
+/// The superbasin sets by walker phase (Superbasins), as printed and in the output's dataset names.
+constexpr const char* kBasinSetName[3] = {"bound", "unbound", "no"};
+
 struct Settings {
   std::int32_t replicas = 64, walkers = 4096, grid_points = 100, traj_walkers = 4, traj_length = 1000;
   std::int64_t max_steps = 0, segments = 100, steps_per_launch = 100000;
@@ -479,7 +482,6 @@ int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
           << s.horizon_s << " s; reductions via " << engine.reduction_backend() << "\n" << std::flush;
   const Superbasins& basins = x.basins;
   if (basins.count() > 0) {
-    static const char* const set_name[3] = {"bound-phase", "unbound-phase", "no-phase"};
     ctx.out << "kmc: superbasins (docs/superbasins.md): one step per basin exit, drawn from its exact exit law; "
             << "transitions inside a basin are not counted\n";
     for (int phase = 0; phase < 3; ++phase) {
@@ -487,7 +489,7 @@ int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
       for (std::int32_t b = 0; b < basins.count(); ++b)
         if (basins.phase[b] == phase) ++count, states += basins.size(b), largest = std::max(largest, basins.size(b));
       if (count > 0)
-        ctx.out << "kmc:   " << set_name[phase] << " walkers: " << count << " superbasin(s) holding " << states
+        ctx.out << "kmc:   " << kBasinSetName[phase] << "-phase walkers: " << count << " superbasin(s) holding " << states
                 << " states (largest " << largest << ")\n";
     }
   }
@@ -523,9 +525,8 @@ int run_kmc(const po::variables_map& vm, cli::Context& ctx) {
     io::write_replicated(f, "/results/edge_to", tables.targets, "state index");
     write_results(f, snap, L, local, occupancy_total);
     {
-      static const char* const set_name[3] = {"bound_phase", "unbound_phase", "no_phase"};
       for (int phase = 0; phase < 3; ++phase)
-        io::write_replicated(f, std::string("/results/superbasin_of_") + set_name[phase],
+        io::write_replicated(f, std::string("/results/superbasin_of_") + kBasinSetName[phase] + "_phase",
                              basins.basin_of.empty() ? std::vector<std::int32_t>(net.states.size(), -1)
                                                      : std::vector<std::int32_t>(basins.basin_of.begin() + phase * net.states.size(),
                                                                                  basins.basin_of.begin() + (phase + 1) * net.states.size()),

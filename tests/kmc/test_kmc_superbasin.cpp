@@ -59,6 +59,37 @@ pk::kmc::Superbasins auto_basins(const pk::network::Network& net, double rate = 
   return pk::kmc::find_superbasins(net, {pk::network::build_rates(net, {300.0, 1.0, 1e-6})}, o);
 }
 
+/// Renewal rates of a run (events per phase time, the censored tails
+/// included): koff and kon (per `conc`), with standard errors from the spread
+/// of 32 batches of walkers (binding events cluster, so not from Poisson counts).
+struct Renewal {
+  double koff, kon, se_koff, se_kon, unbinding_events;
+};
+Renewal renewal_rates(const pk::kmc::KmcSnapshot& snap, double horizon, double conc) {
+  constexpr int kBatches = 32;
+  std::vector<double> unbind(kBatches), bind(kBatches), bound_time(kBatches), unbound_time(kBatches);
+  const std::size_t per_batch = snap.time.size() / kBatches;
+  for (std::size_t i = 0; i < snap.time.size(); ++i) {
+    const std::size_t b = i / per_batch;
+    const double tail = horizon - snap.phase_start[i];
+    unbind[b] += snap.n_unbind[i];
+    bind[b] += snap.n_bind[i];
+    bound_time[b] += snap.bound_time[i] + (snap.phase[i] == 0 ? tail : 0.0);
+    unbound_time[b] += snap.unbound_time[i] + (snap.phase[i] == 1 ? tail : 0.0);
+  }
+  const auto sum = [](const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0); };
+  const auto batch_se = [&](const std::vector<double>& events, const std::vector<double>& time, double scale) {
+    std::vector<double> est(kBatches);
+    for (int b = 0; b < kBatches; ++b) est[b] = events[b] / (time[b] * scale);
+    const double mean = sum(est) / kBatches;
+    double ss = 0;
+    for (double x : est) ss += (x - mean) * (x - mean);
+    return std::sqrt(ss / (kBatches - 1) / kBatches);
+  };
+  return {sum(unbind) / sum(bound_time), sum(bind) / (sum(unbound_time) * conc), batch_se(unbind, bound_time, 1.0),
+          batch_se(bind, unbound_time, conc), sum(unbind)};
+}
+
 }  // namespace
 
 TEST(Superbasin, TwoStateLawMatchesClosedForm) {
@@ -200,22 +231,8 @@ TEST(Superbasin, KmcMatchesExactSolverOnStiffNetwork) {
   const auto sb2 = auto_basins(net2);
   const auto ex = pk::solve::exact_kinetics(net2, cond, {});
   const auto renewal = pk::test::simulate(net2, "bound", 0, 4, 256, 20 * mfpt, 13, 1, 1 << 30, 1e-6, grid, 0, true, "", &sb2);
-  constexpr int kBatches = 32;
-  std::vector<double> unbind(kBatches), bound_time(kBatches);
-  const std::size_t per_batch = renewal.snap.time.size() / kBatches;
-  for (std::size_t i = 0; i < renewal.snap.time.size(); ++i) {
-    const double tail = 20 * mfpt - renewal.snap.phase_start[i];
-    unbind[i / per_batch] += renewal.snap.n_unbind[i];
-    bound_time[i / per_batch] += renewal.snap.bound_time[i] + (renewal.snap.phase[i] == 0 ? tail : 0.0);
-  }
-  std::vector<double> est(kBatches);
-  for (int b = 0; b < kBatches; ++b) est[b] = unbind[b] / bound_time[b];
-  const double koff = std::accumulate(unbind.begin(), unbind.end(), 0.0) /
-                      std::accumulate(bound_time.begin(), bound_time.end(), 0.0);
-  const double m = std::accumulate(est.begin(), est.end(), 0.0) / kBatches;
-  double ss = 0;
-  for (double x : est) ss += (x - m) * (x - m);
-  const double se_koff = std::sqrt(ss / (kBatches - 1) / kBatches);
+  const Renewal r = renewal_rates(renewal.snap, 20 * mfpt, 1e-6);
+  const double koff = r.koff, se_koff = r.se_koff;
   EXPECT_NEAR(koff, ex.koff_renewal_per_s, 3 * se_koff);
   EXPECT_LT(se_koff / koff, 0.05);
 }
@@ -233,28 +250,8 @@ TEST(Superbasin, MixedBasinsGiveExactRenewalRates) {
   const auto ex = pk::solve::exact_kinetics(net, cond, {});
   const double horizon = 20.0 / ex.koff_renewal_per_s;  // some 10 unbindings per walker
   const auto run = pk::test::simulate(net, "bound", 0, 4, 256, horizon, 31, 1, 1 << 30, conc, 10, 0, true, "", &sb);
-  constexpr int kBatches = 32;
-  std::vector<double> unbind(kBatches), bind(kBatches), bound_time(kBatches), unbound_time(kBatches);
-  const std::size_t per_batch = run.snap.time.size() / kBatches;
-  for (std::size_t i = 0; i < run.snap.time.size(); ++i) {
-    const std::size_t b = i / per_batch;
-    const double tail = horizon - run.snap.phase_start[i];
-    unbind[b] += run.snap.n_unbind[i];
-    bind[b] += run.snap.n_bind[i];
-    bound_time[b] += run.snap.bound_time[i] + (run.snap.phase[i] == 0 ? tail : 0.0);
-    unbound_time[b] += run.snap.unbound_time[i] + (run.snap.phase[i] == 1 ? tail : 0.0);
-  }
-  const auto sum = [](const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0); };
-  const auto batch_se = [&](const std::vector<double>& events, const std::vector<double>& time, double scale) {
-    std::vector<double> est(kBatches);
-    for (int b = 0; b < kBatches; ++b) est[b] = events[b] / (time[b] * scale);
-    const double mean = sum(est) / kBatches;
-    double ss = 0;
-    for (double x : est) ss += (x - mean) * (x - mean);
-    return std::sqrt(ss / (kBatches - 1) / kBatches);
-  };
-  const double koff = sum(unbind) / sum(bound_time), kon = sum(bind) / (sum(unbound_time) * conc);
-  const double se_koff = batch_se(unbind, bound_time, 1.0), se_kon = batch_se(bind, unbound_time, conc);
+  const Renewal r = renewal_rates(run.snap, horizon, conc);
+  const double koff = r.koff, kon = r.kon, se_koff = r.se_koff, se_kon = r.se_kon;
   EXPECT_NEAR(koff, ex.koff_renewal_per_s, 3 * se_koff);
   EXPECT_NEAR(kon, ex.kon_renewal_per_M_per_s, 3 * se_kon);
   EXPECT_LT(se_koff / koff, 0.05);
@@ -263,7 +260,7 @@ TEST(Superbasin, MixedBasinsGiveExactRenewalRates) {
   // channel and the bulk: far below the ~1e12 per unbinding without basins.
   double steps = 0;
   for (auto x : run.snap.steps) steps += static_cast<double>(x);
-  EXPECT_LT(steps / std::max(1.0, sum(unbind)), 1e3);
+  EXPECT_LT(steps / std::max(1.0, r.unbinding_events), 1e3);
 }
 
 TEST(Superbasin, SameResultsHoweverTheRunIsCutAndSpread) {
