@@ -372,7 +372,8 @@ Setup prepare(const po::variables_map& vm, const comm::Communicator& comm, int r
                      std::to_string(s.replicas) + " replicas: every rank needs at least one replica (use --replicas " +
                      std::to_string(comm.size()) + " or more, or at most " + std::to_string(s.replicas) + " ranks)");
   {  // outputs over inputs; the checkpoint may be the --restart file (read whole, then replaced)
-    const std::vector<io::NamedPath> net_in = cli::input_paths(vm, {"network", "states", "edges", "transition-matrix"});
+    std::vector<io::NamedPath> net_in = cli::input_paths(vm, {"network", "states", "edges", "transition-matrix"});
+    if (s.basins.mode != "auto" && s.basins.mode != "none") net_in.push_back({"--superbasins", s.basins.mode});
     std::vector<io::NamedPath> in = net_in, out = cli::paths_of(vm, {"output", "summary"});
     if (!s.restart.empty()) in.push_back({"--restart", s.restart});
     cli::check_paths("kmc", in, out);

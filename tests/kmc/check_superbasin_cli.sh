@@ -80,5 +80,9 @@ printf 'state,basin\n1,0\n1,x\n' > garbled.csv
 mpi 1 kmc $net $short --superbasins garbled.csv --output bad.h5 >log_bad2.txt 2>&1 && fail "a garbled basin file accepted"
 grep -q "garbled.csv:3" log_bad2.txt || { fail "garbled file message lacks file:line"; cat log_bad2.txt; }
 [[ ! -e bad.h5 ]] || fail "refused run wrote an output"
+cp basins.csv basins_keep.csv
+mpi 1 kmc $net $short --superbasins basins.csv --output basins.csv >log_over.txt 2>&1 && fail "--output over the --superbasins file accepted"
+grep -q "is the input --superbasins" log_over.txt || { fail "output-over-input message"; cat log_over.txt; }
+cmp -s basins.csv basins_keep.csv || fail "the --superbasins file was changed"
 echo "[$SECONDS s] $fails failed"
 [[ $fails == 0 ]]
